@@ -1,0 +1,28 @@
+#pragma once
+// The MoE model whose experts the platform runs: geometry, weight format and
+// where the expert weights live.
+#include <cstdint>
+
+namespace cxlvp {
+
+enum class WeightsHome { ddr, cxl };
+
+struct MoeModelConfig {
+  unsigned experts = 32;           // experts per MoE layer
+  unsigned layers = 2;             // MoE layers per forward pass
+  unsigned d_model = 1024;
+  unsigned d_ff = 2048;
+  unsigned weight_bytes_per_param = 2;      // 2 = 16-bit weights
+  unsigned activation_bytes_per_value = 2;
+  uint64_t expert_bytes = 0;       // 0: derived, 2 * d_model * d_ff * weight_bytes_per_param
+  WeightsHome weights_home = WeightsHome::cxl;
+
+  uint64_t bytes_per_expert() const {
+    return expert_bytes ? expert_bytes : 2ull * d_model * d_ff * weight_bytes_per_param;
+  }
+  // Two GEMVs (d_model x d_ff and d_ff x d_model) per token, 2 FLOPs per MAC.
+  uint64_t flops_per_token() const { return 2ull * 2ull * d_model * d_ff; }
+  uint64_t activation_bytes_per_token() const { return uint64_t(d_model) * activation_bytes_per_value; }
+};
+
+}  // namespace cxlvp

@@ -1,0 +1,47 @@
+#pragma once
+// PlacementPolicy: decides, for one MoE layer of one batch, which lane runs
+// each expert's tokens. Policies see only token counts and what the platform
+// offers; the scheduler turns their plan into jobs.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cxlvp {
+
+enum class Lane : uint8_t { gpu, cpu, ndp };
+const char* to_string(Lane lane);
+
+struct ExpertJobPlan {
+  uint32_t expert;  // expert index within the layer
+  uint32_t tokens;  // 0: fetch into HBM without computing (layer-granular fetch)
+  Lane lane;
+};
+
+struct PlacementContext {
+  bool ndp_available = false;  // the expander has an NDP engine and the weights live in CXL memory
+};
+
+enum class FetchMode { layer, on_demand };
+
+struct PolicyConfig {
+  std::string name = "static_tiers";  // gpu_only | static_tiers
+  FetchMode fetch = FetchMode::on_demand;  // gpu_only: fetch every expert of a layer, or only selected ones
+  unsigned hot_experts = 4;        // static_tiers: top experts by token count -> GPU
+  unsigned warm_experts = 8;       // static_tiers: next ones -> CPU with AMX; the rest -> NDP
+};
+
+class PlacementPolicy {
+ public:
+  virtual ~PlacementPolicy() = default;
+  virtual std::string name() const = 0;
+  virtual std::vector<ExpertJobPlan> place(const std::vector<uint32_t>& tokens_per_expert,
+                                           const PlacementContext& context) const = 0;
+};
+
+// Names make_policy() knows, for messages and validation.
+const std::vector<std::string>& policy_names();
+// Throws std::invalid_argument for a name not in policy_names().
+std::unique_ptr<PlacementPolicy> make_policy(const PolicyConfig& config);
+
+}  // namespace cxlvp

@@ -1,0 +1,38 @@
+#pragma once
+// RoutingGenerator: the gating network's decisions, drawn from a seeded
+// distribution. Each call gives one MoE layer's token count per expert for one
+// batch. Plain C++ (no SystemC): the firmware thread asks, it answers.
+#include <cstdint>
+#include <random>
+#include <vector>
+
+namespace cxlvp {
+
+enum class RoutingDistribution { zipf, uniform };
+
+struct WorkloadConfig {
+  RoutingDistribution distribution = RoutingDistribution::zipf;
+  double zipf_s = 1.5;             // Zipf exponent: P(rank r) ~ 1 / r^s
+  unsigned tokens_per_batch = 256;
+  unsigned batches = 2;
+  unsigned top_k = 1;              // distinct experts per token
+  bool permute_experts = false;    // shuffle which expert id gets which popularity rank
+};
+
+class RoutingGenerator {
+ public:
+  RoutingGenerator(const WorkloadConfig& config, unsigned experts, uint64_t seed);
+
+  std::vector<uint32_t> next_layer();
+
+ private:
+  uint32_t draw();  // one expert id
+  double uniform() { return double(rng_() >> 11) * 0x1.0p-53; }
+
+  WorkloadConfig config_;
+  std::mt19937_64 rng_;
+  std::vector<double> cdf_;            // by popularity rank
+  std::vector<uint32_t> expert_of_rank_;
+};
+
+}  // namespace cxlvp

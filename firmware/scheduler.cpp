@@ -1,0 +1,157 @@
+#include "scheduler.h"
+
+#include "../models/common/job_queue_registers.h"
+#include "memory_layout.h"
+
+namespace cxlvp {
+
+namespace {
+// MSI vectors, one per device (word offset in the MSI window).
+constexpr uint32_t kGpuVector = 0, kCpuVector = 1, kNdpVector = 2;
+constexpr uint64_t kDescriptorSlots = layout::descriptor_bytes / JobDescriptor::kBytes;
+}  // namespace
+
+Scheduler::Scheduler(sc_core::sc_module_name name, const SchedulerConfig& config,
+                     std::unique_ptr<PlacementPolicy> policy, MsiController& msi)
+    : sc_module(name),
+      bus("bus"),
+      config_(config),
+      policy_(std::move(policy)),
+      msi_(msi),
+      routing_(config.workload, config.model.experts, config.seed),
+      core_(this->name(), 4096, 1) {
+  SC_HAS_PROCESS(Scheduler);
+  SC_THREAD(run);
+}
+
+void Scheduler::mmio_write(uint64_t address, uint64_t value, unsigned bytes) {
+  if (!core_.bus.access(bus, tlm::TLM_WRITE_COMMAND, address, &value, bytes))
+    SC_REPORT_FATAL("cxlvp/firmware", ("MMIO write failed at address " + std::to_string(address)).c_str());
+}
+
+void Scheduler::boot() {
+  mmio_write(config_.gpu_bar + job_regs::msi_addr, config_.msi + 4 * kGpuVector, 8);
+  mmio_write(config_.cpu_work_queue + job_regs::msi_addr, config_.msi + 4 * kCpuVector, 8);
+  if (config_.ndp_regs) mmio_write(config_.ndp_regs + job_regs::msi_addr, config_.msi + 4 * kNdpVector, 8);
+}
+
+void Scheduler::run() {
+  boot();
+  const PlacementContext context{config_.ndp_regs != 0 && config_.model.weights_home == WeightsHome::cxl};
+  for (batch_ = 0; batch_ < config_.workload.batches; ++batch_) {
+    core_.sync();
+    BatchRecord record{batch_, sc_core::sc_time_stamp().value(), 0, 0};
+    for (layer_ = 0; layer_ < config_.model.layers; ++layer_) {
+      const std::vector<uint32_t> counts = routing_.next_layer();
+      for (uint32_t c : counts) record.tokens += c;
+      run_layer(batch_, layer_, policy_->place(counts, context));
+    }
+    core_.sync();
+    record.end_ps = sc_core::sc_time_stamp().value();
+    batches_.push_back(record);
+  }
+  finished_ = true;
+  sc_core::sc_stop();
+}
+
+uint64_t Scheduler::weight_address(uint32_t layer, uint32_t expert, Lane lane) const {
+  const uint64_t offset =
+      layout::weights + (uint64_t(layer) * config_.model.experts + expert) * config_.model.bytes_per_expert();
+  if (config_.model.weights_home == WeightsHome::ddr) return config_.ddr_base + offset;
+  // The NDP engine addresses device DRAM directly; everyone else uses host physical addresses.
+  return lane == Lane::ndp ? offset : config_.cxl_base + offset;
+}
+
+std::vector<Scheduler::LayerJob> Scheduler::lay_out(const std::vector<ExpertJobPlan>& plan) const {
+  uint64_t total = 0;
+  for (const auto& p : plan) total += uint64_t(p.tokens) * config_.model.activation_bytes_per_token();
+  std::vector<LayerJob> jobs;
+  uint64_t offset = 0;
+  for (const auto& p : plan) {
+    LayerJob j{p, layout::hbm_activations + offset, layout::hbm_activations + total + offset, 0, 0};
+    const uint64_t staging_base = (p.lane == Lane::ndp ? config_.cxl_base : config_.ddr_base) + layout::staging;
+    j.staging_in = staging_base + offset;
+    j.staging_out = staging_base + total + offset;
+    offset += uint64_t(p.tokens) * config_.model.activation_bytes_per_token();
+    jobs.push_back(j);
+  }
+  return jobs;
+}
+
+uint32_t Scheduler::submit(uint64_t regs, uint64_t desc_host_addr, uint64_t desc_device_addr, JobDescriptor& d) {
+  d.tag = next_tag_++;
+  uint8_t raw[JobDescriptor::kBytes];
+  d.encode(raw);
+  if (!core_.bus.access(bus, tlm::TLM_WRITE_COMMAND, desc_host_addr, raw, JobDescriptor::kBytes))
+    SC_REPORT_FATAL("cxlvp/firmware", "descriptor write failed");
+  mmio_write(regs + job_regs::desc_addr, desc_device_addr, 8);
+  mmio_write(regs + job_regs::doorbell, 1, 4);
+  return d.tag;
+}
+
+uint32_t Scheduler::submit_expert(const LayerJob& j, uint32_t layer) {
+  const auto& m = config_.model;
+  JobDescriptor d;
+  d.op = JobOp::expert_ffn;
+  d.expert = layer * m.experts + j.plan.expert;
+  d.tokens = j.plan.tokens;
+  d.weight_addr = weight_address(layer, j.plan.expert, j.plan.lane);
+  d.weight_bytes = m.bytes_per_expert();
+  d.act_in_bytes = d.act_out_bytes = uint64_t(j.plan.tokens) * m.activation_bytes_per_token();
+  d.flops = uint64_t(j.plan.tokens) * m.flops_per_token();
+  const uint64_t slot = (next_tag_ % kDescriptorSlots) * JobDescriptor::kBytes;
+  switch (j.plan.lane) {
+    case Lane::gpu:
+      d.act_in_addr = j.hbm_in;
+      d.act_out_addr = j.hbm_out;
+      return submit(config_.gpu_bar, config_.ddr_base + slot, config_.ddr_base + slot, d);
+    case Lane::cpu:
+      d.act_in_addr = j.staging_in;
+      d.act_out_addr = j.staging_out;
+      return submit(config_.cpu_work_queue, config_.ddr_base + slot, config_.ddr_base + slot, d);
+    case Lane::ndp:
+      d.act_in_addr = j.staging_in - config_.cxl_base;  // device physical
+      d.act_out_addr = j.staging_out - config_.cxl_base;
+      return submit(config_.ndp_regs, config_.cxl_base + slot, slot, d);
+  }
+  return 0;
+}
+
+uint32_t Scheduler::submit_copy(uint64_t src, uint64_t dst, uint64_t bytes, bool to_host) {
+  JobDescriptor d;
+  d.op = JobOp::copy;
+  d.flags = to_host ? job_flags::to_host : 0;
+  d.act_in_addr = src;
+  d.act_in_bytes = bytes;
+  d.act_out_addr = dst;
+  const uint64_t slot = (next_tag_ % kDescriptorSlots) * JobDescriptor::kBytes;
+  return submit(config_.gpu_bar, config_.ddr_base + slot, config_.ddr_base + slot, d);
+}
+
+void Scheduler::run_layer(uint32_t batch, uint32_t layer, const std::vector<ExpertJobPlan>& plan) {
+  const std::vector<LayerJob> jobs = lay_out(plan);
+  const auto track = [&](uint32_t tag, size_t i, Stage stage) {
+    in_flight_[tag] = {i, stage};
+    const auto& p = jobs[i].plan;
+    planned_[tag] = {batch, layer, p.expert, p.tokens, p.lane};
+  };
+  const auto act_bytes = [&](size_t i) { return uint64_t(jobs[i].plan.tokens) * config_.model.activation_bytes_per_token(); };
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    if (jobs[i].plan.lane == Lane::gpu) track(submit_expert(jobs[i], layer), i, Stage::compute);
+    else track(submit_copy(jobs[i].hbm_in, jobs[i].staging_in, act_bytes(i), true), i, Stage::scatter);
+  }
+  while (!in_flight_.empty()) {
+    core_.sync();
+    const MsiMessage m = msi_.next();
+    const auto it = in_flight_.find(m.data);
+    if (it == in_flight_.end()) continue;  // not ours: ignore, as a driver would a spurious interrupt
+    const InFlight done = it->second;
+    in_flight_.erase(it);
+    const LayerJob& j = jobs[done.job];
+    if (done.stage == Stage::scatter) track(submit_expert(j, layer), done.job, Stage::compute);
+    else if (done.stage == Stage::compute && j.plan.lane != Lane::gpu)
+      track(submit_copy(j.staging_out, j.hbm_out, act_bytes(done.job), false), done.job, Stage::gather);
+  }
+}
+
+}  // namespace cxlvp

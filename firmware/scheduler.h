@@ -1,0 +1,100 @@
+#pragma once
+// Scheduler: the firmware thread on the host's management core. Per batch and
+// MoE layer it takes the gating decisions (RoutingGenerator), asks the
+// placement policy where each expert's tokens run, and then drives the devices
+// the way a driver would: descriptors written to memory, DESC_ADDR and
+// DOORBELL written by MMIO, completion MSIs awaited. Activations start in GPU
+// HBM; for CPU and NDP jobs the GPU copies them out to staging memory (host
+// DDR or CXL device DRAM) first and copies the outputs back afterwards, so
+// every byte that moves crosses the modeled links.
+#include <cstdint>
+#include <memory>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <unordered_map>
+#include <vector>
+
+#include "../models/common/burst_initiator.h"
+#include "../models/common/job_descriptor.h"
+#include "../models/interconnect/msi_controller.h"
+#include "moe_model.h"
+#include "placement_policy.h"
+#include "routing_generator.h"
+
+namespace cxlvp {
+
+struct SchedulerConfig {
+  MoeModelConfig model;
+  WorkloadConfig workload;
+  uint64_t seed = 1;
+  // Host physical addresses of what the firmware talks to.
+  uint64_t gpu_bar = 0;
+  uint64_t cpu_work_queue = 0;
+  uint64_t ndp_regs = 0;  // 0: the expander has no NDP engine
+  uint64_t msi = 0;
+  uint64_t ddr_base = 0;
+  uint64_t cxl_base = 0;
+};
+
+// One expert job (or its activation copies) as the firmware planned it.
+struct PlannedJob {
+  uint32_t batch, layer, expert, tokens;
+  Lane lane;
+};
+
+struct BatchRecord {
+  uint32_t index;
+  uint64_t start_ps, end_ps;
+  uint64_t tokens;  // token-expert assignments processed
+};
+
+class Scheduler : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_initiator_socket<Scheduler> bus;
+
+  Scheduler(sc_core::sc_module_name name, const SchedulerConfig& config, std::unique_ptr<PlacementPolicy> policy,
+            MsiController& msi);
+
+  const std::vector<BatchRecord>& batches() const { return batches_; }
+  // Job tag -> what it was for (expert jobs and copies alike).
+  const std::unordered_map<uint32_t, PlannedJob>& planned() const { return planned_; }
+  const PlacementPolicy& policy() const { return *policy_; }
+  bool finished() const { return finished_; }
+
+ private:
+  enum class Stage { scatter, compute, gather };
+  struct InFlight {
+    size_t job;  // index into the layer's plan
+    Stage stage;
+  };
+  struct LayerJob {
+    ExpertJobPlan plan;
+    uint64_t hbm_in, hbm_out;        // activations in GPU HBM
+    uint64_t staging_in, staging_out;  // activations in DDR or CXL (host physical)
+  };
+
+  void run();
+  void boot();
+  void run_layer(uint32_t batch, uint32_t layer, const std::vector<ExpertJobPlan>& plan);
+  std::vector<LayerJob> lay_out(const std::vector<ExpertJobPlan>& plan) const;
+  uint32_t submit_expert(const LayerJob& j, uint32_t layer);
+  uint32_t submit_copy(uint64_t src, uint64_t dst, uint64_t bytes, bool to_host);
+  uint32_t submit(uint64_t regs, uint64_t desc_host_addr, uint64_t desc_device_addr, JobDescriptor& d);
+  void mmio_write(uint64_t address, uint64_t value, unsigned bytes);
+  uint64_t weight_address(uint32_t layer, uint32_t expert, Lane lane) const;
+
+  SchedulerConfig config_;
+  std::unique_ptr<PlacementPolicy> policy_;
+  MsiController& msi_;
+  RoutingGenerator routing_;
+  ThreadBus core_;
+  uint32_t next_tag_ = 1;
+  uint32_t batch_ = 0, layer_ = 0;
+  std::unordered_map<uint32_t, InFlight> in_flight_;
+  std::unordered_map<uint32_t, PlannedJob> planned_;
+  std::vector<BatchRecord> batches_;
+  bool finished_ = false;
+};
+
+}  // namespace cxlvp

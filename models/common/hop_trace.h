@@ -1,0 +1,60 @@
+#pragma once
+// HopTrace: a generic-payload extension that every model on a transaction's
+// path stamps with its node id and the (local) simulated time at which the
+// transaction passed it. The initiator that owns the payload attaches it once
+// and resets it before each transaction; the TransactionRecorder turns it into
+// per-route latency statistics and optional log lines.
+#include <cstdint>
+#include <tlm>
+
+#include "node_registry.h"
+
+namespace cxlvp {
+
+class HopTrace : public tlm::tlm_extension<HopTrace> {
+ public:
+  static constexpr unsigned kMaxHops = 16;
+  struct Hop {
+    NodeId node;
+    uint64_t time_ps;
+  };
+
+  NodeId initiator = 0;
+  NodeId target = 0;        // set by the terminal target (memory, register bank)
+  bool carries_data = true; // false: timing-only bulk traffic, memories skip the copy
+  uint8_t hop_count = 0;
+  Hop hops[kMaxHops];
+
+  void reset(NodeId init, bool data) {
+    initiator = init;
+    target = init;
+    carries_data = data;
+    hop_count = 0;
+  }
+  void stamp(NodeId node, const sc_core::sc_time& delay) {
+    if (hop_count < kMaxHops)
+      hops[hop_count++] = Hop{node, (sc_core::sc_time_stamp() + delay).value()};
+  }
+
+  tlm::tlm_extension_base* clone() const override { return new HopTrace(*this); }
+  void copy_from(const tlm::tlm_extension_base& other) override {
+    *this = static_cast<const HopTrace&>(other);
+  }
+};
+
+// Stamp the payload's trace, if it carries one (debug or foreign initiators may not).
+inline void stamp_hop(tlm::tlm_generic_payload& p, NodeId node, const sc_core::sc_time& delay) {
+  if (auto* t = p.get_extension<HopTrace>()) t->stamp(node, delay);
+}
+
+// Mark the terminal target of a transaction, and whether its bytes should be copied.
+inline bool arrive_at_target(tlm::tlm_generic_payload& p, NodeId node, const sc_core::sc_time& delay) {
+  if (auto* t = p.get_extension<HopTrace>()) {
+    t->stamp(node, delay);
+    t->target = node;
+    return t->carries_data;
+  }
+  return true;
+}
+
+}  // namespace cxlvp

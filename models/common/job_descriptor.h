@@ -1,0 +1,48 @@
+#pragma once
+// JobDescriptor: the 128-byte record firmware writes into memory and a device
+// reads with its own bus master before running a job. The layout is the
+// device contract (docs/job-descriptor.md); fields are little-endian.
+#include <cstdint>
+#include <cstring>
+
+namespace cxlvp {
+
+enum class JobOp : uint16_t { expert_ffn = 1, copy = 2 };
+
+namespace job_flags {
+constexpr uint16_t functional = 1u << 0;  // move and keep real bytes
+constexpr uint16_t to_host = 1u << 1;     // copy: device-local source, host destination
+}  // namespace job_flags
+
+struct JobDescriptor {
+  static constexpr uint32_t kMagic = 0x424a5843;  // "CXJB"
+  static constexpr unsigned kBytes = 128;
+
+  uint32_t magic = kMagic;
+  JobOp op = JobOp::expert_ffn;
+  uint16_t flags = 0;
+  uint32_t tag = 0;           // returned as the MSI data word on completion
+  uint32_t expert = 0;        // global expert id (layer * experts + expert)
+  uint32_t tokens = 0;
+  uint32_t reserved = 0;
+  uint64_t weight_addr = 0;   // address of the weights in the device's view
+  uint64_t weight_bytes = 0;
+  uint64_t act_in_addr = 0;   // copy: source
+  uint64_t act_in_bytes = 0;  // copy: length
+  uint64_t act_out_addr = 0;  // copy: destination
+  uint64_t act_out_bytes = 0;
+  uint64_t flops = 0;         // multiply-adds x 2 for the whole job
+
+  void encode(uint8_t (&out)[kBytes]) const {
+    std::memset(out, 0, kBytes);
+    std::memcpy(out, this, sizeof(*this));
+  }
+  static JobDescriptor decode(const uint8_t (&in)[kBytes]) {
+    JobDescriptor d;
+    std::memcpy(&d, in, sizeof(d));
+    return d;
+  }
+};
+static_assert(sizeof(JobDescriptor) <= JobDescriptor::kBytes, "descriptor must fit its slot");
+
+}  // namespace cxlvp

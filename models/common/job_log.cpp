@@ -1,0 +1,10 @@
+#include "job_log.h"
+
+namespace cxlvp {
+
+JobLog& JobLog::global() {
+  static JobLog log;
+  return log;
+}
+
+}  // namespace cxlvp

@@ -1,0 +1,31 @@
+#pragma once
+// JobLog: devices report every job they finish (what ran, where, when); the
+// report layer turns it into the per-job table and per-device busy time.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "job_descriptor.h"
+
+namespace cxlvp {
+
+struct JobRecord {
+  std::string device;     // "gpu", "cpu", "ndp"
+  JobDescriptor job;
+  uint64_t start_ps = 0;  // doorbell seen / job taken from the queue
+  uint64_t end_ps = 0;    // completion MSI sent
+  bool ok = true;
+};
+
+class JobLog {
+ public:
+  static JobLog& global();
+  void add(JobRecord r) { records_.push_back(std::move(r)); }
+  const std::vector<JobRecord>& records() const { return records_; }
+  void clear() { records_.clear(); }
+
+ private:
+  std::vector<JobRecord> records_;
+};
+
+}  // namespace cxlvp

@@ -1,0 +1,45 @@
+#include "latency_histogram.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace cxlvp {
+
+unsigned LatencyHistogram::bucket_of(uint64_t v) {
+  if (v < kSub) return static_cast<unsigned>(v);
+  const unsigned msb = 63u - static_cast<unsigned>(__builtin_clzll(v));
+  const unsigned shift = msb - kSubBits;
+  const unsigned mantissa = static_cast<unsigned>(v >> shift) - kSub;  // 0..kSub-1
+  return (shift + 1) * kSub + mantissa;
+}
+
+double LatencyHistogram::bucket_mid(unsigned b) {
+  if (b < kSub) return b;
+  const unsigned shift = b / kSub - 1;
+  const double lo = std::ldexp(static_cast<double>(kSub + b % kSub), static_cast<int>(shift));
+  return lo + std::ldexp(0.5, static_cast<int>(shift)) - 0.5;
+}
+
+void LatencyHistogram::add(uint64_t value) {
+  const unsigned b = bucket_of(value);
+  if (b >= buckets_.size()) buckets_.resize(b + 1, 0);
+  ++buckets_[b];
+  ++count_;
+  sum_ += static_cast<double>(value);
+  min_ = std::min(min_, value);
+  max_ = std::max(max_, value);
+}
+
+double LatencyHistogram::quantile(double q) const {
+  if (count_ == 0) return 0.0;
+  const double wanted = std::max(1.0, std::ceil(q * static_cast<double>(count_)));
+  uint64_t seen = 0;
+  for (unsigned b = 0; b < buckets_.size(); ++b) {
+    seen += buckets_[b];
+    if (static_cast<double>(seen) >= wanted)
+      return std::clamp(bucket_mid(b), static_cast<double>(min_), static_cast<double>(max_));
+  }
+  return static_cast<double>(max_);
+}
+
+}  // namespace cxlvp

@@ -1,0 +1,41 @@
+#pragma once
+// Occupancy: one serially used resource (a link direction, a DRAM channel)
+// under loosely-timed simulation. Each transfer occupies the resource for
+// wire_bytes / bandwidth, in the earliest idle gap at or after its arrival, so
+// concurrent streams share its bandwidth and a loaded resource adds queueing
+// delay.
+//
+// Why gaps and not just "busy until": with temporal decoupling and many
+// requests in flight, callers reserve out of time order. A DMA write issued
+// for when its read data returns (microseconds ahead) must not block a
+// request that arrives now; it takes its own slot in the future and leaves
+// the present free. Times are absolute picoseconds (sc_time values).
+#include <cstdint>
+#include <map>
+
+namespace cxlvp {
+
+class Occupancy {
+ public:
+  explicit Occupancy(double bytes_per_second = 1e9) { set_bandwidth(bytes_per_second); }
+
+  void set_bandwidth(double bytes_per_second) { ps_per_byte_ = 1e12 / bytes_per_second; }
+  double bandwidth() const { return 1e12 / ps_per_byte_; }
+
+  // Reserves the resource for `wire_bytes` arriving at `arrival_ps`; returns
+  // the time the last byte leaves. `payload_bytes` only feeds the statistics.
+  uint64_t reserve(uint64_t arrival_ps, double wire_bytes, uint64_t payload_bytes);
+
+  uint64_t payload_bytes() const { return payload_bytes_; }
+  uint64_t busy_ps() const { return busy_ps_; }
+
+ private:
+  void forget_before(uint64_t time_ps);
+
+  double ps_per_byte_ = 1.0;
+  std::map<uint64_t, uint64_t> busy_;  // start -> end; disjoint, never touching
+  uint64_t busy_ps_ = 0;
+  uint64_t payload_bytes_ = 0;
+};
+
+}  // namespace cxlvp

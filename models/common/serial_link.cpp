@@ -1,0 +1,49 @@
+#include "serial_link.h"
+
+#include "hop_trace.h"
+
+namespace cxlvp {
+
+SerialLink::SerialLink(sc_core::sc_module_name name, std::unique_ptr<LinkFormat> format,
+                       sc_core::sc_time latency)
+    : sc_module(name),
+      down_in("down_in"),
+      down_out("down_out"),
+      up_in("up_in"),
+      up_out("up_out"),
+      format_(std::move(format)),
+      latency_ps_(latency.value()),
+      node_(register_node(this->name())),
+      downstream_(format_->wire_GBps() * 1e9),
+      upstream_(format_->wire_GBps() * 1e9) {
+  down_in.register_b_transport(this, &SerialLink::b_transport_down);
+  up_in.register_b_transport(this, &SerialLink::b_transport_up);
+  down_in.register_transport_dbg(this, &SerialLink::dbg_down);
+  up_in.register_transport_dbg(this, &SerialLink::dbg_up);
+}
+
+void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occupancy& there,
+                       Occupancy& back, tlm_utils::simple_initiator_socket<SerialLink>& next) {
+  stamp_hop(p, node_, delay);
+  const bool read = p.is_read();
+  const uint64_t len = p.get_data_length();
+  const WireCost c = format_->cost(read, len);
+  const uint64_t now = sc_core::sc_time_stamp().value();
+  const uint64_t arrived = there.reserve(now + delay.value(), c.request_bytes, read ? 0 : len) + latency_ps_;
+  delay = sc_core::sc_time::from_value(arrived - now);
+  next->b_transport(p, delay);
+  if (c.response_bytes > 0 && p.is_response_ok()) {
+    const uint64_t back_done = back.reserve(now + delay.value(), c.response_bytes, read ? len : 0) + latency_ps_;
+    delay = sc_core::sc_time::from_value(back_done - now);
+  }
+}
+
+void SerialLink::b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+  cross(p, delay, downstream_, upstream_, down_out);
+}
+
+void SerialLink::b_transport_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+  cross(p, delay, upstream_, downstream_, up_out);
+}
+
+}  // namespace cxlvp

@@ -1,0 +1,64 @@
+#pragma once
+// SerialLink: a point-to-point link with one Occupancy per direction (PCIe,
+// CXL). Host-side traffic enters at `down_in` and leaves at `down_out`;
+// device-initiated traffic enters at `up_in` and leaves at `up_out`. A request
+// crosses in its direction, the target answers, and the response crosses back:
+// for a read the data occupies the return direction, for a write the request
+// direction. How many wire bytes a transfer costs (headers, flits, CRC) is the
+// LinkFormat's business, so PCIe and CXL share this one model.
+#include <cstdint>
+#include <memory>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "node_registry.h"
+#include "occupancy.h"
+
+namespace cxlvp {
+
+struct WireCost {
+  double request_bytes = 0;   // bytes on the wire in the direction of the request
+  double response_bytes = 0;  // bytes on the wire coming back (0: nothing returns)
+};
+
+class LinkFormat {
+ public:
+  virtual ~LinkFormat() = default;
+  virtual WireCost cost(bool is_read, uint64_t payload_bytes) const = 0;
+  virtual double wire_GBps() const = 0;  // per direction, after line encoding
+};
+
+class SerialLink : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<SerialLink> down_in;
+  tlm_utils::simple_initiator_socket<SerialLink> down_out;
+  tlm_utils::simple_target_socket<SerialLink> up_in;
+  tlm_utils::simple_initiator_socket<SerialLink> up_out;
+
+  SerialLink(sc_core::sc_module_name name, std::unique_ptr<LinkFormat> format, sc_core::sc_time latency);
+
+  const LinkFormat& format() const { return *format_; }
+  // Payload bytes that crossed each direction (data, not protocol overhead).
+  uint64_t downstream_bytes() const { return downstream_.payload_bytes(); }
+  uint64_t upstream_bytes() const { return upstream_.payload_bytes(); }
+  uint64_t downstream_busy_ps() const { return downstream_.busy_ps(); }
+  uint64_t upstream_busy_ps() const { return upstream_.busy_ps(); }
+
+ private:
+  void cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occupancy& there, Occupancy& back,
+             tlm_utils::simple_initiator_socket<SerialLink>& next);
+  void b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  void b_transport_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  unsigned dbg_down(tlm::tlm_generic_payload& p) { return down_out->transport_dbg(p); }
+  unsigned dbg_up(tlm::tlm_generic_payload& p) { return up_out->transport_dbg(p); }
+
+  std::unique_ptr<LinkFormat> format_;
+  uint64_t latency_ps_;
+  NodeId node_;
+  Occupancy downstream_;
+  Occupancy upstream_;
+};
+
+}  // namespace cxlvp

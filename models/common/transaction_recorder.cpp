@@ -1,0 +1,62 @@
+#include "transaction_recorder.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace cxlvp {
+
+TransactionRecorder& TransactionRecorder::global() {
+  static TransactionRecorder recorder;
+  return recorder;
+}
+
+void TransactionRecorder::record(const tlm::tlm_generic_payload& p, const HopTrace& trace,
+                                 uint64_t start_ps, uint64_t end_ps) {
+  const uint32_t key = (static_cast<uint32_t>(trace.initiator) << 16) | trace.target;
+  Route& r = routes_[key];
+  r.bytes += p.get_data_length();
+  r.latency_ps.add(end_ps - start_ps);
+  if (!log_) return;
+  std::ostream& o = *log_;
+  o << start_ps / 1000.0 << ',' << node_name(trace.initiator) << "->" << node_name(trace.target) << ','
+    << (p.is_read() ? 'R' : 'W') << ",0x" << std::hex << p.get_address() << std::dec << ','
+    << p.get_data_length() << ',' << (end_ps - start_ps) / 1000.0 << ',';
+  for (unsigned i = 0; i < trace.hop_count; ++i)
+    o << (i ? ";" : "") << node_name(trace.hops[i].node) << '@' << trace.hops[i].time_ps / 1000.0;
+  o << '\n';
+}
+
+void TransactionRecorder::open_log(const std::string& path) {
+  log_ = std::make_unique<std::ofstream>(path);
+  if (!*log_) throw std::runtime_error("cannot write transaction log " + path);
+  *log_ << "start_ns,route,cmd,address,bytes,latency_ns,hops\n";
+}
+
+void TransactionRecorder::close_log() { log_.reset(); }
+
+std::vector<RouteSummary> TransactionRecorder::routes() const {
+  std::vector<RouteSummary> out;
+  for (const auto& [key, r] : routes_) {
+    RouteSummary s;
+    s.name = node_name(static_cast<NodeId>(key >> 16)) + "->" + node_name(static_cast<NodeId>(key & 0xffff));
+    const auto& h = r.latency_ps;
+    s.count = h.count();
+    s.bytes = r.bytes;
+    s.min_ns = h.min() / 1000.0;
+    s.mean_ns = h.mean() / 1000.0;
+    s.p50_ns = h.quantile(0.50) / 1000.0;
+    s.p95_ns = h.quantile(0.95) / 1000.0;
+    s.p99_ns = h.quantile(0.99) / 1000.0;
+    s.max_ns = h.max() / 1000.0;
+    out.push_back(std::move(s));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return out;
+}
+
+void TransactionRecorder::clear() {
+  routes_.clear();
+  log_.reset();
+}
+
+}  // namespace cxlvp

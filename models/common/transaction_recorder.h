@@ -1,0 +1,49 @@
+#pragma once
+// TransactionRecorder: turns finished transactions into per-route statistics
+// (route = initiator node -> terminal target node) and, when a log file is
+// open, streams one CSV line per transaction. Nothing per transaction is kept
+// in memory beyond the fixed-size histograms.
+#include <cstdint>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <tlm>
+#include <unordered_map>
+#include <vector>
+
+#include "hop_trace.h"
+#include "latency_histogram.h"
+
+namespace cxlvp {
+
+struct RouteSummary {
+  std::string name;  // "gpu.dma->cxl.mem"
+  uint64_t count = 0;
+  uint64_t bytes = 0;
+  double min_ns = 0, mean_ns = 0, p50_ns = 0, p95_ns = 0, p99_ns = 0, max_ns = 0;
+};
+
+class TransactionRecorder {
+ public:
+  // The recorder the models report to. A platform resets it before elaboration.
+  static TransactionRecorder& global();
+
+  void record(const tlm::tlm_generic_payload& p, const HopTrace& trace, uint64_t start_ps,
+              uint64_t end_ps);
+  // Streams every later transaction to `path` as CSV; throws std::runtime_error if unwritable.
+  void open_log(const std::string& path);
+  void close_log();
+  std::vector<RouteSummary> routes() const;  // sorted by route name
+  void clear();
+
+ private:
+  struct Route {
+    uint64_t bytes = 0;
+    LatencyHistogram latency_ps;
+  };
+  std::unordered_map<uint32_t, Route> routes_;
+  std::unique_ptr<std::ofstream> log_;
+};
+
+}  // namespace cxlvp

@@ -1,0 +1,69 @@
+#include "cpu_complex.h"
+
+#include <algorithm>
+
+#include "../common/device_job.h"
+#include "../common/job_log.h"
+
+namespace cxlvp {
+
+namespace {
+constexpr unsigned kLineBytes = 64;
+
+unsigned bursts_in_flight(const CpuConfig& c, uint64_t burst_bytes) {
+  const uint64_t bytes = uint64_t(c.cores) * c.lines_in_flight_per_core * kLineBytes;
+  return unsigned(std::max<uint64_t>(1, bytes / burst_bytes));
+}
+}  // namespace
+
+CpuComplex::CpuComplex(sc_core::sc_module_name name, const CpuConfig& config, ComputeMode mode,
+                       uint64_t burst_bytes)
+    : sc_module(name),
+      mmio("mmio"),
+      bus("bus"),
+      config_(config),
+      mode_(mode),
+      regs_(std::string(this->name()) + ".wq", kVersion, config.queue_depth,
+            sc_core::sc_time(config.register_latency_ns, sc_core::SC_NS)),
+      cores_(this->name(), burst_bytes, bursts_in_flight(config, burst_bytes)) {
+  mmio.register_b_transport(this, &CpuComplex::b_transport);
+  mmio.register_transport_dbg(this, &CpuComplex::transport_dbg);
+  SC_HAS_PROCESS(CpuComplex);
+  SC_THREAD(run);
+}
+
+double CpuComplex::amx_flops_per_second() const {
+  return config_.cores * config_.freq_GHz * 1e9 * config_.amx_flops_per_cycle * config_.efficiency;
+}
+
+void CpuComplex::run() {
+  for (;;) {
+    const uint64_t desc_addr = regs_.next_job();
+    regs_.set_busy(true);
+    JobRecord rec;
+    rec.device = "cpu";
+    rec.start_ps = sc_core::sc_time_stamp().value();
+    rec.ok = fetch_descriptor(cores_.bus, bus, desc_addr, rec.job) && rec.job.op == JobOp::expert_ffn;
+    if (!rec.ok) {
+      regs_.report_error(JobError::bad_descriptor);
+    } else {
+      const JobDescriptor& d = rec.job;
+      const ComputeRate rate{config_.per_token_us, amx_flops_per_second()};
+      const uint64_t compute = compute_ps(mode_, rate, d.tokens, d.flops);
+      const double pace = d.weight_bytes ? double(compute) / double(d.weight_bytes) : 0.0;
+      rec.ok = cores_.bus.stream(bus, tlm::TLM_READ_COMMAND, d.act_in_addr, d.act_in_bytes, nullptr) &&
+               cores_.bus.stream(bus, tlm::TLM_READ_COMMAND, d.weight_addr, d.weight_bytes, nullptr, pace) &&
+               cores_.bus.stream(bus, tlm::TLM_WRITE_COMMAND, d.act_out_addr, d.act_out_bytes, nullptr);
+      if (!rec.ok) regs_.report_error(JobError::bus_error);
+    }
+    cores_.sync();
+    rec.end_ps = sc_core::sc_time_stamp().value();
+    regs_.job_done();
+    regs_.set_busy(false);
+    send_msi(cores_.bus, bus, regs_.msi_address(), rec.job.tag);
+    cores_.sync();
+    JobLog::global().add(std::move(rec));
+  }
+}
+
+}  // namespace cxlvp

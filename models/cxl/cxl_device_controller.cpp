@@ -1,0 +1,77 @@
+#include "cxl_device_controller.h"
+
+#include "../common/hop_trace.h"
+
+namespace cxlvp {
+
+CxlDeviceController::CxlDeviceController(sc_core::sc_module_name name, const CxlHostWindows& windows,
+                                         uint64_t dram_bytes, sc_core::sc_time latency, bool has_ndp)
+    : sc_module(name),
+      link_in("link_in"),
+      link_out("link_out"),
+      mem_out("mem_out"),
+      ndp_mem_in("ndp_mem_in"),
+      ndp_msi_in("ndp_msi_in"),
+      ndp_regs_out("ndp_regs_out"),
+      windows_(windows),
+      latency_(latency),
+      has_ndp_(has_ndp),
+      node_(register_node(this->name())),
+      hdm_(dram_bytes),
+      component_regs_(std::string(this->name()) + ".regs", sc_core::SC_ZERO_TIME) {
+  hdm_.add_to(component_regs_);
+  link_in.register_b_transport(this, &CxlDeviceController::from_link);
+  link_in.register_transport_dbg(this, &CxlDeviceController::from_link_dbg);
+  ndp_mem_in.register_b_transport(this, &CxlDeviceController::from_ndp_mem);
+  ndp_mem_in.register_transport_dbg(this, &CxlDeviceController::from_ndp_mem_dbg);
+  ndp_msi_in.register_b_transport(this, &CxlDeviceController::from_ndp_msi);
+}
+
+void CxlDeviceController::to_registers(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, uint64_t offset) {
+  const uint64_t address = p.get_address();
+  if (offset >= cxl_bar::ndp_regs && offset < cxl_bar::ndp_regs + 0x1000 && has_ndp_) {
+    p.set_address(offset - cxl_bar::ndp_regs);
+    ndp_regs_out[0]->b_transport(p, delay);
+  } else if (offset < cxl_bar::ndp_regs) {
+    p.set_address(offset - cxl_bar::component_regs);
+    component_regs_.transport(p, delay);
+  } else {
+    p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  }
+  p.set_address(address);
+}
+
+void CxlDeviceController::from_link(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+  stamp_hop(p, node_, delay);
+  delay += latency_;
+  const uint64_t hpa = p.get_address();
+  if (hpa >= windows_.reg_base && hpa - windows_.reg_base < windows_.reg_size) {
+    to_registers(p, delay, hpa - windows_.reg_base);
+    return;
+  }
+  const auto dpa = hdm_.translate(hpa, p.get_data_length());
+  if (!dpa) {
+    p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  p.set_address(*dpa);
+  mem_out->b_transport(p, delay);
+  p.set_address(hpa);
+}
+
+unsigned CxlDeviceController::from_link_dbg(tlm::tlm_generic_payload& p) {
+  const uint64_t hpa = p.get_address();
+  const auto dpa = hdm_.translate(hpa, p.get_data_length());
+  if (!dpa) return 0;
+  p.set_address(*dpa);
+  const unsigned n = mem_out->transport_dbg(p);
+  p.set_address(hpa);
+  return n;
+}
+
+void CxlDeviceController::from_ndp_msi(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+  stamp_hop(p, node_, delay);
+  link_out->b_transport(p, delay);
+}
+
+}  // namespace cxlvp

@@ -1,0 +1,62 @@
+#pragma once
+// CxlDeviceController: the device end of the CXL link inside a Type-3
+// expander. CXL.mem requests from the link are translated by the HDM decoder
+// (host physical -> device physical) and queued to device DRAM; CXL.io accesses
+// to the register BAR reach the component registers (HDM decoder, offset
+// 0x0000) or the NDP engine (offset 0x1000). The NDP engine's memory port
+// reaches DRAM directly by device physical address, and its MSIs go up the
+// link.
+#include <cstdint>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/multi_passthrough_initiator_socket.h>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "../common/node_registry.h"
+#include "../common/register_bank.h"
+#include "cxl_root_port.h"
+#include "hdm_decoder.h"
+
+namespace cxlvp {
+
+namespace cxl_bar {
+constexpr uint64_t component_regs = 0x0000;
+constexpr uint64_t ndp_regs = 0x1000;
+constexpr uint64_t size = 0x10000;
+}  // namespace cxl_bar
+
+class CxlDeviceController : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<CxlDeviceController> link_in;
+  tlm_utils::simple_initiator_socket<CxlDeviceController> link_out;
+  tlm_utils::simple_initiator_socket<CxlDeviceController> mem_out;
+  tlm_utils::simple_target_socket<CxlDeviceController> ndp_mem_in;
+  tlm_utils::simple_target_socket<CxlDeviceController> ndp_msi_in;
+  // Zero or one binding: an expander without an NDP engine leaves it open.
+  tlm_utils::multi_passthrough_initiator_socket<CxlDeviceController, 32, tlm::tlm_base_protocol_types, 1,
+                                               sc_core::SC_ZERO_OR_MORE_BOUND>
+      ndp_regs_out;
+
+  CxlDeviceController(sc_core::sc_module_name name, const CxlHostWindows& windows, uint64_t dram_bytes,
+                      sc_core::sc_time latency, bool has_ndp);
+
+  HdmDecoder& hdm() { return hdm_; }
+
+ private:
+  void from_link(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  unsigned from_link_dbg(tlm::tlm_generic_payload& p);
+  void from_ndp_mem(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) { mem_out->b_transport(p, delay); }
+  unsigned from_ndp_mem_dbg(tlm::tlm_generic_payload& p) { return mem_out->transport_dbg(p); }
+  void from_ndp_msi(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  void to_registers(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, uint64_t offset);
+
+  CxlHostWindows windows_;
+  sc_core::sc_time latency_;
+  bool has_ndp_;
+  NodeId node_;
+  HdmDecoder hdm_;
+  RegisterBank component_regs_;
+};
+
+}  // namespace cxlvp

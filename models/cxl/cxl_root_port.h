@@ -1,0 +1,44 @@
+#pragma once
+// CxlRootPort: the host-side end of the CXL link. It claims the expander's HDM
+// range (CXL.mem) and its register BAR (CXL.io) and sends those accesses down
+// the link with host physical addresses intact; device-initiated writes (MSIs)
+// come up from the link and enter the host interconnect.
+#include <cstdint>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "../common/node_registry.h"
+
+namespace cxlvp {
+
+struct CxlHostWindows {
+  uint64_t hdm_base = 0;  // host physical base of device memory
+  uint64_t hdm_size = 0;
+  uint64_t reg_base = 0;  // host physical base of the device register BAR
+  uint64_t reg_size = 0;
+};
+
+class CxlRootPort : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<CxlRootPort> host_in;
+  tlm_utils::simple_initiator_socket<CxlRootPort> link_out;
+  tlm_utils::simple_target_socket<CxlRootPort> link_in;
+  tlm_utils::simple_initiator_socket<CxlRootPort> host_out;
+
+  CxlRootPort(sc_core::sc_module_name name, const CxlHostWindows& windows, sc_core::sc_time latency);
+
+ private:
+  bool claims(uint64_t address, uint64_t length) const;
+  void b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  void b_transport_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  unsigned dbg_down(tlm::tlm_generic_payload& p);
+  unsigned dbg_up(tlm::tlm_generic_payload& p) { return host_out->transport_dbg(p); }
+
+  CxlHostWindows windows_;
+  sc_core::sc_time latency_;
+  NodeId node_;
+};
+
+}  // namespace cxlvp

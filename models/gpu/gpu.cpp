@@ -1,0 +1,126 @@
+#include "gpu.h"
+
+#include <algorithm>
+
+#include "../common/device_job.h"
+#include "../common/job_log.h"
+
+namespace cxlvp {
+
+using sc_core::sc_time;
+
+Gpu::Gpu(sc_core::sc_module_name name, const GpuConfig& config, ComputeMode mode, uint64_t burst_bytes,
+         uint64_t expert_slot_bytes)
+    : sc_module(name),
+      mmio("mmio"),
+      dma("dma"),
+      hbm("hbm", config.hbm),
+      config_(config),
+      mode_(mode),
+      slot_bytes_(expert_slot_bytes),
+      regs_(std::string(this->name()) + ".regs", kVersion, config.queue_depth,
+            sc_time(config.register_latency_ns, sc_core::SC_NS)),
+      resident_(unsigned((config.hbm.capacity_bytes - std::min(config.hbm.capacity_bytes, config.hbm_reserved_bytes)) /
+                         std::max<uint64_t>(1, expert_slot_bytes))),
+      local_("local"),
+      front_(std::string(this->name()) + ".dma", burst_bytes, 1),
+      copier_(std::string(this->name()) + ".dma", burst_bytes, config.dma_outstanding),
+      fetcher_(std::string(this->name()) + ".dma", burst_bytes, config.dma_outstanding),
+      sm_(std::string(this->name()) + ".sm", burst_bytes, config.dma_outstanding),
+      copy_queue_(config.queue_depth),
+      fetch_queue_(config.queue_depth),
+      compute_queue_(1) {
+  mmio.register_b_transport(this, &Gpu::b_transport);
+  mmio.register_transport_dbg(this, &Gpu::transport_dbg);
+  local_.bind(hbm.in);
+  SC_HAS_PROCESS(Gpu);
+  SC_THREAD(front_end);
+  SC_THREAD(copy_engine);
+  SC_THREAD(fetch_engine);
+  SC_THREAD(compute_engine);
+}
+
+void Gpu::finish(ThreadBus& engine, const char* device, const JobDescriptor& d, uint64_t start_ps, bool ok) {
+  engine.sync();
+  JobRecord rec{device, d, start_ps, sc_core::sc_time_stamp().value(), ok};
+  if (!ok) regs_.report_error(JobError::bus_error);
+  regs_.job_done();
+  send_msi(engine.bus, dma, regs_.msi_address(), d.tag);
+  engine.sync();
+  JobLog::global().add(std::move(rec));
+}
+
+void Gpu::front_end() {
+  for (;;) {
+    const uint64_t desc_addr = regs_.next_job();
+    JobDescriptor d;
+    const bool ok = fetch_descriptor(front_.bus, dma, desc_addr, d);
+    front_.sync();
+    if (!ok || (d.op != JobOp::copy && d.op != JobOp::expert_ffn)) regs_.report_error(JobError::bad_descriptor);
+    else if (d.op == JobOp::copy) copy_queue_.put(d);
+    else fetch_queue_.put(d);
+  }
+}
+
+void Gpu::copy_engine() {
+  for (;;) {
+    const JobDescriptor d = copy_queue_.get();
+    const uint64_t start = sc_core::sc_time_stamp().value();
+    const bool functional = d.flags & job_flags::functional;
+    const bool ok = (d.flags & job_flags::to_host)
+                        ? copier_.bus.copy(local_, d.act_in_addr, dma, d.act_out_addr, d.act_in_bytes, functional)
+                        : copier_.bus.copy(dma, d.act_in_addr, local_, d.act_out_addr, d.act_in_bytes, functional);
+    finish(copier_, "gpu.copy", d, start, ok);
+  }
+}
+
+void Gpu::fetch_engine() {
+  for (;;) {
+    const JobDescriptor d = fetch_queue_.get();
+    if (d.weight_bytes > slot_bytes_ || resident_.slots() == 0) {
+      finish(fetcher_, "gpu", d, sc_core::sc_time_stamp().value(), false);
+      continue;
+    }
+    auto slot = resident_.acquire(d.expert);
+    while (!slot) {
+      sc_core::wait(slot_released_);
+      slot = resident_.acquire(d.expert);
+    }
+    if (!slot->hit) {
+      const uint64_t start = sc_core::sc_time_stamp().value();
+      const bool ok = fetcher_.bus.copy(dma, d.weight_addr, local_, slot_address(slot->index), d.weight_bytes,
+                                        d.flags & job_flags::functional);
+      fetcher_.sync();
+      JobLog::global().add({"gpu.fetch", d, start, sc_core::sc_time_stamp().value(), ok});
+      if (!ok) {
+        resident_.invalidate(d.expert);
+        finish(fetcher_, "gpu", d, start, false);
+        continue;
+      }
+    }
+    compute_queue_.put({d, slot->index});
+  }
+}
+
+void Gpu::compute_engine() {
+  for (;;) {
+    const ComputeJob j = compute_queue_.get();
+    const JobDescriptor& d = j.job;
+    const uint64_t start = sc_core::sc_time_stamp().value();
+    bool ok = true;
+    if (d.tokens > 0) {
+      const ComputeRate rate{config_.per_token_us, config_.peak_TFLOPS * 1e12 * config_.efficiency};
+      const uint64_t compute = compute_ps(mode_, rate, d.tokens, d.flops);
+      const double pace = d.weight_bytes ? double(compute) / double(d.weight_bytes) : 0.0;
+      ok = sm_.bus.stream(local_, tlm::TLM_READ_COMMAND, d.act_in_addr, d.act_in_bytes, nullptr) &&
+           sm_.bus.stream(local_, tlm::TLM_READ_COMMAND, slot_address(j.slot), d.weight_bytes, nullptr, pace) &&
+           sm_.bus.stream(local_, tlm::TLM_WRITE_COMMAND, d.act_out_addr, d.act_out_bytes, nullptr);
+    }
+    sm_.sync();
+    resident_.release(d.expert);
+    slot_released_.notify(sc_core::SC_ZERO_TIME);
+    finish(sm_, "gpu", d, start, ok);
+  }
+}
+
+}  // namespace cxlvp

@@ -1,0 +1,71 @@
+#pragma once
+// Gpu: a discrete GPU behind a PCIe link.
+//  - `mmio` is BAR0: the job-queue registers (job_queue_registers.h).
+//  - `dma` is its bus master towards the host: descriptor reads, weight and
+//    activation transfers, completion MSIs, all as real transactions over PCIe.
+//  - `hbm` is its local memory; expert weights are cached in HBM slots
+//    (ResidentExperts) after the reserved workspace.
+// Four engines run concurrently, as on real hardware: a front end that reads
+// descriptors, a copy engine for activation copies, a fetch engine that brings
+// a job's expert weights into HBM on a miss, and the compute engine (SMs),
+// which runs one expert job at a time while the next one's weights arrive.
+#include <cstdint>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "../common/burst_initiator.h"
+#include "../common/compute_model.h"
+#include "../common/handoff_queue.h"
+#include "../common/job_descriptor.h"
+#include "../common/job_queue_registers.h"
+#include "../memory/dram.h"
+#include "gpu_config.h"
+#include "resident_experts.h"
+
+namespace cxlvp {
+
+class Gpu : public sc_core::sc_module {
+ public:
+  static constexpr uint32_t kVersion = 0x00010000;
+
+  tlm_utils::simple_target_socket<Gpu> mmio;
+  tlm_utils::simple_initiator_socket<Gpu> dma;
+  Dram hbm;
+
+  // expert_slot_bytes: size of one HBM expert slot (the model's expert size).
+  Gpu(sc_core::sc_module_name name, const GpuConfig& config, ComputeMode mode, uint64_t burst_bytes,
+      uint64_t expert_slot_bytes);
+
+  const ResidentExperts& resident() const { return resident_; }
+  uint64_t slot_address(unsigned slot) const { return config_.hbm_reserved_bytes + slot * slot_bytes_; }
+
+ private:
+  struct ComputeJob {
+    JobDescriptor job;
+    unsigned slot;
+  };
+
+  void front_end();
+  void copy_engine();
+  void fetch_engine();
+  void compute_engine();
+  void finish(ThreadBus& engine, const char* device, const JobDescriptor& d, uint64_t start_ps, bool ok);
+  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) { regs_.transport(p, delay); }
+  unsigned transport_dbg(tlm::tlm_generic_payload& p) { return regs_.transport_dbg(p); }
+
+  GpuConfig config_;
+  ComputeMode mode_;
+  uint64_t slot_bytes_;
+  JobQueueRegisters regs_;
+  ResidentExperts resident_;
+  tlm_utils::simple_initiator_socket<Gpu> local_;  // engines -> HBM
+  ThreadBus front_, copier_, fetcher_, sm_;
+  HandoffQueue<JobDescriptor> copy_queue_;
+  HandoffQueue<JobDescriptor> fetch_queue_;
+  HandoffQueue<ComputeJob> compute_queue_;  // depth 1: weights of the next job only
+  sc_core::sc_event slot_released_;
+};
+
+}  // namespace cxlvp

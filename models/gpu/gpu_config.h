@@ -1,0 +1,19 @@
+#pragma once
+#include <cstdint>
+
+#include "../memory/dram.h"
+
+namespace cxlvp {
+
+struct GpuConfig {
+  double peak_TFLOPS = 200;         // dense FP16/BF16 peak
+  double efficiency = 0.7;          // roofline mode: sustained fraction of peak
+  double per_token_us = 5;          // per_token mode: one token through one expert
+  DramConfig hbm{80ull << 30, 8, 800, 120, 256};
+  uint64_t hbm_reserved_bytes = 1ull << 30;  // activations and workspace; the rest caches experts
+  unsigned dma_outstanding = 64;    // DMA bursts in flight
+  unsigned queue_depth = 1024;      // jobs the doorbell queue holds
+  double register_latency_ns = 50;  // BAR register access inside the GPU
+};
+
+}  // namespace cxlvp

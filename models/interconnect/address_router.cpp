@@ -1,0 +1,64 @@
+#include "address_router.h"
+
+#include <algorithm>
+#include <sstream>
+#include <stdexcept>
+
+#include "../common/hop_trace.h"
+
+namespace cxlvp {
+
+AddressRouter::AddressRouter(sc_core::sc_module_name name, sc_core::sc_time latency)
+    : sc_module(name), in("in"), out("out"), latency_(latency), node_(register_node(this->name())) {
+  in.register_b_transport(this, &AddressRouter::b_transport);
+  in.register_transport_dbg(this, &AddressRouter::transport_dbg);
+}
+
+void AddressRouter::add_window(const AddressWindow& w) {
+  if (w.size == 0 || w.base + w.size < w.base)
+    throw std::invalid_argument("address window " + w.name + " is empty or wraps around");
+  for (const auto& o : windows_) {
+    if (w.base < o.end() && o.base < w.end()) {
+      std::ostringstream msg;
+      msg << "address window " << w.name << " [0x" << std::hex << w.base << ", 0x" << w.end()
+          << ") overlaps " << o.name << " [0x" << o.base << ", 0x" << o.end() << ")";
+      throw std::invalid_argument(msg.str());
+    }
+  }
+  windows_.push_back(w);
+  std::sort(windows_.begin(), windows_.end(), [](const auto& a, const auto& b) { return a.base < b.base; });
+}
+
+const AddressWindow* AddressRouter::decode(uint64_t address) const {
+  auto it = std::upper_bound(windows_.begin(), windows_.end(), address,
+                             [](uint64_t a, const AddressWindow& w) { return a < w.base; });
+  if (it == windows_.begin()) return nullptr;
+  --it;
+  return address < it->end() ? &*it : nullptr;
+}
+
+void AddressRouter::b_transport(int, tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+  stamp_hop(p, node_, delay);
+  delay += latency_;
+  const uint64_t address = p.get_address();
+  const AddressWindow* w = decode(address);
+  if (!w || p.get_data_length() > w->end() - address) {
+    p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  if (w->relative) p.set_address(address - w->base);
+  out[w->port]->b_transport(p, delay);
+  p.set_address(address);
+}
+
+unsigned AddressRouter::transport_dbg(int, tlm::tlm_generic_payload& p) {
+  const uint64_t address = p.get_address();
+  const AddressWindow* w = decode(address);
+  if (!w) return 0;
+  if (w->relative) p.set_address(address - w->base);
+  const unsigned n = out[w->port]->transport_dbg(p);
+  p.set_address(address);
+  return n;
+}
+
+}  // namespace cxlvp

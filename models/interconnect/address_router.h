@@ -1,0 +1,50 @@
+#pragma once
+// AddressRouter: the host interconnect. Any number of initiators bind to `in`;
+// each target window is bound to one port of `out`. A window either passes the
+// host physical address through unchanged (root complexes, root ports, which
+// decode it themselves) or hands the target an offset from the window base
+// (plain memories and register blocks). An address outside every window gets
+// TLM_ADDRESS_ERROR_RESPONSE.
+#include <cstdint>
+#include <string>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/multi_passthrough_initiator_socket.h>
+#include <tlm_utils/multi_passthrough_target_socket.h>
+#include <vector>
+
+#include "../common/node_registry.h"
+
+namespace cxlvp {
+
+struct AddressWindow {
+  std::string name;
+  uint64_t base = 0;
+  uint64_t size = 0;
+  unsigned port = 0;        // index of the `out` binding
+  bool relative = true;     // target sees address - base
+  uint64_t end() const { return base + size; }
+};
+
+class AddressRouter : public sc_core::sc_module {
+ public:
+  tlm_utils::multi_passthrough_target_socket<AddressRouter> in;
+  tlm_utils::multi_passthrough_initiator_socket<AddressRouter> out;
+
+  AddressRouter(sc_core::sc_module_name name, sc_core::sc_time latency);
+
+  // Throws std::invalid_argument if the window is empty or overlaps another.
+  void add_window(const AddressWindow& w);
+  const std::vector<AddressWindow>& windows() const { return windows_; }
+  const AddressWindow* decode(uint64_t address) const;
+
+ private:
+  void b_transport(int id, tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  unsigned transport_dbg(int id, tlm::tlm_generic_payload& p);
+
+  sc_core::sc_time latency_;
+  NodeId node_;
+  std::vector<AddressWindow> windows_;
+};
+
+}  // namespace cxlvp

@@ -1,0 +1,42 @@
+#pragma once
+// MsiController: the host's message-signalled interrupt target. A device
+// signals completion by writing a 32-bit word (the job's tag) anywhere in its
+// window; the controller queues (time, vector, data) and wakes the firmware
+// thread waiting in next(). The vector is the word offset of the write.
+#include <cstdint>
+#include <deque>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "../common/node_registry.h"
+
+namespace cxlvp {
+
+struct MsiMessage {
+  uint64_t time_ps;
+  uint32_t vector;
+  uint32_t data;
+};
+
+class MsiController : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<MsiController> in;
+
+  MsiController(sc_core::sc_module_name name, uint64_t window_bytes);
+
+  // Blocks the calling thread until the next message's time is reached.
+  MsiMessage next();
+  uint64_t received() const { return received_; }
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+
+  uint64_t window_bytes_;
+  NodeId node_;
+  std::deque<MsiMessage> pending_;
+  sc_core::sc_event arrived_;
+  uint64_t received_ = 0;
+};
+
+}  // namespace cxlvp

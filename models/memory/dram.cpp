@@ -1,0 +1,81 @@
+#include "dram.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "../common/hop_trace.h"
+
+namespace cxlvp {
+
+Dram::Dram(sc_core::sc_module_name name, const DramConfig& config)
+    : sc_module(name),
+      in("in"),
+      config_(config),
+      node_(register_node(this->name())),
+      latency_ps_(static_cast<uint64_t>(std::llround(config.idle_latency_ns * 1000))) {
+  if (config.channels == 0 || config.peak_GBps <= 0 || config.interleave_bytes == 0)
+    throw std::invalid_argument(std::string(this->name()) + ": channels, bandwidth and interleave must be positive");
+  channels_.assign(config.channels, Occupancy(config.peak_GBps * 1e9 / config.channels));
+  in.register_b_transport(this, &Dram::b_transport);
+  in.register_transport_dbg(this, &Dram::transport_dbg);
+}
+
+uint64_t Dram::busy_ps() const {
+  uint64_t sum = 0;
+  for (const auto& c : channels_) sum += c.busy_ps();
+  return sum;
+}
+
+uint64_t Dram::occupy_channels(uint64_t address, uint64_t length, uint64_t arrival_ps) {
+  const uint64_t il = config_.interleave_bytes;
+  const uint64_t first = address / il;
+  const uint64_t granules = (address + length - 1) / il - first + 1;
+  const unsigned n = config_.channels;
+  uint64_t done = arrival_ps;
+  if (granules == 1) return channels_[first % n].reserve(arrival_ps, double(length), length);
+  // Spread the access over the channels its granules map to, in proportion.
+  const uint64_t touched = std::min<uint64_t>(granules, n);
+  for (uint64_t k = 0; k < touched; ++k) {
+    const uint64_t share = granules / n + (k < granules % n ? 1 : 0);
+    const double bytes = double(length) * double(share) / double(granules);
+    done = std::max(done, channels_[(first + k) % n].reserve(arrival_ps, bytes, uint64_t(bytes)));
+  }
+  return done;
+}
+
+void Dram::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+  const bool copy = arrive_at_target(p, node_, delay);
+  const uint64_t addr = p.get_address();
+  const uint64_t len = p.get_data_length();
+  if (len == 0 || addr >= config_.capacity_bytes || len > config_.capacity_bytes - addr) {
+    p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  if (p.get_byte_enable_ptr()) {
+    p.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    return;
+  }
+  const uint64_t now = sc_core::sc_time_stamp().value();
+  const uint64_t done = occupy_channels(addr, len, now + delay.value()) + latency_ps_;
+  delay = sc_core::sc_time::from_value(done - now);
+  if (p.is_write()) {
+    bytes_written_ += len;
+    if (copy) store_.write(addr, p.get_data_ptr(), len);
+  } else if (p.is_read()) {
+    bytes_read_ += len;
+    if (copy) store_.read(addr, p.get_data_ptr(), len);
+  }
+  p.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+unsigned Dram::transport_dbg(tlm::tlm_generic_payload& p) {
+  const uint64_t addr = p.get_address();
+  if (addr >= config_.capacity_bytes) return 0;
+  const uint64_t len = std::min<uint64_t>(p.get_data_length(), config_.capacity_bytes - addr);
+  if (p.is_write()) store_.write(addr, p.get_data_ptr(), len);
+  else if (p.is_read()) store_.read(addr, p.get_data_ptr(), len);
+  return static_cast<unsigned>(len);
+}
+
+}  // namespace cxlvp

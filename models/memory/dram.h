@@ -1,0 +1,53 @@
+#pragma once
+// Dram: one memory device (HBM stack, host DDR, CXL device DRAM) as a TLM
+// target. Accesses are interleaved over `channels` at `interleave_bytes`
+// granularity; each channel is an Occupancy at peak_GBps / channels, so a
+// loaded channel queues requests and its latency rises. Every access pays
+// idle_latency_ns on top of its time on the channel(s).
+#include <cstdint>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+#include <vector>
+
+#include "../common/node_registry.h"
+#include "../common/occupancy.h"
+#include "sparse_store.h"
+
+namespace cxlvp {
+
+struct DramConfig {
+  uint64_t capacity_bytes = 1ull << 30;
+  unsigned channels = 1;
+  double peak_GBps = 25.6;       // all channels together, 1 GB = 1e9 bytes
+  double idle_latency_ns = 100;  // fixed access latency, added to transfer time
+  uint64_t interleave_bytes = 256;
+};
+
+class Dram : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<Dram> in;
+
+  Dram(sc_core::sc_module_name name, const DramConfig& config);
+
+  const DramConfig& config() const { return config_; }
+  uint64_t bytes_read() const { return bytes_read_; }
+  uint64_t bytes_written() const { return bytes_written_; }
+  uint64_t busy_ps() const;  // summed over channels
+  const SparseStore& store() const { return store_; }
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  unsigned transport_dbg(tlm::tlm_generic_payload& p);
+  uint64_t occupy_channels(uint64_t address, uint64_t length, uint64_t arrival_ps);
+
+  DramConfig config_;
+  NodeId node_;
+  uint64_t latency_ps_;
+  std::vector<Occupancy> channels_;
+  SparseStore store_;
+  uint64_t bytes_read_ = 0;
+  uint64_t bytes_written_ = 0;
+};
+
+}  // namespace cxlvp

@@ -1,0 +1,69 @@
+#include "ndp_engine.h"
+
+#include <algorithm>
+
+#include "../common/device_job.h"
+#include "../common/job_log.h"
+
+namespace cxlvp {
+
+NdpEngine::NdpEngine(sc_core::sc_module_name name, const NdpConfig& config, ComputeMode mode,
+                     uint64_t burst_bytes, uint64_t dram_bytes)
+    : sc_module(name),
+      mmio("mmio"),
+      mem("mem"),
+      msi("msi"),
+      config_(config),
+      mode_(mode),
+      dram_bytes_(dram_bytes),
+      regs_(std::string(this->name()) + ".regs", kVersion, config.queue_depth,
+            sc_core::sc_time(config.register_latency_ns, sc_core::SC_NS)),
+      engine_(this->name(), burst_bytes, config.outstanding) {
+  mmio.register_b_transport(this, &NdpEngine::b_transport);
+  mmio.register_transport_dbg(this, &NdpEngine::transport_dbg);
+  SC_HAS_PROCESS(NdpEngine);
+  SC_THREAD(run);
+}
+
+bool NdpEngine::execute(const JobDescriptor& d) {
+  const auto inside = [this](uint64_t a, uint64_t n) { return a <= dram_bytes_ && n <= dram_bytes_ - a; };
+  if (d.op != JobOp::expert_ffn || !inside(d.weight_addr, d.weight_bytes) ||
+      !inside(d.act_in_addr, d.act_in_bytes) || !inside(d.act_out_addr, d.act_out_bytes)) {
+    regs_.report_error(JobError::bad_descriptor);
+    return false;
+  }
+  const ComputeRate rate{config_.per_token_us, config_.mac_GMACps * 2e9};
+  const uint64_t compute = compute_ps(mode_, rate, d.tokens, d.flops);
+  const double port_pace = 1e3 / config_.internal_GBps;  // ps per byte
+  const double pace = std::max(port_pace, d.weight_bytes ? double(compute) / double(d.weight_bytes) : 0.0);
+  bool ok = engine_.bus.stream(mem, tlm::TLM_READ_COMMAND, d.act_in_addr, d.act_in_bytes, nullptr, port_pace) &&
+            engine_.bus.stream(mem, tlm::TLM_READ_COMMAND, d.weight_addr, d.weight_bytes, nullptr, pace) &&
+            engine_.bus.stream(mem, tlm::TLM_WRITE_COMMAND, d.act_out_addr, d.act_out_bytes, nullptr, port_pace);
+  if (!ok) regs_.report_error(JobError::bus_error);
+  return ok;
+}
+
+void NdpEngine::run() {
+  for (;;) {
+    const uint64_t desc_addr = regs_.next_job();
+    regs_.set_busy(true);
+    JobRecord rec;
+    rec.device = "ndp";
+    rec.start_ps = sc_core::sc_time_stamp().value();
+    if (!fetch_descriptor(engine_.bus, mem, desc_addr, rec.job)) {
+      regs_.report_error(JobError::bad_descriptor);
+      rec.ok = false;
+    } else {
+      rec.ok = execute(rec.job);
+    }
+    engine_.sync();
+    rec.end_ps = sc_core::sc_time_stamp().value();
+    regs_.job_done();
+    regs_.set_busy(false);
+    send_msi(engine_.bus, msi, regs_.msi_address(), rec.job.tag);
+    engine_.sync();
+    JobLog::global().add(std::move(rec));
+  }
+}
+
+}  // namespace cxlvp

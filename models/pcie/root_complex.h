@@ -1,0 +1,51 @@
+#pragma once
+// RootComplex: the host's PCIe root. MMIO from the host interconnect arrives at
+// `host_in` and is routed by BAR window to the downstream port (`down_out[i]`,
+// bound to a link) with the address made BAR-relative. Upstream traffic from
+// endpoints (DMA, MSI writes) arrives at `up_in` and goes into the host
+// interconnect through `host_out` with its host physical address unchanged.
+#include <cstdint>
+#include <string>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/multi_passthrough_initiator_socket.h>
+#include <tlm_utils/multi_passthrough_target_socket.h>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+#include <vector>
+
+#include "../common/node_registry.h"
+
+namespace cxlvp {
+
+struct BarWindow {
+  std::string name;
+  uint64_t base = 0;
+  uint64_t size = 0;
+  unsigned port = 0;
+};
+
+class RootComplex : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<RootComplex> host_in;
+  tlm_utils::multi_passthrough_initiator_socket<RootComplex> down_out;
+  tlm_utils::multi_passthrough_target_socket<RootComplex> up_in;
+  tlm_utils::simple_initiator_socket<RootComplex> host_out;
+
+  RootComplex(sc_core::sc_module_name name, sc_core::sc_time latency);
+  // Throws std::invalid_argument on an empty or overlapping window.
+  void add_bar(const BarWindow& bar);
+
+ private:
+  void b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  void b_transport_up(int port, tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  unsigned dbg_down(tlm::tlm_generic_payload& p);
+  unsigned dbg_up(int port, tlm::tlm_generic_payload& p);
+  const BarWindow* decode(uint64_t address, uint64_t length) const;
+
+  sc_core::sc_time latency_;
+  NodeId node_;
+  std::vector<BarWindow> bars_;
+};
+
+}  // namespace cxlvp

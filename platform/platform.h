@@ -1,0 +1,54 @@
+#pragma once
+// Platform: the whole modeled system, elaborated from a Scenario.
+//
+//   fw (scheduler) --\                       /--> ddr
+//   cpu (AMX) -------+--> bus (host router) -+--> rc --> pcie link --> gpu (BAR0, DMA, HBM)
+//   rc (upstream) ---+                       +--> cpu work-queue page
+//   cxl.rp (upstream)/                       +--> cxl.rp --> cxl.link --> cxl.ctrl --> cxl.mem
+//                                            |                                 \--> cxl.ndp
+//                                            \--> irq (MSI)
+//
+// The models are top-level SystemC modules (so routes read "gpu.dma->cxl.mem");
+// one Platform per process, because SystemC elaborates once.
+#include <memory>
+#include <systemc>
+
+#include "../firmware/scheduler.h"
+#include "../models/common/serial_link.h"
+#include "../models/cpu/cpu_complex.h"
+#include "../models/cxl/cxl_expander.h"
+#include "../models/gpu/gpu.h"
+#include "../models/interconnect/address_router.h"
+#include "../models/interconnect/msi_controller.h"
+#include "../models/memory/dram.h"
+#include "../models/pcie/root_complex.h"
+#include "memory_map.h"
+#include "scenario.h"
+
+namespace cxlvp {
+
+class Platform {
+ public:
+  explicit Platform(const Scenario& scenario);
+
+  const Scenario& scenario() const { return scenario_; }
+  const MemoryMap& memory_map() const { return map_; }
+
+  // Runs the scenario to completion; false if the simulation stopped before the
+  // firmware finished (a device never answered).
+  bool run();
+
+  MemoryMap map_;
+  Scenario scenario_;
+  AddressRouter bus;
+  Dram ddr;
+  RootComplex rc;
+  SerialLink pcie;
+  Gpu gpu;
+  CpuComplex cpu;
+  CxlExpander cxl;
+  MsiController irq;
+  Scheduler fw;
+};
+
+}  // namespace cxlvp

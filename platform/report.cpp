@@ -1,0 +1,210 @@
+#include "report.h"
+
+#include <algorithm>
+#include <fstream>
+#include <iomanip>
+#include <map>
+#include <stdexcept>
+
+#include "json_writer.h"
+
+namespace cxlvp {
+
+namespace {
+
+std::string job_kind(const JobRecord& r) {
+  if (r.device == "gpu.fetch") return "fetch";
+  if (r.job.op == JobOp::copy) return (r.job.flags & job_flags::to_host) ? "scatter" : "gather";
+  return "expert";
+}
+
+std::vector<JobReport> join_jobs(const Platform& p) {
+  std::vector<JobReport> out;
+  for (const JobRecord& r : JobLog::global().records()) {
+    JobReport j;
+    j.tag = r.job.tag;
+    j.device = r.device;
+    j.kind = job_kind(r);
+    if (const auto it = p.fw.planned().find(r.job.tag); it != p.fw.planned().end()) {
+      j.batch = it->second.batch;
+      j.layer = it->second.layer;
+      j.expert = it->second.expert;
+      j.tokens = it->second.tokens;
+    }
+    j.weight_bytes = j.kind == "expert" || j.kind == "fetch" ? r.job.weight_bytes : 0;
+    j.activation_bytes = r.job.op == JobOp::copy ? r.job.act_in_bytes : r.job.act_in_bytes + r.job.act_out_bytes;
+    j.start_ps = r.start_ps;
+    j.end_ps = r.end_ps;
+    j.ok = r.ok;
+    out.push_back(j);
+  }
+  std::sort(out.begin(), out.end(), [](const JobReport& a, const JobReport& b) {
+    return std::tie(a.start_ps, a.tag, a.device) < std::tie(b.start_ps, b.tag, b.device);
+  });
+  return out;
+}
+
+std::vector<DeviceReport> sum_devices(const std::vector<JobReport>& jobs) {
+  std::map<std::string, DeviceReport> by_name;
+  for (const char* d : {"gpu", "gpu.fetch", "gpu.copy", "cpu", "ndp"}) by_name[d].name = d;
+  for (const JobReport& j : jobs) {
+    DeviceReport& d = by_name[j.device];
+    ++d.jobs;
+    if (j.kind == "expert") d.tokens += j.tokens;
+    d.busy_ps += j.end_ps - j.start_ps;
+  }
+  std::vector<DeviceReport> out;
+  for (auto& [name, d] : by_name) out.push_back(d);
+  return out;
+}
+
+LinkReport link_report(const std::string& name, const SerialLink& l) {
+  return {name, l.downstream_bytes(), l.upstream_bytes(), std::max(l.downstream_busy_ps(), l.upstream_busy_ps())};
+}
+
+LinkReport memory_report(const std::string& name, const Dram& d) {
+  return {name, d.bytes_written(), d.bytes_read(), d.busy_ps() / d.config().channels};
+}
+
+double gbps(uint64_t bytes, uint64_t ps) { return ps ? double(bytes) / (double(ps) * 1e-12) / 1e9 : 0.0; }
+
+template <typename Row>
+void write_csv(const std::string& path, const std::string& header, const std::vector<Row>& rows,
+               void (*line)(std::ostream&, const Row&)) {
+  std::ofstream f(path);
+  f << header << '\n';
+  for (const Row& r : rows) {
+    line(f, r);
+    f << '\n';
+  }
+  if (!f) throw std::runtime_error("cannot write " + path);
+}
+
+std::string n(double v) { return JsonWriter::number(v); }
+
+}  // namespace
+
+RunReport collect_report(const Platform& p) {
+  const Scenario& s = p.scenario();
+  RunReport r;
+  r.scenario = s.name;
+  r.scenario_file = s.file;
+  r.policy = p.fw.policy().name();
+  r.compute = to_string(s.simulation.compute);
+  r.seed = s.seed;
+  r.batches = p.fw.batches();
+  r.tokens = uint64_t(s.workload.tokens_per_batch) * r.batches.size();
+  for (const auto& b : r.batches) r.assignments += b.tokens;
+  r.simulated_ps = r.batches.empty() ? 0 : r.batches.back().end_ps;
+  r.routes = TransactionRecorder::global().routes();
+  r.jobs = join_jobs(p);
+  r.devices = sum_devices(r.jobs);
+  r.links = {link_report("pcie", p.pcie), link_report("cxl.link", p.cxl.link), memory_report("ddr", p.ddr),
+             memory_report("gpu.hbm", p.gpu.hbm), memory_report("cxl.mem", p.cxl.mem)};
+  return r;
+}
+
+void write_report_files(const RunReport& r, const std::string& dir) {
+  {
+    std::ofstream f(dir + "/summary.json");
+    JsonWriter j(f);
+    j.begin_object();
+    j.value("scenario", r.scenario).value("scenario_file", r.scenario_file).value("seed", r.seed);
+    j.value("policy", r.policy).value("compute", r.compute);
+    j.value("tokens", r.tokens).value("token_expert_assignments", r.assignments);
+    j.value("simulated_time_s", r.simulated_s()).value("throughput_tokens_per_s", r.throughput_tokens_per_s());
+    j.begin_object("routes");
+    for (const auto& x : r.routes) {
+      j.begin_object(x.name).value("count", x.count).value("bytes", x.bytes);
+      j.begin_object("latency_ns").value("min", x.min_ns).value("mean", x.mean_ns).value("p50", x.p50_ns);
+      j.value("p95", x.p95_ns).value("p99", x.p99_ns).value("max", x.max_ns).end_object().end_object();
+    }
+    j.end_object();
+    j.begin_object("jobs");
+    for (const auto& d : r.devices) {
+      j.begin_object(d.name).value("count", d.jobs).value("tokens", d.tokens).value("busy_s", d.busy_ps * 1e-12);
+      j.value("utilization", r.simulated_ps ? double(d.busy_ps) / double(r.simulated_ps) : 0.0).end_object();
+    }
+    j.end_object();
+    j.begin_object("links");
+    for (const auto& l : r.links) {
+      j.begin_object(l.name).value("bytes", l.downstream_bytes + l.upstream_bytes);
+      j.value("downstream_bytes", l.downstream_bytes).value("upstream_bytes", l.upstream_bytes);
+      j.value("achieved_GBps", gbps(l.downstream_bytes + l.upstream_bytes, r.simulated_ps));
+      j.value("utilization", r.simulated_ps ? double(l.busy_ps) / double(r.simulated_ps) : 0.0).end_object();
+    }
+    j.end_object();
+    j.begin_array("batches");
+    for (const auto& b : r.batches)
+      j.begin_object().value("index", b.index).value("latency_s", (b.end_ps - b.start_ps) * 1e-12).end_object();
+    j.end_array();
+    j.end_object();
+    if (!f) throw std::runtime_error("cannot write " + dir + "/summary.json");
+  }
+  write_csv<RouteSummary>(dir + "/routes.csv", "route,count,bytes,min_ns,mean_ns,p50_ns,p95_ns,p99_ns,max_ns",
+                          r.routes, [](std::ostream& o, const RouteSummary& x) {
+                            o << x.name << ',' << x.count << ',' << x.bytes << ',' << n(x.min_ns) << ','
+                              << n(x.mean_ns) << ',' << n(x.p50_ns) << ',' << n(x.p95_ns) << ',' << n(x.p99_ns)
+                              << ',' << n(x.max_ns);
+                          });
+  write_csv<JobReport>(dir + "/jobs.csv",
+                       "tag,device,kind,batch,layer,expert,tokens,weight_bytes,activation_bytes,start_ns,end_ns,ok",
+                       r.jobs, [](std::ostream& o, const JobReport& x) {
+                         o << x.tag << ',' << x.device << ',' << x.kind << ',' << x.batch << ',' << x.layer << ','
+                           << x.expert << ',' << x.tokens << ',' << x.weight_bytes << ',' << x.activation_bytes
+                           << ',' << n(x.start_ps / 1e3) << ',' << n(x.end_ps / 1e3) << ',' << (x.ok ? 1 : 0);
+                       });
+  write_csv<DeviceReport>(dir + "/devices.csv", "device,jobs,tokens,busy_s", r.devices,
+                          [](std::ostream& o, const DeviceReport& x) {
+                            o << x.name << ',' << x.jobs << ',' << x.tokens << ',' << n(x.busy_ps * 1e-12);
+                          });
+  write_csv<LinkReport>(dir + "/links.csv", "link,downstream_bytes,upstream_bytes,busy_s", r.links,
+                        [](std::ostream& o, const LinkReport& x) {
+                          o << x.name << ',' << x.downstream_bytes << ',' << x.upstream_bytes << ','
+                            << n(x.busy_ps * 1e-12);
+                        });
+  write_csv<BatchRecord>(dir + "/batches.csv", "batch,start_s,end_s,latency_s", r.batches,
+                         [](std::ostream& o, const BatchRecord& x) {
+                           o << x.index << ',' << n(x.start_ps * 1e-12) << ',' << n(x.end_ps * 1e-12) << ','
+                             << n((x.end_ps - x.start_ps) * 1e-12);
+                         });
+}
+
+void print_report(const RunReport& r, std::ostream& out) {
+  const auto fixed = [&out](int w, int prec) -> std::ostream& { return out << std::setw(w) << std::fixed << std::setprecision(prec); };
+  out << "scenario " << r.scenario << " (seed " << r.seed << ", policy " << r.policy << ", compute " << r.compute
+      << ")\n";
+  out << "  " << r.tokens << " tokens in " << r.batches.size() << " batches: simulated ";
+  fixed(0, 3) << r.simulated_s() * 1e3 << " ms, throughput ";
+  fixed(0, 1) << r.throughput_tokens_per_s() << " tokens/s\n\n";
+
+  out << std::left << std::setw(26) << "route" << std::right << std::setw(10) << "count" << std::setw(12) << "MiB"
+      << std::setw(11) << "min ns" << std::setw(11) << "mean ns" << std::setw(11) << "p50 ns" << std::setw(11)
+      << "p95 ns" << std::setw(11) << "p99 ns" << std::setw(11) << "max ns" << '\n';
+  for (const auto& x : r.routes) {
+    out << std::left << std::setw(26) << x.name << std::right << std::setw(10) << x.count;
+    fixed(12, 1) << x.bytes / 1048576.0;
+    for (double v : {x.min_ns, x.mean_ns, x.p50_ns, x.p95_ns, x.p99_ns, x.max_ns}) fixed(11, 0) << v;
+    out << '\n';
+  }
+  out << '\n' << std::left << std::setw(12) << "device" << std::right << std::setw(8) << "jobs" << std::setw(10)
+      << "tokens" << std::setw(12) << "busy ms" << std::setw(8) << "util" << '\n';
+  for (const auto& d : r.devices) {
+    out << std::left << std::setw(12) << d.name << std::right << std::setw(8) << d.jobs << std::setw(10) << d.tokens;
+    fixed(12, 3) << d.busy_ps * 1e-9;
+    fixed(7, 1) << (r.simulated_ps ? 100.0 * d.busy_ps / r.simulated_ps : 0.0) << "%\n";
+  }
+  out << '\n' << std::left << std::setw(12) << "link/memory" << std::right << std::setw(12) << "down MiB"
+      << std::setw(12) << "up MiB" << std::setw(10) << "GB/s" << std::setw(8) << "util" << '\n';
+  for (const auto& l : r.links) {
+    out << std::left << std::setw(12) << l.name << std::right;
+    fixed(12, 1) << l.downstream_bytes / 1048576.0;
+    fixed(12, 1) << l.upstream_bytes / 1048576.0;
+    fixed(10, 2) << gbps(l.downstream_bytes + l.upstream_bytes, r.simulated_ps);
+    fixed(7, 1) << (r.simulated_ps ? 100.0 * l.busy_ps / r.simulated_ps : 0.0) << "%\n";
+  }
+  out.unsetf(std::ios::floatfield);
+  out << std::setprecision(6);
+}
+
+}  // namespace cxlvp

@@ -1,0 +1,63 @@
+#pragma once
+// RunReport: what one run measured, gathered from the models after the
+// simulation, and its three presentations: summary.json, CSV tables and the
+// console summary. Wall-clock figures go to the console only, so result files
+// are byte-identical for the same scenario and seed.
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "../models/common/job_log.h"
+#include "../models/common/transaction_recorder.h"
+#include "platform.h"
+
+namespace cxlvp {
+
+struct DeviceReport {
+  std::string name;  // gpu (SMs), gpu.fetch, gpu.copy, cpu, ndp
+  uint64_t jobs = 0;
+  uint64_t tokens = 0;
+  uint64_t busy_ps = 0;
+};
+
+struct LinkReport {
+  std::string name;  // pcie, cxl.link, and memories: ddr, gpu.hbm, cxl.mem
+  uint64_t downstream_bytes = 0;  // host -> device (memories: written)
+  uint64_t upstream_bytes = 0;    // device -> host (memories: read)
+  uint64_t busy_ps = 0;           // the busier direction (memories: summed over channels / channels)
+};
+
+struct JobReport {
+  uint32_t tag = 0;
+  std::string device;
+  std::string kind;  // expert, fetch, scatter, gather
+  uint32_t batch = 0, layer = 0, expert = 0, tokens = 0;
+  uint64_t weight_bytes = 0, activation_bytes = 0;
+  uint64_t start_ps = 0, end_ps = 0;
+  bool ok = true;
+};
+
+struct RunReport {
+  std::string scenario, scenario_file, policy, compute;
+  uint64_t seed = 0;
+  uint64_t tokens = 0;            // tokens through the whole model
+  uint64_t assignments = 0;       // token-expert pairs over all layers
+  uint64_t simulated_ps = 0;
+  std::vector<RouteSummary> routes;
+  std::vector<DeviceReport> devices;
+  std::vector<LinkReport> links;
+  std::vector<BatchRecord> batches;
+  std::vector<JobReport> jobs;
+
+  double simulated_s() const { return simulated_ps * 1e-12; }
+  double throughput_tokens_per_s() const { return simulated_ps ? tokens / simulated_s() : 0.0; }
+};
+
+RunReport collect_report(const Platform& platform);
+
+// Writes summary.json, routes.csv, jobs.csv, devices.csv, links.csv, batches.csv into `dir`.
+void write_report_files(const RunReport& r, const std::string& dir);
+void print_report(const RunReport& r, std::ostream& out);
+
+}  // namespace cxlvp

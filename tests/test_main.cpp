@@ -1,0 +1,7 @@
+// Catch2 runs from sc_main so that test cases may elaborate SystemC modules.
+// catch_discover_tests starts one process per test case: one elaboration each.
+#define CATCH_CONFIG_RUNNER
+#include <catch2/catch.hpp>
+#include <systemc>
+
+int sc_main(int argc, char** argv) { return Catch::Session().run(argc, argv); }
