@@ -49,6 +49,7 @@ void Scheduler::run() {
     core_.sync();
     record.end_ps = sc_core::sc_time_stamp().value();
     batches_.push_back(record);
+    if (on_batch_done_) on_batch_done_(record);
   }
   finished_ = true;
   sc_core::sc_stop();
@@ -143,6 +144,8 @@ void Scheduler::run_layer(uint32_t batch, uint32_t layer, const std::vector<Expe
   while (!in_flight_.empty()) {
     core_.sync();
     const MsiMessage m = msi_.next();
+    if (m.data == 0)
+      SC_REPORT_ERROR("cxlvp/firmware", "a device could not read a job descriptor (completion with tag 0)");
     const auto it = in_flight_.find(m.data);
     if (it == in_flight_.end()) continue;  // not ours: ignore, as a driver would a spurious interrupt
     const InFlight done = it->second;

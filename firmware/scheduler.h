@@ -8,6 +8,7 @@
 // DDR or CXL device DRAM) first and copies the outputs back afterwards, so
 // every byte that moves crosses the modeled links.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <systemc>
 #include <tlm>
@@ -56,6 +57,9 @@ class Scheduler : public sc_core::sc_module {
   Scheduler(sc_core::sc_module_name name, const SchedulerConfig& config, std::unique_ptr<PlacementPolicy> policy,
             MsiController& msi);
 
+  // Called after each batch (progress reporting).
+  void on_batch_done(std::function<void(const BatchRecord&)> callback) { on_batch_done_ = std::move(callback); }
+
   const std::vector<BatchRecord>& batches() const { return batches_; }
   // Job tag -> what it was for (expert jobs and copies alike).
   const std::unordered_map<uint32_t, PlannedJob>& planned() const { return planned_; }
@@ -95,6 +99,7 @@ class Scheduler : public sc_core::sc_module {
   std::unordered_map<uint32_t, PlannedJob> planned_;
   std::vector<BatchRecord> batches_;
   bool finished_ = false;
+  std::function<void(const BatchRecord&)> on_batch_done_;
 };
 
 }  // namespace cxlvp

@@ -1,4 +1,5 @@
 // cxlvp: the command-line front end of the virtual platform.
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -113,8 +114,17 @@ int run(const Options& o) {
 
   const auto wall_start = std::chrono::steady_clock::now();
   Platform platform(s);
-  if (!o.quiet) std::cerr << "cxlvp: running " << s.name << " (" << s.workload.batches << " batches x "
-                          << s.model.layers << " layers x " << s.workload.tokens_per_batch << " tokens)\n";
+  if (!o.quiet) {
+    std::cerr << "cxlvp: running " << s.name << " (" << s.workload.batches << " batches x " << s.model.layers
+              << " layers x " << s.workload.tokens_per_batch << " tokens)\n";
+    const unsigned every = std::max(1u, s.workload.batches / 10);
+    platform.fw.on_batch_done([&s, every, wall_start](const BatchRecord& b) {
+      if ((b.index + 1) % every && b.index + 1 != s.workload.batches) return;
+      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+      std::cerr << "cxlvp: batch " << b.index + 1 << "/" << s.workload.batches << " done at "
+                << b.end_ps * 1e-9 << " ms simulated, " << wall << " s wall\n";
+    });
+  }
   const bool finished = platform.run();
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   TransactionRecorder::global().close_log();
@@ -125,6 +135,13 @@ int run(const Options& o) {
     return 1;
   }
   const RunReport report = collect_report(platform);
+  if (const JobReport* failed = report.first_failed_job()) {
+    fs::remove_all(staging);
+    std::cerr << "cxlvp: error: " << report.failed_jobs() << " job(s) failed; first: " << failed->kind << " job "
+              << failed->tag << " on " << failed->device << " (batch " << failed->batch << ", layer " << failed->layer
+              << ", expert " << failed->expert << ") at " << failed->end_ps / 1e3 << " ns\n";
+    return 1;
+  }
   write_report_files(report, staging.string());
   if (fs::exists(dir)) fs::remove_all(dir);
   fs::rename(staging, dir);
@@ -142,6 +159,7 @@ int sc_main(int argc, char** argv) {
   // Model errors become exceptions we report in one line instead of aborting.
   sc_core::sc_report_handler::set_actions(sc_core::SC_ERROR, sc_core::SC_DISPLAY | sc_core::SC_THROW);
   sc_core::sc_report_handler::set_actions(sc_core::SC_FATAL, sc_core::SC_DISPLAY | sc_core::SC_THROW);
+  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   try {
     if (o.command == "help") {
       std::cout << kUsage;
@@ -167,4 +185,11 @@ int sc_main(int argc, char** argv) {
     std::cerr << "cxlvp: error: " << e.what() << '\n';
     return 1;
   }
+}
+
+// Our own entry point, so the SystemC banner can be silenced before the
+// kernel starts; SystemC then calls sc_main as usual.
+int main(int argc, char** argv) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  return sc_core::sc_elab_and_sim(argc, argv);
 }

@@ -84,6 +84,15 @@ std::string n(double v) { return JsonWriter::number(v); }
 
 }  // namespace
 
+size_t RunReport::failed_jobs() const {
+  return size_t(std::count_if(jobs.begin(), jobs.end(), [](const JobReport& j) { return !j.ok; }));
+}
+
+const JobReport* RunReport::first_failed_job() const {
+  const auto it = std::find_if(jobs.begin(), jobs.end(), [](const JobReport& j) { return !j.ok; });
+  return it == jobs.end() ? nullptr : &*it;
+}
+
 RunReport collect_report(const Platform& p) {
   const Scenario& s = p.scenario();
   RunReport r;

@@ -50,6 +50,8 @@ struct RunReport {
   std::vector<BatchRecord> batches;
   std::vector<JobReport> jobs;
 
+  size_t failed_jobs() const;
+  const JobReport* first_failed_job() const;
   double simulated_s() const { return simulated_ps * 1e-12; }
   double throughput_tokens_per_s() const { return simulated_ps ? tokens / simulated_s() : 0.0; }
 };

@@ -1,8 +1,12 @@
 #pragma once
 // Steps every job-running device shares: read the descriptor with its own bus
 // master, and signal completion with an MSI write carrying the job's tag.
+#include <utility>
+
 #include "burst_initiator.h"
 #include "job_descriptor.h"
+#include "job_log.h"
+#include "job_queue_registers.h"
 
 namespace cxlvp {
 
@@ -17,6 +21,34 @@ inline bool fetch_descriptor(BurstInitiator& bus, BurstInitiator::Socket& socket
 
 inline bool send_msi(BurstInitiator& bus, BurstInitiator::Socket& socket, uint64_t msi_address, uint32_t tag) {
   return msi_address != 0 && bus.access(socket, tlm::TLM_WRITE_COMMAND, msi_address, &tag, sizeof(tag));
+}
+
+// One job of a device with a single engine (CPU cores, NDP engine): wait for a
+// doorbell, read the descriptor through `memory`, let `work` run it (returns
+// false on failure, having reported the error), then count it, raise the MSI
+// through `upstream` and log it. A job whose descriptor cannot be read still
+// gets an MSI, with tag 0, so firmware is never left waiting.
+template <typename Work>
+void serve_next_job(const char* device, JobQueueRegisters& regs, ThreadBus& engine, BurstInitiator::Socket& memory,
+                    BurstInitiator::Socket& upstream, Work&& work) {
+  const uint64_t desc_addr = regs.next_job();
+  regs.set_busy(true);
+  JobRecord rec;
+  rec.device = device;
+  rec.start_ps = sc_core::sc_time_stamp().value();
+  if (!fetch_descriptor(engine.bus, memory, desc_addr, rec.job) || rec.job.op != JobOp::expert_ffn) {
+    regs.report_error(JobError::bad_descriptor);
+    rec.ok = false;
+  } else {
+    rec.ok = std::forward<Work>(work)(rec.job);
+  }
+  engine.sync();
+  rec.end_ps = sc_core::sc_time_stamp().value();
+  regs.job_done();
+  regs.set_busy(false);
+  send_msi(engine.bus, upstream, regs.msi_address(), rec.job.magic == JobDescriptor::kMagic ? rec.job.tag : 0);
+  engine.sync();
+  JobLog::global().add(std::move(rec));
 }
 
 }  // namespace cxlvp

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "../common/device_job.h"
-#include "../common/job_log.h"
 
 namespace cxlvp {
 
@@ -36,34 +35,20 @@ double CpuComplex::amx_flops_per_second() const {
   return config_.cores * config_.freq_GHz * 1e9 * config_.amx_flops_per_cycle * config_.efficiency;
 }
 
+bool CpuComplex::execute(const JobDescriptor& d) {
+  const ComputeRate rate{config_.per_token_us, amx_flops_per_second()};
+  const uint64_t compute = compute_ps(mode_, rate, d.tokens, d.flops);
+  const double pace = d.weight_bytes ? double(compute) / double(d.weight_bytes) : 0.0;
+  auto& b = cores_.bus;
+  const bool ok = b.stream(bus, tlm::TLM_READ_COMMAND, d.act_in_addr, d.act_in_bytes, nullptr) &&
+                  b.stream(bus, tlm::TLM_READ_COMMAND, d.weight_addr, d.weight_bytes, nullptr, pace) &&
+                  b.stream(bus, tlm::TLM_WRITE_COMMAND, d.act_out_addr, d.act_out_bytes, nullptr);
+  if (!ok) regs_.report_error(JobError::bus_error);
+  return ok;
+}
+
 void CpuComplex::run() {
-  for (;;) {
-    const uint64_t desc_addr = regs_.next_job();
-    regs_.set_busy(true);
-    JobRecord rec;
-    rec.device = "cpu";
-    rec.start_ps = sc_core::sc_time_stamp().value();
-    rec.ok = fetch_descriptor(cores_.bus, bus, desc_addr, rec.job) && rec.job.op == JobOp::expert_ffn;
-    if (!rec.ok) {
-      regs_.report_error(JobError::bad_descriptor);
-    } else {
-      const JobDescriptor& d = rec.job;
-      const ComputeRate rate{config_.per_token_us, amx_flops_per_second()};
-      const uint64_t compute = compute_ps(mode_, rate, d.tokens, d.flops);
-      const double pace = d.weight_bytes ? double(compute) / double(d.weight_bytes) : 0.0;
-      rec.ok = cores_.bus.stream(bus, tlm::TLM_READ_COMMAND, d.act_in_addr, d.act_in_bytes, nullptr) &&
-               cores_.bus.stream(bus, tlm::TLM_READ_COMMAND, d.weight_addr, d.weight_bytes, nullptr, pace) &&
-               cores_.bus.stream(bus, tlm::TLM_WRITE_COMMAND, d.act_out_addr, d.act_out_bytes, nullptr);
-      if (!rec.ok) regs_.report_error(JobError::bus_error);
-    }
-    cores_.sync();
-    rec.end_ps = sc_core::sc_time_stamp().value();
-    regs_.job_done();
-    regs_.set_busy(false);
-    send_msi(cores_.bus, bus, regs_.msi_address(), rec.job.tag);
-    cores_.sync();
-    JobLog::global().add(std::move(rec));
-  }
+  for (;;) serve_next_job("cpu", regs_, cores_, bus, bus, [this](const JobDescriptor& d) { return execute(d); });
 }
 
 }  // namespace cxlvp

@@ -19,6 +19,7 @@
 
 #include "../common/burst_initiator.h"
 #include "../common/compute_model.h"
+#include "../common/job_descriptor.h"
 #include "../common/job_queue_registers.h"
 #include "cpu_config.h"
 
@@ -38,6 +39,7 @@ class CpuComplex : public sc_core::sc_module {
 
  private:
   void run();
+  bool execute(const JobDescriptor& d);
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) { regs_.transport(p, delay); }
   unsigned transport_dbg(tlm::tlm_generic_payload& p) { return regs_.transport_dbg(p); }
 

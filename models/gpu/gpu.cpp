@@ -40,12 +40,12 @@ Gpu::Gpu(sc_core::sc_module_name name, const GpuConfig& config, ComputeMode mode
   SC_THREAD(compute_engine);
 }
 
-void Gpu::finish(ThreadBus& engine, const char* device, const JobDescriptor& d, uint64_t start_ps, bool ok) {
+void Gpu::finish(ThreadBus& engine, const char* device, const JobDescriptor& d, uint64_t start_ps, JobError error) {
   engine.sync();
-  JobRecord rec{device, d, start_ps, sc_core::sc_time_stamp().value(), ok};
-  if (!ok) regs_.report_error(JobError::bus_error);
+  JobRecord rec{device, d, start_ps, sc_core::sc_time_stamp().value(), error == JobError::none};
+  if (error != JobError::none) regs_.report_error(error);
   regs_.job_done();
-  send_msi(engine.bus, dma, regs_.msi_address(), d.tag);
+  send_msi(engine.bus, dma, regs_.msi_address(), d.magic == JobDescriptor::kMagic ? d.tag : 0);
   engine.sync();
   JobLog::global().add(std::move(rec));
 }
@@ -53,10 +53,11 @@ void Gpu::finish(ThreadBus& engine, const char* device, const JobDescriptor& d, 
 void Gpu::front_end() {
   for (;;) {
     const uint64_t desc_addr = regs_.next_job();
+    const uint64_t start = sc_core::sc_time_stamp().value();
     JobDescriptor d;
     const bool ok = fetch_descriptor(front_.bus, dma, desc_addr, d);
     front_.sync();
-    if (!ok || (d.op != JobOp::copy && d.op != JobOp::expert_ffn)) regs_.report_error(JobError::bad_descriptor);
+    if (!ok || (d.op != JobOp::copy && d.op != JobOp::expert_ffn)) finish(front_, "gpu", d, start, JobError::bad_descriptor);
     else if (d.op == JobOp::copy) copy_queue_.put(d);
     else fetch_queue_.put(d);
   }
@@ -70,7 +71,7 @@ void Gpu::copy_engine() {
     const bool ok = (d.flags & job_flags::to_host)
                         ? copier_.bus.copy(local_, d.act_in_addr, dma, d.act_out_addr, d.act_in_bytes, functional)
                         : copier_.bus.copy(dma, d.act_in_addr, local_, d.act_out_addr, d.act_in_bytes, functional);
-    finish(copier_, "gpu.copy", d, start, ok);
+    finish(copier_, "gpu.copy", d, start, ok ? JobError::none : JobError::bus_error);
   }
 }
 
@@ -78,7 +79,7 @@ void Gpu::fetch_engine() {
   for (;;) {
     const JobDescriptor d = fetch_queue_.get();
     if (d.weight_bytes > slot_bytes_ || resident_.slots() == 0) {
-      finish(fetcher_, "gpu", d, sc_core::sc_time_stamp().value(), false);
+      finish(fetcher_, "gpu", d, sc_core::sc_time_stamp().value(), JobError::capacity);
       continue;
     }
     auto slot = resident_.acquire(d.expert);
@@ -94,7 +95,7 @@ void Gpu::fetch_engine() {
       JobLog::global().add({"gpu.fetch", d, start, sc_core::sc_time_stamp().value(), ok});
       if (!ok) {
         resident_.invalidate(d.expert);
-        finish(fetcher_, "gpu", d, start, false);
+        finish(fetcher_, "gpu", d, start, JobError::bus_error);
         continue;
       }
     }
@@ -119,7 +120,7 @@ void Gpu::compute_engine() {
     sm_.sync();
     resident_.release(d.expert);
     slot_released_.notify(sc_core::SC_ZERO_TIME);
-    finish(sm_, "gpu", d, start, ok);
+    finish(sm_, "gpu", d, start, ok ? JobError::none : JobError::bus_error);
   }
 }
 

@@ -51,7 +51,7 @@ class Gpu : public sc_core::sc_module {
   void copy_engine();
   void fetch_engine();
   void compute_engine();
-  void finish(ThreadBus& engine, const char* device, const JobDescriptor& d, uint64_t start_ps, bool ok);
+  void finish(ThreadBus& engine, const char* device, const JobDescriptor& d, uint64_t start_ps, JobError error);
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) { regs_.transport(p, delay); }
   unsigned transport_dbg(tlm::tlm_generic_payload& p) { return regs_.transport_dbg(p); }
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "../common/device_job.h"
-#include "../common/job_log.h"
 
 namespace cxlvp {
 
@@ -27,7 +26,7 @@ NdpEngine::NdpEngine(sc_core::sc_module_name name, const NdpConfig& config, Comp
 
 bool NdpEngine::execute(const JobDescriptor& d) {
   const auto inside = [this](uint64_t a, uint64_t n) { return a <= dram_bytes_ && n <= dram_bytes_ - a; };
-  if (d.op != JobOp::expert_ffn || !inside(d.weight_addr, d.weight_bytes) ||
+  if (!inside(d.weight_addr, d.weight_bytes) ||
       !inside(d.act_in_addr, d.act_in_bytes) || !inside(d.act_out_addr, d.act_out_bytes)) {
     regs_.report_error(JobError::bad_descriptor);
     return false;
@@ -44,26 +43,7 @@ bool NdpEngine::execute(const JobDescriptor& d) {
 }
 
 void NdpEngine::run() {
-  for (;;) {
-    const uint64_t desc_addr = regs_.next_job();
-    regs_.set_busy(true);
-    JobRecord rec;
-    rec.device = "ndp";
-    rec.start_ps = sc_core::sc_time_stamp().value();
-    if (!fetch_descriptor(engine_.bus, mem, desc_addr, rec.job)) {
-      regs_.report_error(JobError::bad_descriptor);
-      rec.ok = false;
-    } else {
-      rec.ok = execute(rec.job);
-    }
-    engine_.sync();
-    rec.end_ps = sc_core::sc_time_stamp().value();
-    regs_.job_done();
-    regs_.set_busy(false);
-    send_msi(engine_.bus, msi, regs_.msi_address(), rec.job.tag);
-    engine_.sync();
-    JobLog::global().add(std::move(rec));
-  }
+  for (;;) serve_next_job("ndp", regs_, engine_, mem, msi, [this](const JobDescriptor& d) { return execute(d); });
 }
 
 }  // namespace cxlvp

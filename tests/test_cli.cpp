@@ -1,0 +1,152 @@
+// The cxlvp command as a user meets it: bad input gives exit status 2 and one
+// line naming file, line and key; no result folder appears.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+#include <sys/wait.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Outcome {
+  int status;  // exit status, or -1 if killed by a signal
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+fs::path scratch() {
+  static const fs::path dir = fs::temp_directory_path() / ("cxlvp_cli_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  return dir;
+}
+
+Outcome cxlvp(const std::string& args) {
+  const fs::path out = scratch() / "stdout", err = scratch() / "stderr";
+  const std::string cmd = std::string(CXLVP_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
+  const int raw = std::system(cmd.c_str());
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+}
+
+// Writes a scenario whose text is the default scenario with `edit` applied
+// (a line-for-line replacement), so line numbers are known.
+fs::path scenario_with(const std::string& from, const std::string& to) {
+  std::string text = slurp(std::string(CXLVP_SOURCE_DIR) + "/scenarios/default.yaml");
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), to);
+  const fs::path p = scratch() / "bad.yaml";
+  std::ofstream(p) << text;
+  return p;
+}
+
+int line_of(const fs::path& file, const std::string& needle) {
+  std::istringstream in(slurp(file));
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n)
+    if (line.find(needle) != std::string::npos) return n;
+  return 0;
+}
+
+void check_rejected(const Outcome& o, const std::string& expected) {
+  INFO(o.err);
+  CHECK(o.status == 2);
+  CHECK(o.err.find(expected) != std::string::npos);
+  CHECK(std::count(o.err.begin(), o.err.end(), '\n') == 1);  // one line
+}
+
+}  // namespace
+
+TEST_CASE("--help explains commands and exits 0", "[cli]") {
+  const Outcome o = cxlvp("--help");
+  CHECK(o.status == 0);
+  for (const char* word : {"run", "validate", "--out", "--set", "--transactions", "summary.json"})
+    CHECK(o.out.find(word) != std::string::npos);
+}
+
+TEST_CASE("validate accepts the default scenario", "[cli]") {
+  const Outcome o = cxlvp(std::string("validate ") + CXLVP_SOURCE_DIR + "/scenarios/default.yaml");
+  INFO(o.err);
+  CHECK(o.status == 0);
+}
+
+TEST_CASE("a nonexistent scenario file is rejected", "[cli]") {
+  check_rejected(cxlvp("run /nonexistent/x.yaml"), "/nonexistent/x.yaml");
+}
+
+TEST_CASE("an unknown command or option is rejected", "[cli]") {
+  CHECK(cxlvp("frobnicate").status == 2);
+  CHECK(cxlvp("run").status == 2);
+  CHECK(cxlvp(std::string("run ") + CXLVP_SOURCE_DIR + "/scenarios/default.yaml --bogus").status == 2);
+}
+
+TEST_CASE("an unknown key names file, line and key", "[cli]") {
+  const fs::path p = scenario_with("    lanes: 16\n", "    lanez: 16\n");
+  check_rejected(cxlvp("validate " + p.string()),
+                 p.string() + ":" + std::to_string(line_of(p, "lanez")) + ": platform.pcie.lanez");
+}
+
+TEST_CASE("a zero bandwidth is rejected", "[cli]") {
+  const fs::path p = scenario_with("internal_GBps: 100", "internal_GBps: 0");
+  check_rejected(cxlvp("validate " + p.string()),
+                 ":" + std::to_string(line_of(p, "internal_GBps")) + ": platform.cxl.ndp.internal_GBps");
+}
+
+TEST_CASE("a negative bandwidth is rejected", "[cli]") {
+  const fs::path p = scenario_with("peak_GBps: 800", "peak_GBps: -800");
+  check_rejected(cxlvp("validate " + p.string()), "platform.gpu.hbm.peak_GBps");
+}
+
+TEST_CASE("a wrong type is rejected", "[cli]") {
+  const fs::path p = scenario_with("experts: 32", "experts: many");
+  check_rejected(cxlvp("validate " + p.string()),
+                 ":" + std::to_string(line_of(p, "experts: many")) + ": model.experts");
+}
+
+TEST_CASE("a CXL memory too small for the model's weights is rejected", "[cli]") {
+  const fs::path p = scenario_with("capacity_GiB: 64, channels: 4", "capacity_GiB: 1, channels: 4");
+  check_rejected(cxlvp("validate " + p.string()), "platform.cxl.dram.capacity_GiB");
+}
+
+TEST_CASE("overlapping address windows are rejected", "[cli]") {
+  check_rejected(cxlvp(std::string("validate ") + CXLVP_SOURCE_DIR +
+                       "/scenarios/default.yaml --set platform.address_map.mmio_base=0x1000000"),
+                 "platform.address_map.mmio_base");
+}
+
+TEST_CASE("a bad --set is rejected without a result folder", "[cli]") {
+  const fs::path out = scratch() / "never";
+  const Outcome o = cxlvp(std::string("run ") + CXLVP_SOURCE_DIR + "/scenarios/default.yaml --out " + out.string() +
+                          " --set platform.pcie.lanes=3");
+  check_rejected(o, "platform.pcie.lanes");
+  CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("run writes a complete result folder and a transaction log", "[cli]") {
+  const fs::path out = scratch() / "ok";
+  const fs::path log = scratch() / "tx.csv";
+  const Outcome o = cxlvp(std::string("run ") + CXLVP_SOURCE_DIR + "/scenarios/default.yaml --out " + out.string() +
+                          " --transactions " + log.string());
+  INFO(o.err);
+  REQUIRE(o.status == 0);
+  CHECK(fs::exists(out / "summary.json"));
+  CHECK(o.out.find("gpu.dma->cxl.mem") != std::string::npos);
+  CHECK(o.out.find("cpu->cxl.mem") != std::string::npos);
+  CHECK(o.out.find("cxl.ndp->cxl.mem") != std::string::npos);
+  // The log has a header and one line per transaction, with hop times.
+  std::ifstream in(log);
+  std::string header, first;
+  std::getline(in, header);
+  std::getline(in, first);
+  CHECK(header == "start_ns,route,cmd,address,bytes,latency_ns,hops");
+  CHECK(first.find('@') != std::string::npos);
+  fs::remove_all(scratch());
+}
