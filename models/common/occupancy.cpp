@@ -1,8 +1,6 @@
 #include "occupancy.h"
 
 #include <algorithm>
-#include <cmath>
-#include <iterator>
 #include <systemc>
 
 namespace cxlvp {
@@ -10,39 +8,45 @@ namespace cxlvp {
 void Occupancy::forget_before(uint64_t time_ps) {
   // No caller can arrive before the global simulated time, so intervals that
   // ended by then can never matter again.
-  auto it = busy_.begin();
-  while (it != busy_.end() && it->second <= time_ps) it = busy_.erase(it);
+  const auto first_live = std::find_if(busy_.begin(), busy_.end(), [time_ps](const Interval& i) { return i.end > time_ps; });
+  busy_.erase(busy_.begin(), first_live);
 }
 
 uint64_t Occupancy::reserve(uint64_t arrival_ps, double wire_bytes, uint64_t payload_bytes) {
-  const auto service = static_cast<uint64_t>(std::llround(wire_bytes * ps_per_byte_));
+  const auto service = static_cast<uint64_t>(wire_bytes * ps_per_byte_ + 0.5);
   busy_ps_ += service;
   payload_bytes_ += payload_bytes;
-  if (busy_.size() > 32) forget_before(sc_core::sc_time_stamp().value());
+  if (service == 0) return arrival_ps;
 
-  // Find the first gap of `service` at or after the arrival.
-  uint64_t start = arrival_ps;
-  auto next = busy_.upper_bound(start);
-  if (next != busy_.begin()) {
-    auto prev = std::prev(next);
-    start = std::max(start, prev->second);
+  // Common case: the resource is idle from the arrival on.
+  if (busy_.empty() || arrival_ps >= busy_.back().end) {
+    if (!busy_.empty() && busy_.back().end == arrival_ps) busy_.back().end += service;
+    else busy_.push_back({arrival_ps, arrival_ps + service});
+    return arrival_ps + service;
   }
-  while (next != busy_.end() && next->first < start + service) {
-    start = std::max(start, next->second);
+  if (busy_.size() > 64) forget_before(sc_core::sc_time_stamp().value());
+
+  // Otherwise the first gap of `service` at or after the arrival.
+  auto next = std::upper_bound(busy_.begin(), busy_.end(), arrival_ps,
+                               [](uint64_t t, const Interval& i) { return t < i.end; });
+  uint64_t start = arrival_ps;
+  while (next != busy_.end() && next->start < start + service) {
+    start = std::max(start, next->end);
     ++next;
   }
   const uint64_t end = start + service;
-  if (service == 0) return end;
-
-  // Insert [start, end), merging with neighbours it touches.
-  auto prev = next == busy_.begin() ? busy_.end() : std::prev(next);
-  uint64_t merged_end = end;
-  if (next != busy_.end() && next->first == end) {
-    merged_end = next->second;
+  const bool joins_prev = next != busy_.begin() && std::prev(next)->end == start;
+  const bool joins_next = next != busy_.end() && next->start == end;
+  if (joins_prev && joins_next) {
+    std::prev(next)->end = next->end;
     busy_.erase(next);
+  } else if (joins_prev) {
+    std::prev(next)->end = end;
+  } else if (joins_next) {
+    next->start = start;
+  } else {
+    busy_.insert(next, {start, end});
   }
-  if (prev != busy_.end() && prev->second == start) prev->second = merged_end;
-  else busy_.emplace_hint(busy_.end(), start, merged_end);
   return end;
 }
 

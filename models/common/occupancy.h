@@ -11,7 +11,7 @@
 // request that arrives now; it takes its own slot in the future and leaves
 // the present free. Times are absolute picoseconds (sc_time values).
 #include <cstdint>
-#include <map>
+#include <vector>
 
 namespace cxlvp {
 
@@ -32,8 +32,13 @@ class Occupancy {
  private:
   void forget_before(uint64_t time_ps);
 
+  struct Interval {
+    uint64_t start, end;
+  };
   double ps_per_byte_ = 1.0;
-  std::map<uint64_t, uint64_t> busy_;  // start -> end; disjoint, never touching
+  // Sorted, disjoint, never touching. Few entries (old ones are forgotten), and
+  // most reservations append at the end, so a vector beats a tree here.
+  std::vector<Interval> busy_;
   uint64_t busy_ps_ = 0;
   uint64_t payload_bytes_ = 0;
 };
