@@ -17,6 +17,7 @@ struct MoeModelConfig {
   uint64_t expert_bytes = 0;       // 0: derived, 2 * d_model * d_ff * weight_bytes_per_param
   WeightsHome weights_home = WeightsHome::cxl;
 
+  // d_model and d_ff are bounded by the scenario schema, so this cannot overflow.
   uint64_t bytes_per_expert() const {
     return expert_bytes ? expert_bytes : 2ull * d_model * d_ff * weight_bytes_per_param;
   }

@@ -36,7 +36,9 @@ std::vector<ConfigProblem> check_platform_fit(const Scenario& s) {
   std::vector<ConfigProblem> out;
   const MemoryMap m = build_memory_map(s);
   const uint64_t expert = s.model.bytes_per_expert();
-  const uint64_t all_weights = expert * s.model.experts * s.model.layers;
+  // Products of user-given sizes: computed wide and clamped so nothing wraps.
+  const unsigned __int128 wide_weights = (unsigned __int128)expert * s.model.experts * s.model.layers;
+  const uint64_t all_weights = wide_weights > UINT64_MAX / 2 ? UINT64_MAX / 2 : uint64_t(wide_weights);
   const bool home_cxl = s.model.weights_home == WeightsHome::cxl;
   const auto need = [&](const std::string& key, uint64_t have, uint64_t want, const std::string& what) {
     if (have < want)
@@ -72,6 +74,8 @@ std::vector<ConfigProblem> check_platform_fit(const Scenario& s) {
   const Window w[] = {{"platform.address_map.ddr_base", m.ddr_base, m.ddr_size},
                       {"platform.address_map.mmio_base", m.mmio_base, mmio::window_bytes},
                       {"platform.address_map.cxl_base", m.cxl_base, m.cxl_size}};
+  for (const Window& x : w)
+    if (x.base + x.size < x.base) out.push_back({x.key, "window wraps past the end of the 64-bit address space"});
   for (unsigned i = 0; i < 3; ++i)
     for (unsigned j = i + 1; j < 3; ++j)
       if (w[i].base < w[j].base + w[j].size && w[j].base < w[i].base + w[i].size) {

@@ -1,0 +1,779 @@
+#include "scenario_loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <climits>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iomanip>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <utility>
+
+#include "memory_map.h"
+
+namespace cxlvp {
+
+namespace {
+
+std::string error_text(const std::string& file, int line, const std::string& key, const std::string& what) {
+  std::string text = file;
+  if (line > 0) text += ":" + std::to_string(line);
+  text += ": ";
+  if (!key.empty()) text += key + ": ";
+  return text + what;
+}
+
+}  // namespace
+
+ScenarioError::ScenarioError(std::string file, int line, std::string key, std::string what)
+    : std::runtime_error(error_text(file, line, key, what)), file(std::move(file)), line(line), key(std::move(key)) {}
+
+namespace {
+
+// ---------------------------------------------------------------------------
+// Scalar values: parsing and constraints.
+
+constexpr double kBytesPerGiB = double(1ull << 30);
+
+// A problem with one value; the loader adds the file, line and key.
+struct BadValue {
+  std::string message;
+};
+
+std::string quoted(const std::string& text) { return "'" + text + "'"; }
+
+// Up to 15 significant digits: whole numbers stay whole, decimals stay short (0.7, not 0.69999...).
+template <class T>
+std::string number_text(T value) {
+  std::ostringstream text;
+  text << std::setprecision(15) << value;
+  return text.str();
+}
+
+std::string lower_case(std::string text) {
+  for (char& c : text) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// Decimal, or hexadecimal with a 0x prefix (addresses). Not yaml-cpp's as<>(),
+// which reads a leading 0 as octal.
+uint64_t parse_uint64(const std::string& text) {
+  const bool hex = text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+  const char* const last = text.data() + text.size();
+  uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data() + (hex ? 2 : 0), last, value, hex ? 16 : 10);
+  if (error == std::errc::result_out_of_range)
+    throw BadValue{"must be <= " + number_text(UINT64_MAX) + " (got " + text + ")"};
+  if (error != std::errc() || end != last) throw BadValue{"expected an unsigned integer (got " + quoted(text) + ")"};
+  return value;
+}
+
+unsigned parse_unsigned(const std::string& text) {
+  const uint64_t value = parse_uint64(text);
+  if (value > UINT_MAX) throw BadValue{"must be <= " + number_text(UINT_MAX) + " (got " + text + ")"};
+  return unsigned(value);
+}
+
+double parse_number(const std::string& text) {
+  const char* const last = text.data() + text.size();
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), last, value);
+  if (error != std::errc() || end != last || !std::isfinite(value))
+    throw BadValue{"expected a number (got " + quoted(text) + ")"};
+  return value;
+}
+
+// The YAML 1.1 spellings yaml-cpp itself accepts, in any case.
+bool parse_bool(const std::string& text) {
+  const std::string word = lower_case(text);
+  if (word == "true" || word == "yes" || word == "on") return true;
+  if (word == "false" || word == "no" || word == "off") return false;
+  throw BadValue{"expected true or false (got " + quoted(text) + ")"};
+}
+
+// A constraint on a value: what it requires in words that follow "must be"
+// (used by error messages and the docs alike), and the test itself.
+template <class T>
+struct Check {
+  std::string must_be;  // empty: any value of the type
+  std::function<bool(T)> holds;
+};
+
+template <class T>
+Check<T> any_value() {
+  return {"", [](T) { return true; }};
+}
+
+template <class T>
+Check<T> above(T low) {
+  return {"> " + number_text(low), [low](T v) { return v > low; }};
+}
+
+template <class T>
+Check<T> at_least(T low) {
+  return {">= " + number_text(low), [low](T v) { return v >= low; }};
+}
+
+template <class T>
+Check<T> in_range(T low, T high) {
+  return {"in " + number_text(low) + ".." + number_text(high), [low, high](T v) { return v >= low && v <= high; }};
+}
+
+Check<double> above_and_at_most(double low, double high) {
+  return {"> " + number_text(low) + " and <= " + number_text(high),
+          [low, high](double v) { return v > low && v <= high; }};
+}
+
+template <class T>
+Check<T> one_of(std::vector<T> allowed) {
+  std::string words;
+  for (T v : allowed) words += (words.empty() ? "one of " : ", ") + number_text(v);
+  return {words, [allowed](T v) { return std::find(allowed.begin(), allowed.end(), v) != allowed.end(); }};
+}
+
+Check<uint64_t> power_of_two_from(uint64_t low) {
+  return {"a power of two >= " + number_text(low), [low](uint64_t v) { return v >= low && (v & (v - 1)) == 0; }};
+}
+
+// `value` if it passes `check`; otherwise the error, quoting the value as written.
+template <class T>
+T checked(const Check<T>& check, T value, const std::string& text) {
+  if (!check.holds(value)) throw BadValue{"must be " + check.must_be + " (got " + text + ")"};
+  return value;
+}
+
+// ---------------------------------------------------------------------------
+// The schema: one entry per dotted key drives binding, validation and docs.
+
+// Block entries (no bind) stand for a mapping; they are what lets unknown keys
+// be caught at every level. Leaf entries parse, check and store one scalar.
+struct KeyEntry {
+  std::string path;      // dotted, e.g. "platform.pcie.lanes"
+  std::string type;      // for the docs: mapping, string, uint, uint64, number, bool, enum
+  std::string expected;  // what a value must be, for type errors: "an unsigned integer"
+  std::string unit;      // "-" when it has none
+  std::string must_be;   // allowed values in words; empty when any value of the type is fine
+  std::string meaning;   // one line for the docs
+  bool required = false;
+  std::function<void(Scenario&, const std::string&)> bind;  // leaves: parse, check, store; throws BadValue
+  std::function<std::string(Scenario&)> show;                // leaves: the value held, as YAML text
+
+  bool is_block() const { return !bind; }
+};
+
+template <class T>
+using Field = std::function<T&(Scenario&)>;
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> segments;
+  std::istringstream in(path);
+  for (std::string segment; std::getline(in, segment, '.');) segments.push_back(segment);
+  return segments;
+}
+
+// Dot-separated names, none of them empty.
+bool is_key_path(const std::string& path) {
+  return !path.empty() && path.front() != '.' && path.back() != '.' && path.find("..") == std::string::npos;
+}
+
+std::string parent_of(const std::string& path) {
+  const auto dot = path.rfind('.');
+  return dot == std::string::npos ? "" : path.substr(0, dot);
+}
+
+std::string last_segment(const std::string& path) { return path.substr(path.rfind('.') + 1); }
+
+// Optimal string alignment distance: edits, counting a swap of neighbours as one.
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i)
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
+class Schema {
+ public:
+  Schema();
+
+  const std::vector<KeyEntry>& keys() const { return keys_; }
+
+  const KeyEntry* find(const std::string& path) const {
+    for (const auto& entry : keys_)
+      if (entry.path == path) return &entry;
+    return nullptr;
+  }
+
+  // Last segments of the keys directly inside `block` ("" = top level), in table order.
+  std::vector<std::string> children(const std::string& block) const {
+    std::vector<std::string> names;
+    for (const auto& entry : keys_)
+      if (parent_of(entry.path) == block) names.push_back(last_segment(entry.path));
+    return names;
+  }
+
+  // "unknown key", with the closest sibling when it looks like a typo, else the valid ones.
+  std::string unknown_key_message(const std::string& path) const {
+    const std::string name = lower_case(last_segment(path));
+    const auto siblings = children(parent_of(path));
+    if (siblings.empty()) return "unknown key";
+    std::string best;
+    size_t best_distance = SIZE_MAX;
+    for (const auto& sibling : siblings) {
+      const size_t distance = edit_distance(name, lower_case(sibling));
+      if (distance < best_distance) best = sibling, best_distance = distance;
+    }
+    if (best_distance <= std::max<size_t>(1, best.size() / 3)) return "unknown key (did you mean '" + best + "'?)";
+    std::string names;
+    for (const auto& sibling : siblings) names += (names.empty() ? "" : ", ") + sibling;
+    return "unknown key (expected one of " + names + ")";
+  }
+
+ private:
+  void block(const std::string& path, const char* meaning) {
+    keys_.push_back({path, "mapping", "a mapping", "-", "", meaning, false, nullptr, nullptr});
+  }
+
+  void required_string(const std::string& path, Field<std::string> field, const char* meaning) {
+    keys_.push_back({path, "string", "a string", "-", "not empty", meaning, true,
+                     [field](Scenario& s, const std::string& text) {
+                       if (text.empty()) throw BadValue{"must not be empty"};
+                       field(s) = text;
+                     },
+                     [field](Scenario& s) { return field(s); }});
+  }
+
+  void unsigned_key(const std::string& path, const char* unit, Field<unsigned> field, Check<unsigned> check,
+                    const char* meaning) {
+    keys_.push_back({path, "uint", "an unsigned integer", unit, check.must_be, meaning, false,
+                     [field, check](Scenario& s, const std::string& text) {
+                       field(s) = checked(check, parse_unsigned(text), text);
+                     },
+                     [field](Scenario& s) { return number_text(field(s)); }});
+  }
+
+  void uint64_key(const std::string& path, const char* unit, Field<uint64_t> field, Check<uint64_t> check,
+                  const char* meaning) {
+    keys_.push_back({path, "uint64", "an unsigned integer", unit, check.must_be, meaning, false,
+                     [field, check](Scenario& s, const std::string& text) {
+                       field(s) = checked(check, parse_uint64(text), text);
+                     },
+                     [field](Scenario& s) { return number_text(field(s)); }});
+  }
+
+  void number_key(const std::string& path, const char* unit, Field<double> field, Check<double> check,
+                  const char* meaning) {
+    keys_.push_back({path, "number", "a number", unit, check.must_be, meaning, false,
+                     [field, check](Scenario& s, const std::string& text) {
+                       field(s) = checked(check, parse_number(text), text);
+                     },
+                     [field](Scenario& s) { return number_text(field(s)); }});
+  }
+
+  // Written in GiB, stored in bytes. The upper bound (1 PiB) keeps the byte
+  // count, and the address windows built from it, far inside 64 bits.
+  void gib_key(const std::string& path, Field<uint64_t> bytes, const char* meaning) {
+    const Check<double> check = above_and_at_most(0, 1 << 20);
+    keys_.push_back({path, "number", "a number", "GiB", check.must_be, meaning, false,
+                     [bytes, check](Scenario& s, const std::string& text) {
+                       bytes(s) = uint64_t(std::llround(checked(check, parse_number(text), text) * kBytesPerGiB));
+                     },
+                     [bytes](Scenario& s) { return number_text(double(bytes(s)) / kBytesPerGiB); }});
+  }
+
+  void bool_key(const std::string& path, Field<bool> field, const char* meaning) {
+    keys_.push_back({path, "bool", "true or false", "-", "true or false", meaning, false,
+                     [field](Scenario& s, const std::string& text) { field(s) = parse_bool(text); },
+                     [field](Scenario& s) { return std::string(field(s) ? "true" : "false"); }});
+  }
+
+  template <class E>
+  void enum_key(const std::string& path, Field<E> field, std::vector<std::pair<std::string, E>> names,
+                const char* meaning) {
+    std::string must_be;
+    for (const auto& name : names) must_be += (must_be.empty() ? "one of " : ", ") + name.first;
+    keys_.push_back({path, "enum", "a string", "-", must_be, meaning, false,
+                     [field, names, must_be](Scenario& s, const std::string& text) {
+                       for (const auto& [name, value] : names)
+                         if (name == text) return void(field(s) = value);
+                       throw BadValue{"must be " + must_be + " (got " + quoted(text) + ")"};
+                     },
+                     [field, names, path](Scenario& s) {
+                       for (const auto& [name, value] : names)
+                         if (value == field(s)) return name;
+                       throw std::logic_error(path + " holds a value with no name");
+                     }});
+  }
+
+  // The DRAM block shared by host DDR, GPU HBM and CXL device DRAM.
+  void dram_block(const std::string& path, Field<DramConfig> dram, const char* meaning) {
+    block(path, meaning);
+    gib_key(path + ".capacity_GiB", [dram](Scenario& s) -> auto& { return dram(s).capacity_bytes; },
+            "memory size");
+    unsigned_key(path + ".channels", "-", [dram](Scenario& s) -> auto& { return dram(s).channels; },
+                 at_least(1u), "channels that accesses are interleaved over; each gets peak_GBps / channels");
+    number_key(path + ".peak_GBps", "GB/s", [dram](Scenario& s) -> auto& { return dram(s).peak_GBps; },
+               above(0.0), "peak bandwidth of all channels together");
+    number_key(path + ".idle_latency_ns", "ns", [dram](Scenario& s) -> auto& { return dram(s).idle_latency_ns; },
+               at_least(0.0), "fixed access latency, added to the transfer time");
+    uint64_key(path + ".interleave_bytes", "bytes",
+               [dram](Scenario& s) -> auto& { return dram(s).interleave_bytes; }, power_of_two_from(64),
+               "channel interleaving granularity");
+  }
+
+  std::vector<KeyEntry> keys_;
+};
+
+// FIELD(platform.pcie.lanes): the accessor of that member of a Scenario.
+#define FIELD(member) [](Scenario & s) -> auto& { return s.member; }
+
+Schema::Schema() {
+  required_string("name", FIELD(name), "scenario name, shown in reports");
+  uint64_key("seed", "-", FIELD(seed), any_value<uint64_t>(), "seed of the workload's random token routing");
+
+  block("simulation", "How the simulation runs.");
+  uint64_key("simulation.burst_bytes", "bytes", FIELD(simulation.burst_bytes), in_range<uint64_t>(64, 1 << 20),
+             "bytes per TLM transaction on bulk paths");
+  number_key("simulation.quantum_ns", "ns", FIELD(simulation.quantum_ns), above(0.0),
+             "temporal-decoupling quantum");
+  enum_key<ComputeMode>("simulation.compute", FIELD(simulation.compute),
+                        {{"per_token", ComputeMode::per_token}, {"roofline", ComputeMode::roofline}},
+                        "job compute time: a fixed cost per token (per_token) or FLOPs / sustained rate (roofline)");
+
+  block("platform", "The hardware: address map, host, CPU, PCIe, GPU and CXL memory expander.");
+  block("platform.address_map", "Where the memories and the MMIO window sit in the host physical address space.");
+  uint64_key("platform.address_map.ddr_base", "bytes", FIELD(platform.address_map.ddr_base),
+             any_value<uint64_t>(), "base of host DDR; 0 = automatic (DDR at 0)");
+  uint64_key("platform.address_map.mmio_base", "bytes", FIELD(platform.address_map.mmio_base),
+             any_value<uint64_t>(),
+             "base of the 16 MiB MMIO window (device registers, MSI); 0 = after DDR, 1 GiB aligned");
+  uint64_key("platform.address_map.cxl_base", "bytes", FIELD(platform.address_map.cxl_base), any_value<uint64_t>(),
+             "base of CXL device memory, 256 MiB aligned; 0 = after the MMIO window, 1 GiB aligned");
+
+  block("platform.host", "The host: interconnect, PCIe root complex and DDR.");
+  number_key("platform.host.interconnect_latency_ns", "ns", FIELD(platform.host.interconnect_latency_ns),
+             at_least(0.0), "latency through the host interconnect");
+  number_key("platform.host.root_complex_latency_ns", "ns", FIELD(platform.host.root_complex_latency_ns),
+             at_least(0.0), "latency through the PCIe root complex");
+  dram_block("platform.host.ddr", FIELD(platform.host.ddr), "Host DDR memory.");
+
+  block("platform.cpu", "Host CPU cores running expert jobs with AMX.");
+  unsigned_key("platform.cpu.cores", "-", FIELD(platform.cpu.cores), at_least(1u),
+               "cores running expert jobs with AMX");
+  number_key("platform.cpu.freq_GHz", "GHz", FIELD(platform.cpu.freq_GHz), above(0.0), "core clock");
+  number_key("platform.cpu.amx_flops_per_cycle", "FLOP/cycle", FIELD(platform.cpu.amx_flops_per_cycle), above(0.0),
+             "AMX FLOPs per cycle per core (BF16: 512 MACs = 1024)");
+  number_key("platform.cpu.efficiency", "-", FIELD(platform.cpu.efficiency), above_and_at_most(0, 1),
+             "roofline mode: sustained fraction of the AMX peak");
+  number_key("platform.cpu.per_token_us", "us", FIELD(platform.cpu.per_token_us), above(0.0),
+             "per_token mode: one token through one expert");
+  unsigned_key("platform.cpu.lines_in_flight_per_core", "lines", FIELD(platform.cpu.lines_in_flight_per_core),
+               at_least(1u), "outstanding 64 B misses per core (fill buffers, prefetch)");
+  unsigned_key("platform.cpu.queue_depth", "jobs", FIELD(platform.cpu.queue_depth), at_least(1u),
+               "jobs the work-queue doorbell holds");
+  number_key("platform.cpu.register_latency_ns", "ns", FIELD(platform.cpu.register_latency_ns), at_least(0.0),
+             "work-queue doorbell page access");
+
+  const auto pcie_sizes = one_of<unsigned>({128, 256, 512, 1024, 2048, 4096});
+  block("platform.pcie", "The PCIe link between the host root complex and the GPU.");
+  unsigned_key("platform.pcie.generation", "-", FIELD(platform.pcie.generation), in_range(1u, 6u),
+               "PCIe generation: transfer rate per lane and line encoding");
+  unsigned_key("platform.pcie.lanes", "lanes", FIELD(platform.pcie.lanes), one_of<unsigned>({1, 2, 4, 8, 16}),
+               "link width");
+  number_key("platform.pcie.bandwidth_GBps", "GB/s", FIELD(platform.pcie.bandwidth_GBps), at_least(0.0),
+             "raw per-direction rate after encoding; 0 = derive from generation and lanes");
+  unsigned_key("platform.pcie.max_payload_bytes", "bytes", FIELD(platform.pcie.max_payload_bytes), pcie_sizes,
+               "MPS: largest TLP payload");
+  unsigned_key("platform.pcie.max_read_request_bytes", "bytes", FIELD(platform.pcie.max_read_request_bytes),
+               pcie_sizes, "MRRS: largest read request");
+  number_key("platform.pcie.tlp_overhead_bytes", "bytes", FIELD(platform.pcie.tlp_overhead_bytes), at_least(0.0),
+             "bytes per TLP besides payload: 16 header + 2 sequence + 4 LCRC + 4 framing");
+  number_key("platform.pcie.dllp_overhead_bytes", "bytes", FIELD(platform.pcie.dllp_overhead_bytes), at_least(0.0),
+             "ACK/flow-control DLLP bytes per TLP (an 8 B DLLP about every 4 TLPs)");
+  number_key("platform.pcie.latency_ns", "ns", FIELD(platform.pcie.latency_ns), at_least(0.0),
+             "one traversal, each direction");
+
+  block("platform.gpu", "The GPU: compute, HBM and its DMA engine.");
+  number_key("platform.gpu.peak_TFLOPS", "TFLOP/s", FIELD(platform.gpu.peak_TFLOPS), above(0.0),
+             "dense FP16/BF16 peak");
+  number_key("platform.gpu.efficiency", "-", FIELD(platform.gpu.efficiency), above_and_at_most(0, 1),
+             "roofline mode: sustained fraction of the peak");
+  number_key("platform.gpu.per_token_us", "us", FIELD(platform.gpu.per_token_us), above(0.0),
+             "per_token mode: one token through one expert");
+  dram_block("platform.gpu.hbm", FIELD(platform.gpu.hbm), "GPU HBM.");
+  gib_key("platform.gpu.hbm_reserved_GiB", FIELD(platform.gpu.hbm_reserved_bytes),
+          "HBM kept for activations and workspace; the rest caches experts");
+  unsigned_key("platform.gpu.dma_outstanding", "bursts", FIELD(platform.gpu.dma_outstanding), at_least(1u),
+               "DMA bursts in flight");
+  unsigned_key("platform.gpu.queue_depth", "jobs", FIELD(platform.gpu.queue_depth), at_least(1u),
+               "jobs the doorbell queue holds");
+  number_key("platform.gpu.register_latency_ns", "ns", FIELD(platform.gpu.register_latency_ns), at_least(0.0),
+             "BAR register access inside the GPU");
+
+  block("platform.cxl", "The CXL Type-3 memory expander and the host root port it hangs off.");
+  number_key("platform.cxl.root_port_latency_ns", "ns", FIELD(platform.cxl.root_port_latency_ns), at_least(0.0),
+             "latency through the host's CXL root port");
+  number_key("platform.cxl.controller_latency_ns", "ns", FIELD(platform.cxl.controller_latency_ns), at_least(0.0),
+             "request handling in the device controller");
+  block("platform.cxl.link", "The CXL link: a PCIe PHY carrying CXL.mem messages in flits.");
+  unsigned_key("platform.cxl.link.generation", "-", FIELD(platform.cxl.link.generation), in_range(1u, 6u),
+               "PCIe PHY generation the link trains to");
+  unsigned_key("platform.cxl.link.lanes", "lanes", FIELD(platform.cxl.link.lanes),
+               one_of<unsigned>({1, 2, 4, 8, 16}), "link width");
+  number_key("platform.cxl.link.bandwidth_GBps", "GB/s", FIELD(platform.cxl.link.bandwidth_GBps), at_least(0.0),
+             "raw per-direction rate after encoding; 0 = derive from generation and lanes");
+  unsigned_key("platform.cxl.link.flit_bytes", "bytes", FIELD(platform.cxl.link.flit_bytes),
+               one_of<unsigned>({68, 256}), "flit size: 68 (CXL 1.1/2.0) or 256 (CXL 3.x)");
+  number_key("platform.cxl.link.header_slots_per_message", "slots", FIELD(platform.cxl.link.header_slots_per_message),
+             above_and_at_most(0, 4), "16 B slots per message header (0.5: two headers share a slot)");
+  number_key("platform.cxl.link.latency_ns", "ns", FIELD(platform.cxl.link.latency_ns), at_least(0.0),
+             "one traversal, each direction (PHY, flit packing, retimers)");
+  dram_block("platform.cxl.dram", FIELD(platform.cxl.dram), "Device DRAM inside the CXL expander.");
+  block("platform.cxl.ndp", "The near-data processing engine inside the CXL expander.");
+  bool_key("platform.cxl.ndp.enabled", FIELD(platform.cxl.ndp.enabled), "whether the expander has an NDP engine");
+  number_key("platform.cxl.ndp.mac_GMACps", "GMAC/s", FIELD(platform.cxl.ndp.mac_GMACps), above(0.0),
+             "MAC array rate; 1 MAC = 2 FLOPs (1000 -> 2 TFLOPS)");
+  number_key("platform.cxl.ndp.internal_GBps", "GB/s", FIELD(platform.cxl.ndp.internal_GBps), above(0.0),
+             "memory-port bandwidth into device DRAM");
+  number_key("platform.cxl.ndp.per_token_us", "us", FIELD(platform.cxl.ndp.per_token_us), above(0.0),
+             "per_token mode: one token through one expert");
+  unsigned_key("platform.cxl.ndp.outstanding", "bursts", FIELD(platform.cxl.ndp.outstanding), at_least(1u),
+               "bursts in flight on the memory port");
+  unsigned_key("platform.cxl.ndp.queue_depth", "jobs", FIELD(platform.cxl.ndp.queue_depth), at_least(1u),
+               "jobs the doorbell queue holds");
+  number_key("platform.cxl.ndp.register_latency_ns", "ns", FIELD(platform.cxl.ndp.register_latency_ns),
+             at_least(0.0), "register block access");
+
+  const auto value_bytes = one_of<unsigned>({1, 2, 4});
+  block("model", "The MoE model: its shape and where its expert weights live.");
+  unsigned_key("model.experts", "-", FIELD(model.experts), in_range(1u, 65536u), "experts per MoE layer");
+  unsigned_key("model.layers", "-", FIELD(model.layers), at_least(1u), "MoE layers per forward pass");
+  unsigned_key("model.d_model", "-", FIELD(model.d_model), in_range(1u, 1u << 20), "hidden size (values per token)");
+  unsigned_key("model.d_ff", "-", FIELD(model.d_ff), in_range(1u, 1u << 20), "inner size of an expert's feed-forward network");
+  unsigned_key("model.weight_bytes_per_param", "bytes", FIELD(model.weight_bytes_per_param), value_bytes,
+               "bytes per weight (2 = 16-bit weights)");
+  unsigned_key("model.activation_bytes_per_value", "bytes", FIELD(model.activation_bytes_per_value), value_bytes,
+               "bytes per activation value");
+  uint64_key("model.expert_bytes", "bytes", FIELD(model.expert_bytes), any_value<uint64_t>(),
+             "weight bytes of one expert; 0 = derived: 2 x d_model x d_ff x weight_bytes_per_param");
+  enum_key<WeightsHome>("model.weights_home", FIELD(model.weights_home),
+                        {{"ddr", WeightsHome::ddr}, {"cxl", WeightsHome::cxl}},
+                        "memory that holds every expert's weights: host DDR or CXL device DRAM");
+
+  block("workload", "The tokens and how they are routed to experts.");
+  enum_key<RoutingDistribution>("workload.distribution", FIELD(workload.distribution),
+                                {{"zipf", RoutingDistribution::zipf}, {"uniform", RoutingDistribution::uniform}},
+                                "expert popularity: Zipf-skewed or uniform");
+  number_key("workload.zipf_s", "-", FIELD(workload.zipf_s), at_least(0.0),
+             "Zipf exponent: P(rank r) ~ 1 / r^s");
+  unsigned_key("workload.tokens_per_batch", "tokens", FIELD(workload.tokens_per_batch), at_least(1u),
+               "tokens per batch");
+  unsigned_key("workload.batches", "-", FIELD(workload.batches), at_least(1u), "batches in the run");
+  // The upper bound depends on another key; check_top_k() tests it once both are bound.
+  unsigned_key("workload.top_k", "experts", FIELD(workload.top_k),
+               {"in 1..model.experts", [](unsigned v) { return v >= 1; }}, "distinct experts per token");
+  bool_key("workload.permute_experts", FIELD(workload.permute_experts),
+           "shuffle which expert id gets which popularity rank");
+
+  block("policy", "Expert placement policy the firmware runs.");
+  enum_key<std::string>("policy.name", FIELD(policy.name),
+                        {{"gpu_only", "gpu_only"}, {"static_tiers", "static_tiers"}},
+                        "gpu_only: every expert on the GPU, fetched over PCIe; "
+                        "static_tiers: hot on the GPU, warm on the CPU, the rest on NDP");
+  enum_key<FetchMode>("policy.fetch", FIELD(policy.fetch),
+                      {{"layer", FetchMode::layer}, {"on_demand", FetchMode::on_demand}},
+                      "gpu_only: fetch every expert of a layer, or only the selected ones");
+  unsigned_key("policy.hot_experts", "experts", FIELD(policy.hot_experts), any_value<unsigned>(),
+               "static_tiers: top experts by token count -> GPU");
+  unsigned_key("policy.warm_experts", "experts", FIELD(policy.warm_experts), any_value<unsigned>(),
+               "static_tiers: next ones -> CPU with AMX; the rest -> NDP");
+}
+
+#undef FIELD
+
+const Schema& schema() {
+  static const Schema instance;
+  return instance;
+}
+
+// ---------------------------------------------------------------------------
+// Loading: file -> YAML tree -> overrides -> walk and bind -> cross checks.
+
+const char* const kOverrideFile = "--set";
+
+std::string describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Scalar: return quoted(node.Scalar());
+    case YAML::NodeType::Sequence: return "a sequence";
+    case YAML::NodeType::Map: return "a mapping";
+    default: return "nothing";
+  }
+}
+
+// The key and value written for `name` in `block`, if any.
+std::optional<std::pair<YAML::Node, YAML::Node>> find_item(const YAML::Node& block, const std::string& name) {
+  if (!block.IsMap()) return std::nullopt;
+  for (const auto& item : block)
+    if (item.first.IsScalar() && item.first.Scalar() == name) return std::make_pair(item.first, item.second);
+  return std::nullopt;
+}
+
+// One load: the YAML tree (file plus overrides), the paths overrides set, and
+// the Scenario being filled.
+class Loader {
+ public:
+  Loader(const Schema& schema, std::string path) : schema_(schema), path_(std::move(path)) {}
+
+  Scenario load(const std::vector<std::string>& overrides) {
+    root_.reset(read_file());
+    if (root_.IsNull()) root_.reset(YAML::Node(YAML::NodeType::Map));  // an empty file: all defaults
+    if (!root_.IsMap())
+      throw ScenarioError(path_, root_.Mark().line + 1, "",
+                          "expected a mapping of scenario keys (got " + describe(root_) + ")");
+    for (const auto& assignment : overrides) apply_override(assignment);
+    scenario_.file = path_;
+    bind_block(root_, "");
+    check_required_keys();
+    check_top_k();
+    check_platform();
+    return scenario_;
+  }
+
+ private:
+  YAML::Node read_file() const {
+    std::error_code ignored;
+    if (std::filesystem::is_directory(path_, ignored))
+      throw ScenarioError(path_, 0, "", std::string("cannot open scenario: ") + std::strerror(EISDIR));
+    std::ifstream in(path_);
+    if (!in) throw ScenarioError(path_, 0, "", std::string("cannot open scenario: ") + std::strerror(errno));
+    try {
+      return YAML::Load(in);
+    } catch (const YAML::Exception& e) {
+      throw ScenarioError(path_, e.mark.is_null() ? 0 : e.mark.line + 1, "", "yaml: " + e.msg);
+    }
+  }
+
+  // "a.b.c=value": set (or create) that node in the tree, so that every check
+  // the file's own values go through applies to it too.
+  void apply_override(const std::string& assignment) {
+    const auto equals = assignment.find('=');
+    const std::string path = assignment.substr(0, equals);
+    if (equals == std::string::npos || !is_key_path(path))
+      throw ScenarioError(kOverrideFile, 0, "", quoted(assignment) + ": expected key.path=value");
+    check_override_path(path);
+    YAML::Node value;
+    try {
+      value = YAML::Load(assignment.substr(equals + 1));
+    } catch (const YAML::Exception& e) {
+      throw ScenarioError(kOverrideFile, 0, path, "yaml: " + e.msg);
+    }
+    const auto segments = split_path(path);
+    YAML::Node block = root_;
+    std::string prefix;
+    for (size_t i = 0; i + 1 < segments.size(); ++i) {
+      prefix += (i ? "." : "") + segments[i];
+      const auto item = find_item(block, segments[i]);
+      if (item && !item->second.IsMap() && !item->second.IsNull())
+        fail_about(prefix, "expected a mapping (got " + describe(item->second) + ")");
+      block.reset(block[segments[i]]);  // creates the block when missing, turns null into a mapping
+    }
+    block[segments.back()] = value;
+    overridden_.push_back(path);
+  }
+
+  // Every prefix of an override's path must be a key of the schema.
+  void check_override_path(const std::string& path) const {
+    std::string prefix;
+    for (const auto& segment : split_path(path)) {
+      prefix += (prefix.empty() ? "" : ".") + segment;
+      if (!schema_.find(prefix)) throw ScenarioError(kOverrideFile, 0, prefix, schema_.unknown_key_message(prefix));
+    }
+  }
+
+  void bind_block(const YAML::Node& block, const std::string& prefix) {
+    std::set<std::string> seen;  // yaml-cpp keeps duplicate keys; a second one would silently win
+    for (const auto& item : block) {
+      const YAML::Node& key = item.first;
+      if (!key.IsScalar()) fail_at(prefix, key, "expected a key name (got " + describe(key) + ")");
+      const std::string path = prefix.empty() ? key.Scalar() : prefix + "." + key.Scalar();
+      const KeyEntry* entry = schema_.find(path);
+      if (!entry) fail_at(path, key, schema_.unknown_key_message(path));
+      if (!seen.insert(path).second)
+        fail_at(path, key, "duplicate key (first at line " + std::to_string(line_of(path)) + ")");
+      given_.insert(path);
+      bind_entry(*entry, key, item.second);
+    }
+  }
+
+  void bind_entry(const KeyEntry& entry, const YAML::Node& key, const YAML::Node& value) {
+    if (entry.is_block()) {
+      if (value.IsMap())
+        bind_block(value, entry.path);
+      else if (!value.IsNull())  // `block:` with nothing under it keeps the defaults
+        fail_at(entry.path, key, "expected a mapping (got " + describe(value) + ")");
+      return;
+    }
+    if (!value.IsScalar()) fail_at(entry.path, key, "expected " + entry.expected + " (got " + describe(value) + ")");
+    try {
+      entry.bind(scenario_, value.Scalar());
+    } catch (const BadValue& bad) {
+      fail_at(entry.path, key, bad.message);
+    }
+  }
+
+  void check_required_keys() const {
+    for (const auto& entry : schema_.keys())
+      if (entry.required && !given_.count(entry.path)) fail_about(entry.path, "required key is missing");
+  }
+
+  void check_top_k() const {
+    const unsigned top_k = scenario_.workload.top_k, experts = scenario_.model.experts;
+    if (top_k > experts)
+      fail_about("workload.top_k", "must be <= model.experts, which is " + std::to_string(experts) + " (got " +
+                                       std::to_string(top_k) + ")");
+  }
+
+  void check_platform() const {
+    const auto problems = check_platform_fit(scenario_);
+    if (!problems.empty()) fail_about(problems.front().key, problems.front().message);
+  }
+
+  // A problem found while walking the tree, at the key node that holds it.
+  [[noreturn]] void fail_at(const std::string& path, const YAML::Node& key, const std::string& message) const {
+    if (from_override(path) || key.Mark().is_null()) fail_about(path, message);
+    throw ScenarioError(path_, key.Mark().line + 1, path, message);
+  }
+
+  // A problem about a key that may not be written anywhere.
+  [[noreturn]] void fail_about(const std::string& path, const std::string& message) const {
+    if (from_override(path)) throw ScenarioError(kOverrideFile, 0, path, message);
+    throw ScenarioError(path_, line_of(path), path, message);
+  }
+
+  // Whether `path` got its value from an override, directly or inside a block one replaced.
+  bool from_override(const std::string& path) const {
+    for (const auto& set : overridden_)
+      if (path == set || path.rfind(set + ".", 0) == 0) return true;
+    return false;
+  }
+
+  // Line of the key at `path`, else of its nearest ancestor written in the
+  // file, else the file's first line.
+  int line_of(const std::string& path) const {
+    int line = 1;
+    YAML::Node block = root_;
+    for (const auto& segment : split_path(path)) {
+      const auto item = find_item(block, segment);
+      if (!item) break;
+      if (!item->first.Mark().is_null()) line = item->first.Mark().line + 1;  // null: created by an override
+      block.reset(item->second);
+    }
+    return line;
+  }
+
+  const Schema& schema_;
+  const std::string path_;
+  YAML::Node root_;
+  std::vector<std::string> overridden_;  // dotted paths set by overrides
+  std::set<std::string> given_;          // dotted paths present in the tree
+  Scenario scenario_;
+};
+
+// ---------------------------------------------------------------------------
+// Reference docs.
+
+const char* const kReferenceIntro = R"(# Scenario reference
+
+<!-- Generated from the scenario loader's schema by cxlvp::scenario_reference_markdown()
+     (`cxlvp keys`); edit platform/scenario_loader.cpp, not this file. -->
+
+A scenario is one YAML file that describes a run: the platform (host, CPU, PCIe, GPU, CXL memory
+expander), the MoE model, the workload and the placement policy. Only `name` is required; every
+other key may be left out and then takes the default listed here. A block may be empty. Keys that
+are not listed here are errors at every level, and so is a mapping where a value is expected or a
+value where a mapping is expected.
+
+## Conventions
+
+- Units are in the key names and in the Unit column. **1 GB = 10^9 bytes** (bandwidths, GB/s);
+  **1 GiB = 2^30 bytes** (capacities). `*_GiB` keys are stored as bytes, rounded to the nearest byte.
+- Types: `uint` is an integer in 0..4294967295, `uint64` an integer in 0..2^64-1, `number` a finite
+  decimal number (`1.5`, `2e3`), `bool` is `true` or `false` (`yes`/`no` and `on`/`off` also work),
+  `enum` one of the listed words.
+- Integers are decimal, or hexadecimal with a `0x` prefix (`cxl_base: 0x2000000000`); a leading 0
+  does not mean octal.
+- After each key is checked on its own, the combination is checked: `workload.top_k` must not
+  exceed `model.experts`, the memories must hold the model (descriptors and staging, expert
+  weights in their home memory, at least one expert next to the reserved HBM), and the DDR, MMIO
+  and CXL address windows must not overlap. Each such problem is reported against the key to change.
+
+## Overrides
+
+`--set key.path=value` (repeatable) changes one key after the file is read and before anything is
+checked, so every check applies to it; it creates the key, and the blocks around it, when the file
+does not have them. The value is read as YAML: `--set platform.cxl.ndp.enabled=false`,
+`--set policy.name=gpu_only`, or a flow mapping that replaces a whole block,
+`--set 'platform.pcie={generation: 5, lanes: 8}'`.
+
+## Errors
+
+Every problem is reported as `FILE:LINE: KEY: MESSAGE`, for example
+`scenarios/x.yaml:12: platform.pcie.lanes: must be one of 1, 2, 4, 8, 16 (got 3)`. A problem about
+a key that is not written in the file points at the line of its nearest enclosing block. Problems
+in an override name `--set` as the file, without a line.
+)";
+
+std::string heading(const std::string& block) {
+  if (block.empty()) return "## Top level";
+  return std::string(1 + split_path(block).size(), '#') + " `" + block + "`";
+}
+
+// One section per block: its heading, its meaning, and a table of the values directly inside it.
+void write_section(std::ostringstream& md, const std::string& block, const std::string& meaning,
+                   Scenario& defaults) {
+  md << "\n" << heading(block) << "\n\n" << meaning << "\n";
+  bool table_started = false;
+  for (const auto& entry : schema().keys()) {
+    if (entry.is_block() || parent_of(entry.path) != block) continue;
+    if (!table_started) {
+      md << "\n| Key | Type | Default | Unit | Allowed | Meaning |\n|---|---|---|---|---|---|\n";
+      table_started = true;
+    }
+    md << "| `" << entry.path << "` | " << entry.type << " | "
+       << (entry.required ? std::string("required") : "`" + entry.show(defaults) + "`") << " | " << entry.unit
+       << " | " << (entry.must_be.empty() ? "any" : entry.must_be) << " | " << entry.meaning << " |\n";
+  }
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  return Loader(schema(), path).load(overrides);
+}
+
+std::string scenario_reference_markdown() {
+  Scenario defaults;
+  std::ostringstream md;
+  md << kReferenceIntro;
+  write_section(md, "", "Keys outside any block.", defaults);
+  for (const auto& entry : schema().keys())
+    if (entry.is_block()) write_section(md, entry.path, entry.meaning, defaults);
+  return md.str();
+}
+
+}  // namespace cxlvp

@@ -1,0 +1,34 @@
+#pragma once
+// Scenario loader: reads a scenario YAML file, applies `--set key=value`
+// overrides, checks every key against one schema table (types, ranges, allowed
+// values, unknown keys at every level), binds the values into a Scenario and
+// checks that the platform can hold the model (check_platform_fit). The same
+// table generates the key reference (docs/scenario-reference.md).
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "scenario.h"
+
+namespace cxlvp {
+
+// One problem with a scenario. what() is "FILE:LINE: KEY: WHAT"; the line part
+// is left out when line is 0, the key part when key is empty.
+struct ScenarioError : std::runtime_error {
+  ScenarioError(std::string file, int line, std::string key, std::string what);
+  std::string file;  // scenario path as given, or "--set" for a problem in an override
+  int line;          // 1-based; 0 = unknown
+  std::string key;   // dotted key, e.g. "platform.pcie.lanes"; empty when not about one key
+};
+
+// Loads `path`, applies overrides ("a.b.c=value", value parsed as a YAML
+// scalar or flow node, so a mapping value replaces the whole block), validates
+// and binds. Throws ScenarioError for the first problem found. Never exits,
+// never prints.
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
+
+// Markdown reference of every key: dotted key, type, default, unit, allowed
+// values and meaning, one table per block, with a short introduction.
+std::string scenario_reference_markdown();
+
+}  // namespace cxlvp
