@@ -6,8 +6,6 @@
 namespace cxlvp {
 
 namespace {
-// MSI vectors, one per device (word offset in the MSI window).
-constexpr uint32_t kGpuVector = 0, kCpuVector = 1, kNdpVector = 2;
 constexpr uint64_t kDescriptorSlots = layout::descriptor_bytes / JobDescriptor::kBytes;
 }  // namespace
 
@@ -29,10 +27,29 @@ void Scheduler::mmio_write(uint64_t address, uint64_t value, unsigned bytes) {
     SC_REPORT_FATAL("cxlvp/firmware", ("MMIO write failed at address " + std::to_string(address)).c_str());
 }
 
+uint32_t Scheduler::mmio_read32(uint64_t address) {
+  uint32_t value = 0;
+  if (!core_.bus.access(bus, tlm::TLM_READ_COMMAND, address, &value, 4))
+    SC_REPORT_FATAL("cxlvp/firmware", ("MMIO read failed at address " + std::to_string(address)).c_str());
+  return value;
+}
+
+// Like a driver's probe: learn each device's queue depth and point its
+// completion MSIs at the vector of its lane.
 void Scheduler::boot() {
-  mmio_write(config_.gpu_bar + job_regs::msi_addr, config_.msi + 4 * kGpuVector, 8);
-  mmio_write(config_.cpu_work_queue + job_regs::msi_addr, config_.msi + 4 * kCpuVector, 8);
-  if (config_.ndp_regs) mmio_write(config_.ndp_regs + job_regs::msi_addr, config_.msi + 4 * kNdpVector, 8);
+  const uint64_t regs[] = {config_.gpu_bar, config_.cpu_work_queue, config_.ndp_regs};
+  // GPU and CPU read descriptors from host DDR; the NDP engine from its own DRAM.
+  const uint64_t host[] = {config_.ddr_base, config_.ddr_base, config_.cxl_base};
+  const uint64_t device[] = {config_.ddr_base, config_.ddr_base, 0};
+  for (size_t lane = 0; lane < 3; ++lane) {
+    DeviceQueue& q = queues_[lane];
+    q.regs = regs[lane];
+    q.descriptors_host = host[lane];
+    q.descriptors_device = device[lane];
+    if (!q.regs) continue;
+    mmio_write(q.regs + job_regs::msi_addr, config_.msi + 4 * lane, 8);
+    q.depth = mmio_read32(q.regs + job_regs::queue_depth);
+  }
 }
 
 void Scheduler::run() {
@@ -79,15 +96,32 @@ std::vector<Scheduler::LayerJob> Scheduler::lay_out(const std::vector<ExpertJobP
   return jobs;
 }
 
-uint32_t Scheduler::submit(uint64_t regs, uint64_t desc_host_addr, uint64_t desc_device_addr, JobDescriptor& d) {
+uint32_t Scheduler::submit(Lane device, JobDescriptor d) {
   d.tag = next_tag_++;
+  DeviceQueue& q = queues_[size_t(device)];
+  if (q.outstanding < q.depth) ring_doorbell(q, d);
+  else q.waiting.push_back(d);
+  return d.tag;
+}
+
+void Scheduler::ring_doorbell(DeviceQueue& q, const JobDescriptor& d) {
+  const uint64_t slot = layout::descriptors + (d.tag % kDescriptorSlots) * JobDescriptor::kBytes;
   uint8_t raw[JobDescriptor::kBytes];
   d.encode(raw);
-  if (!core_.bus.access(bus, tlm::TLM_WRITE_COMMAND, desc_host_addr, raw, JobDescriptor::kBytes))
+  if (!core_.bus.access(bus, tlm::TLM_WRITE_COMMAND, q.descriptors_host + slot, raw, JobDescriptor::kBytes))
     SC_REPORT_FATAL("cxlvp/firmware", "descriptor write failed");
-  mmio_write(regs + job_regs::desc_addr, desc_device_addr, 8);
-  mmio_write(regs + job_regs::doorbell, 1, 4);
-  return d.tag;
+  mmio_write(q.regs + job_regs::desc_addr, q.descriptors_device + slot, 8);
+  mmio_write(q.regs + job_regs::doorbell, 1, 4);
+  ++q.outstanding;
+}
+
+void Scheduler::completed_on(Lane device) {
+  DeviceQueue& q = queues_[size_t(device)];
+  if (q.outstanding) --q.outstanding;
+  if (!q.waiting.empty() && q.outstanding < q.depth) {
+    ring_doorbell(q, q.waiting.front());
+    q.waiting.pop_front();
+  }
 }
 
 uint32_t Scheduler::submit_expert(const LayerJob& j, uint32_t layer) {
@@ -100,22 +134,21 @@ uint32_t Scheduler::submit_expert(const LayerJob& j, uint32_t layer) {
   d.weight_bytes = m.bytes_per_expert();
   d.act_in_bytes = d.act_out_bytes = uint64_t(j.plan.tokens) * m.activation_bytes_per_token();
   d.flops = uint64_t(j.plan.tokens) * m.flops_per_token();
-  const uint64_t slot = (next_tag_ % kDescriptorSlots) * JobDescriptor::kBytes;
   switch (j.plan.lane) {
     case Lane::gpu:
       d.act_in_addr = j.hbm_in;
       d.act_out_addr = j.hbm_out;
-      return submit(config_.gpu_bar, config_.ddr_base + slot, config_.ddr_base + slot, d);
+      break;
     case Lane::cpu:
       d.act_in_addr = j.staging_in;
       d.act_out_addr = j.staging_out;
-      return submit(config_.cpu_work_queue, config_.ddr_base + slot, config_.ddr_base + slot, d);
+      break;
     case Lane::ndp:
       d.act_in_addr = j.staging_in - config_.cxl_base;  // device physical
       d.act_out_addr = j.staging_out - config_.cxl_base;
-      return submit(config_.ndp_regs, config_.cxl_base + slot, slot, d);
+      break;
   }
-  return 0;
+  return submit(j.plan.lane, d);
 }
 
 uint32_t Scheduler::submit_copy(uint64_t src, uint64_t dst, uint64_t bytes, bool to_host) {
@@ -125,8 +158,7 @@ uint32_t Scheduler::submit_copy(uint64_t src, uint64_t dst, uint64_t bytes, bool
   d.act_in_addr = src;
   d.act_in_bytes = bytes;
   d.act_out_addr = dst;
-  const uint64_t slot = (next_tag_ % kDescriptorSlots) * JobDescriptor::kBytes;
-  return submit(config_.gpu_bar, config_.ddr_base + slot, config_.ddr_base + slot, d);
+  return submit(Lane::gpu, d);
 }
 
 void Scheduler::run_layer(uint32_t batch, uint32_t layer, const std::vector<ExpertJobPlan>& plan) {
@@ -144,6 +176,7 @@ void Scheduler::run_layer(uint32_t batch, uint32_t layer, const std::vector<Expe
   while (!in_flight_.empty()) {
     core_.sync();
     const MsiMessage m = msi_.next();
+    if (m.vector < 3) completed_on(Lane(m.vector));
     if (m.data == 0)
       SC_REPORT_ERROR("cxlvp/firmware", "a device could not read a job descriptor (completion with tag 0)");
     const auto it = in_flight_.find(m.data);

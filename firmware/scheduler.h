@@ -8,6 +8,7 @@
 // DDR or CXL device DRAM) first and copies the outputs back afterwards, so
 // every byte that moves crosses the modeled links.
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <systemc>
@@ -72,6 +73,15 @@ class Scheduler : public sc_core::sc_module {
     size_t job;  // index into the layer's plan
     Stage stage;
   };
+  // The job queue of one device, as the driver sees it: jobs beyond the queue
+  // depth the device reported wait here until a completion frees a place.
+  struct DeviceQueue {
+    uint64_t regs = 0;              // register block (host physical)
+    uint64_t descriptors_host = 0;  // descriptor ring as the firmware writes it
+    uint64_t descriptors_device = 0;  // the same ring in the device's view
+    unsigned depth = 0, outstanding = 0;
+    std::deque<JobDescriptor> waiting;
+  };
   struct LayerJob {
     ExpertJobPlan plan;
     uint64_t hbm_in, hbm_out;        // activations in GPU HBM
@@ -84,8 +94,11 @@ class Scheduler : public sc_core::sc_module {
   std::vector<LayerJob> lay_out(const std::vector<ExpertJobPlan>& plan) const;
   uint32_t submit_expert(const LayerJob& j, uint32_t layer);
   uint32_t submit_copy(uint64_t src, uint64_t dst, uint64_t bytes, bool to_host);
-  uint32_t submit(uint64_t regs, uint64_t desc_host_addr, uint64_t desc_device_addr, JobDescriptor& d);
+  uint32_t submit(Lane device, JobDescriptor d);
+  void ring_doorbell(DeviceQueue& q, const JobDescriptor& d);
+  void completed_on(Lane device);
   void mmio_write(uint64_t address, uint64_t value, unsigned bytes);
+  uint32_t mmio_read32(uint64_t address);
   uint64_t weight_address(uint32_t layer, uint32_t expert, Lane lane) const;
 
   SchedulerConfig config_;
@@ -93,6 +106,7 @@ class Scheduler : public sc_core::sc_module {
   MsiController& msi_;
   RoutingGenerator routing_;
   ThreadBus core_;
+  DeviceQueue queues_[3];  // indexed by Lane, which is also the device's MSI vector
   uint32_t next_tag_ = 1;
   uint32_t batch_ = 0, layer_ = 0;
   std::unordered_map<uint32_t, InFlight> in_flight_;

@@ -67,6 +67,9 @@ std::vector<ConfigProblem> check_platform_fit(const Scenario& s) {
     out.push_back({"workload.tokens_per_batch", "one layer's activations (" + gib(2 * act) +
                                                     ") exceed the 0.94 GiB staging area"});
 
+  if (s.platform.cxl.link.generation >= 6 && s.platform.cxl.link.flit_bytes != 256)
+    out.push_back({"platform.cxl.link.flit_bytes", "generation 6 (64 GT/s) links use 256 B flits (got 68)"});
+
   struct Window {
     const char* key;
     uint64_t base, size;

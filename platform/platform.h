@@ -38,8 +38,12 @@ class Platform {
   // firmware finished (a device never answered).
   bool run();
 
+ private:
+  // Declared first: the modules below are constructed from them.
   MemoryMap map_;
   Scenario scenario_;
+
+ public:
   AddressRouter bus;
   Dram ddr;
   RootComplex rc;

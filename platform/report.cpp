@@ -32,7 +32,9 @@ std::vector<JobReport> join_jobs(const Platform& p) {
       j.tokens = it->second.tokens;
     }
     j.weight_bytes = j.kind == "expert" || j.kind == "fetch" ? r.job.weight_bytes : 0;
-    j.activation_bytes = r.job.op == JobOp::copy ? r.job.act_in_bytes : r.job.act_in_bytes + r.job.act_out_bytes;
+    j.activation_bytes = j.kind == "fetch"             ? 0
+                         : r.job.op == JobOp::copy ? r.job.act_in_bytes
+                                                   : r.job.act_in_bytes + r.job.act_out_bytes;
     j.start_ps = r.start_ps;
     j.end_ps = r.end_ps;
     j.ok = r.ok;
@@ -108,6 +110,8 @@ RunReport collect_report(const Platform& p) {
   r.routes = TransactionRecorder::global().routes();
   r.jobs = join_jobs(p);
   r.devices = sum_devices(r.jobs);
+  const ResidentExperts& cache = p.gpu.resident();
+  r.gpu_cache = {cache.slots(), cache.hits(), cache.misses(), cache.evictions()};
   r.links = {link_report("pcie", p.pcie), link_report("cxl.link", p.cxl.link), memory_report("ddr", p.ddr),
              memory_report("gpu.hbm", p.gpu.hbm), memory_report("cxl.mem", p.cxl.mem)};
   return r;
@@ -143,6 +147,8 @@ void write_report_files(const RunReport& r, const std::string& dir) {
       j.value("utilization", r.simulated_ps ? double(l.busy_ps) / double(r.simulated_ps) : 0.0).end_object();
     }
     j.end_object();
+    j.begin_object("gpu_expert_cache").value("slots", r.gpu_cache.slots).value("hits", r.gpu_cache.hits);
+    j.value("misses", r.gpu_cache.misses).value("evictions", r.gpu_cache.evictions).end_object();
     j.begin_array("batches");
     for (const auto& b : r.batches)
       j.begin_object().value("index", b.index).value("latency_s", (b.end_ps - b.start_ps) * 1e-12).end_object();
@@ -203,6 +209,8 @@ void print_report(const RunReport& r, std::ostream& out) {
     fixed(12, 3) << d.busy_ps * 1e-9;
     fixed(7, 1) << (r.simulated_ps ? 100.0 * d.busy_ps / r.simulated_ps : 0.0) << "%\n";
   }
+  out << "\nGPU expert cache: " << r.gpu_cache.slots << " HBM slots, " << r.gpu_cache.hits << " hits, "
+      << r.gpu_cache.misses << " misses, " << r.gpu_cache.evictions << " evictions\n";
   out << '\n' << std::left << std::setw(12) << "link/memory" << std::right << std::setw(12) << "down MiB"
       << std::setw(12) << "up MiB" << std::setw(10) << "GB/s" << std::setw(8) << "util" << '\n';
   for (const auto& l : r.links) {

@@ -38,6 +38,11 @@ struct JobReport {
   bool ok = true;
 };
 
+struct ExpertCacheReport {  // the GPU's HBM-resident experts
+  unsigned slots = 0;
+  uint64_t hits = 0, misses = 0, evictions = 0;
+};
+
 struct RunReport {
   std::string scenario, scenario_file, policy, compute;
   uint64_t seed = 0;
@@ -49,6 +54,7 @@ struct RunReport {
   std::vector<LinkReport> links;
   std::vector<BatchRecord> batches;
   std::vector<JobReport> jobs;
+  ExpertCacheReport gpu_cache;
 
   size_t failed_jobs() const;
   const JobReport* first_failed_job() const;

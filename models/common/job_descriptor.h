@@ -1,7 +1,8 @@
 #pragma once
 // JobDescriptor: the 128-byte record firmware writes into memory and a device
 // reads with its own bus master before running a job. The layout is the
-// device contract (docs/job-descriptor.md); fields are little-endian.
+// device contract (docs/job-descriptor.md); fields are little-endian, which is
+// why encode/decode may copy the struct as it is.
 #include <cstdint>
 #include <cstring>
 
@@ -44,5 +45,6 @@ struct JobDescriptor {
   }
 };
 static_assert(sizeof(JobDescriptor) <= JobDescriptor::kBytes, "descriptor must fit its slot");
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "descriptors are encoded in host byte order");
 
 }  // namespace cxlvp

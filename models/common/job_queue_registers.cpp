@@ -11,9 +11,10 @@ JobQueueRegisters::JobQueueRegisters(const std::string& name, uint32_t version, 
       error_("ERROR", job_regs::error, 4, 0, Access::read_only),
       msi_addr_("MSI_ADDR", job_regs::msi_addr, 8, 0),
       completed_("COMPLETED", job_regs::completed, 4, 0, Access::read_only),
+      queue_depth_("QUEUE_DEPTH", job_regs::queue_depth, 4, queue_depth, Access::read_only),
       bank_(name, access_latency),
       depth_(queue_depth) {
-  for (Register* r : {&version_, &status_, &desc_addr_, &doorbell_, &error_, &msi_addr_, &completed_})
+  for (Register* r : {&version_, &status_, &desc_addr_, &doorbell_, &error_, &msi_addr_, &completed_, &queue_depth_})
     bank_.add(*r);
   status_.on_read = [this] {
     return uint64_t((busy_ ? 1u : 0u) | (error_.value ? 2u : 0u) | (uint32_t(queue_.size()) << 16));

@@ -22,6 +22,7 @@ constexpr uint64_t doorbell = 0x10;   // WO 32: queue DESC_ADDR
 constexpr uint64_t error = 0x14;      // RO 32: last error code (job_error)
 constexpr uint64_t msi_addr = 0x18;   // RW 64: host address completion MSIs are written to
 constexpr uint64_t completed = 0x20;  // RO 32: jobs finished since reset
+constexpr uint64_t queue_depth = 0x24;  // RO 32: jobs the doorbell queue holds; more are refused
 constexpr uint64_t window_bytes = 0x1000;
 }  // namespace job_regs
 
@@ -54,7 +55,7 @@ class JobQueueRegisters {
     uint64_t time_ps;
     uint64_t desc;
   };
-  Register version_, status_, desc_addr_, doorbell_, error_, msi_addr_, completed_;
+  Register version_, status_, desc_addr_, doorbell_, error_, msi_addr_, completed_, queue_depth_;
   RegisterBank bank_;
   unsigned depth_;
   std::deque<Pending> queue_;

@@ -1,6 +1,7 @@
 #include "transaction_recorder.h"
 
 #include <algorithm>
+#include <iomanip>
 #include <stdexcept>
 
 namespace cxlvp {
@@ -18,7 +19,7 @@ void TransactionRecorder::record(const tlm::tlm_generic_payload& p, const HopTra
   r.latency_ps.add(end_ps - start_ps);
   if (!log_) return;
   std::ostream& o = *log_;
-  o << start_ps / 1000.0 << ',' << node_name(trace.initiator) << "->" << node_name(trace.target) << ','
+  o << std::fixed << std::setprecision(3) << start_ps / 1000.0 << ',' << node_name(trace.initiator) << "->" << node_name(trace.target) << ','
     << (p.is_read() ? 'R' : 'W') << ",0x" << std::hex << p.get_address() << std::dec << ','
     << p.get_data_length() << ',' << (end_ps - start_ps) / 1000.0 << ',';
   for (unsigned i = 0; i < trace.hop_count; ++i)

@@ -11,8 +11,11 @@ CxlFlitFormat::CxlFlitFormat(const CxlLinkConfig& config) : config_(config) {
   else if (config.flit_bytes == 256) slots_per_flit_ = 15;
   else throw std::invalid_argument("CXL flit size must be 68 or 256 bytes");
   flit_bytes_ = config.flit_bytes;
-  // 68 B flits ride on 128b/130b PCIe framing; 256 B flits carry their own CRC/FEC.
-  const double encoding = config.flit_bytes == 256 ? 1.0 : pcie_encoding_efficiency(config.generation);
+  // Up to 32 GT/s both flit sizes ride on 128b/130b line coding; at 64 GT/s
+  // (PCIe 6 PAM4) there is no line code and the 256 B flit carries CRC and FEC.
+  if (config.generation >= 6 && config.flit_bytes != 256)
+    throw std::invalid_argument("CXL at 64 GT/s (generation 6) uses 256 B flits");
+  const double encoding = config.generation >= 6 ? 1.0 : pcie_encoding_efficiency(config.generation);
   wire_GBps_ = config.bandwidth_GBps > 0
                    ? config.bandwidth_GBps
                    : pcie_transfer_rate_GTps(config.generation) * config.lanes * encoding / 8.0;

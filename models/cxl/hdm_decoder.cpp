@@ -21,6 +21,8 @@ void HdmDecoder::on_control(uint64_t value) {
   // Commit succeeds only for an aligned range that the device's DRAM can back.
   committed_ = (value & hdm_regs::commit) && base_.value % hdm_regs::kGranule == 0 &&
                size_.value % hdm_regs::kGranule == 0 && size_.value > 0 && size_.value <= capacity_;
+  committed_base_ = committed_ ? base_.value : 0;
+  committed_size_ = committed_ ? size_.value : 0;
 }
 
 void HdmDecoder::program(uint64_t hpa_base, uint64_t size) {
@@ -30,10 +32,10 @@ void HdmDecoder::program(uint64_t hpa_base, uint64_t size) {
 }
 
 std::optional<uint64_t> HdmDecoder::translate(uint64_t hpa, uint64_t length) const {
-  if (!committed_ || hpa < base_.value || hpa - base_.value >= size_.value ||
-      length > size_.value - (hpa - base_.value))
+  if (!committed_ || hpa < committed_base_ || hpa - committed_base_ >= committed_size_ ||
+      length > committed_size_ - (hpa - committed_base_))
     return std::nullopt;
-  return hpa - base_.value;
+  return hpa - committed_base_;
 }
 
 }  // namespace cxlvp

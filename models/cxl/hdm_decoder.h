@@ -29,14 +29,15 @@ class HdmDecoder {
   void program(uint64_t hpa_base, uint64_t size);
   std::optional<uint64_t> translate(uint64_t hpa, uint64_t length) const;
   bool committed() const { return committed_; }
-  uint64_t hpa_base() const { return base_.value; }
-  uint64_t size() const { return size_.value; }
+  uint64_t hpa_base() const { return committed_base_; }
+  uint64_t size() const { return committed_size_; }
 
  private:
   void on_control(uint64_t value);
 
   uint64_t capacity_;
   bool committed_ = false;
+  uint64_t committed_base_ = 0, committed_size_ = 0;  // latched at commit, as hardware does
   Register base_, size_, control_;
 };
 

@@ -45,6 +45,7 @@ void Gpu::finish(ThreadBus& engine, const char* device, const JobDescriptor& d, 
   JobRecord rec{device, d, start_ps, sc_core::sc_time_stamp().value(), error == JobError::none};
   if (error != JobError::none) regs_.report_error(error);
   regs_.job_done();
+  regs_.set_busy(--active_jobs_ > 0);
   send_msi(engine.bus, dma, regs_.msi_address(), d.magic == JobDescriptor::kMagic ? d.tag : 0);
   engine.sync();
   JobLog::global().add(std::move(rec));
@@ -53,6 +54,8 @@ void Gpu::finish(ThreadBus& engine, const char* device, const JobDescriptor& d, 
 void Gpu::front_end() {
   for (;;) {
     const uint64_t desc_addr = regs_.next_job();
+    ++active_jobs_;
+    regs_.set_busy(true);
     const uint64_t start = sc_core::sc_time_stamp().value();
     JobDescriptor d;
     const bool ok = fetch_descriptor(front_.bus, dma, desc_addr, d);

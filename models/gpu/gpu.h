@@ -66,6 +66,7 @@ class Gpu : public sc_core::sc_module {
   HandoffQueue<JobDescriptor> fetch_queue_;
   HandoffQueue<ComputeJob> compute_queue_;  // depth 1: weights of the next job only
   sc_core::sc_event slot_released_;
+  unsigned active_jobs_ = 0;  // taken from the queue and not finished: STATUS.BUSY
 };
 
 }  // namespace cxlvp
