@@ -25,23 +25,24 @@ uint32_t RoutingGenerator::draw() {
   return expert_of_rank_[std::min<size_t>(size_t(rank), cdf_.size() - 1)];
 }
 
-std::vector<uint32_t> RoutingGenerator::next_layer() {
-  std::vector<uint32_t> counts(cdf_.size(), 0);
-  std::vector<uint32_t> chosen;
+LayerRouting RoutingGenerator::next_layer(uint32_t step, uint32_t layer) {
+  LayerRouting routing{step, layer, config_.top_k, {}};
+  routing.experts.reserve(size_t(config_.tokens_per_batch) * config_.top_k);
   for (unsigned t = 0; t < config_.tokens_per_batch; ++t) {
-    chosen.clear();
-    const auto taken = [&](uint32_t e) { return std::find(chosen.begin(), chosen.end(), e) != chosen.end(); };
-    for (unsigned attempt = 0; chosen.size() < config_.top_k; ++attempt) {
+    const size_t first = routing.experts.size();  // this token's experts start here
+    const auto taken = [&](uint32_t e) {
+      return std::find(routing.experts.begin() + first, routing.experts.end(), e) != routing.experts.end();
+    };
+    for (unsigned attempt = 0; routing.experts.size() - first < config_.top_k; ++attempt) {
       uint32_t e = draw();
       // Rare experts can take very long to come up by chance when top_k is
       // close to the expert count: after many misses take the most popular free one.
       if (attempt > 1000)
         for (uint32_t r = 0; taken(e); ++r) e = expert_of_rank_[r];
-      if (!taken(e)) chosen.push_back(e);
+      if (!taken(e)) routing.experts.push_back(e);
     }
-    for (uint32_t e : chosen) ++counts[e];
   }
-  return counts;
+  return routing;
 }
 
 }  // namespace cxlvp

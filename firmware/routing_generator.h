@@ -1,10 +1,12 @@
 #pragma once
 // RoutingGenerator: the gating network's decisions, drawn from a seeded
-// distribution. Each call gives one MoE layer's token count per expert for one
-// batch. Plain C++ (no SystemC): the firmware thread asks, it answers.
+// distribution: each token picks top_k distinct experts. Plain C++ (no
+// SystemC): the firmware thread asks, it answers.
 #include <cstdint>
 #include <random>
 #include <vector>
+
+#include "routing_source.h"
 
 namespace cxlvp {
 
@@ -19,11 +21,11 @@ struct WorkloadConfig {
   bool permute_experts = false;    // shuffle which expert id gets which popularity rank
 };
 
-class RoutingGenerator {
+class RoutingGenerator : public RoutingSource {
  public:
   RoutingGenerator(const WorkloadConfig& config, unsigned experts, uint64_t seed);
 
-  std::vector<uint32_t> next_layer();
+  LayerRouting next_layer(uint32_t step, uint32_t layer) override;
 
  private:
   uint32_t draw();  // one expert id

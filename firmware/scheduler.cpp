@@ -10,13 +10,14 @@ constexpr uint64_t kDescriptorSlots = layout::descriptor_bytes / JobDescriptor::
 }  // namespace
 
 Scheduler::Scheduler(sc_core::sc_module_name name, const SchedulerConfig& config,
-                     std::unique_ptr<PlacementPolicy> policy, MsiController& msi)
+                     std::unique_ptr<RoutingSource> routing, std::unique_ptr<PlacementPolicy> policy,
+                     MsiController& msi)
     : sc_module(name),
       bus("bus"),
       config_(config),
       policy_(std::move(policy)),
       msi_(msi),
-      routing_(config.workload, config.model.experts, config.seed),
+      routing_(std::move(routing)),
       core_(this->name(), 4096, 1) {
   SC_HAS_PROCESS(Scheduler);
   SC_THREAD(run);
@@ -59,7 +60,7 @@ void Scheduler::run() {
     core_.sync();
     BatchRecord record{batch_, sc_core::sc_time_stamp().value(), 0, 0};
     for (layer_ = 0; layer_ < config_.model.layers; ++layer_) {
-      const std::vector<uint32_t> counts = routing_.next_layer();
+      const std::vector<uint32_t> counts = routing_->next_layer(batch_, layer_).counts(config_.model.experts);
       for (uint32_t c : counts) record.tokens += c;
       run_layer(batch_, layer_, policy_->place(counts, context));
     }

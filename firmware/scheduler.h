@@ -23,13 +23,13 @@
 #include "moe_model.h"
 #include "placement_policy.h"
 #include "routing_generator.h"
+#include "routing_source.h"
 
 namespace cxlvp {
 
 struct SchedulerConfig {
   MoeModelConfig model;
   WorkloadConfig workload;
-  uint64_t seed = 1;
   // Host physical addresses of what the firmware talks to.
   uint64_t gpu_bar = 0;
   uint64_t cpu_work_queue = 0;
@@ -55,8 +55,8 @@ class Scheduler : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<Scheduler> bus;
 
-  Scheduler(sc_core::sc_module_name name, const SchedulerConfig& config, std::unique_ptr<PlacementPolicy> policy,
-            MsiController& msi);
+  Scheduler(sc_core::sc_module_name name, const SchedulerConfig& config, std::unique_ptr<RoutingSource> routing,
+            std::unique_ptr<PlacementPolicy> policy, MsiController& msi);
 
   // Called after each batch (progress reporting).
   void on_batch_done(std::function<void(const BatchRecord&)> callback) { on_batch_done_ = std::move(callback); }
@@ -104,7 +104,7 @@ class Scheduler : public sc_core::sc_module {
   SchedulerConfig config_;
   std::unique_ptr<PlacementPolicy> policy_;
   MsiController& msi_;
-  RoutingGenerator routing_;
+  std::unique_ptr<RoutingSource> routing_;
   ThreadBus core_;
   DeviceQueue queues_[3];  // indexed by Lane, which is also the device's MSI vector
   uint32_t next_tag_ = 1;

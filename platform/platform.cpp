@@ -18,7 +18,6 @@ SchedulerConfig scheduler_config(const Scenario& s, const MemoryMap& m) {
   SchedulerConfig c;
   c.model = s.model;
   c.workload = s.workload;
-  c.seed = s.seed;
   c.gpu_bar = m.gpu_bar();
   c.cpu_work_queue = m.cpu_work_queue();
   c.ndp_regs = s.platform.cxl.ndp.enabled ? m.cxl_bar() + cxl_bar::ndp_regs : 0;
@@ -41,7 +40,8 @@ Platform::Platform(const Scenario& s)
       cpu("cpu", s.platform.cpu, s.simulation.compute, s.simulation.burst_bytes),
       cxl("cxl", s.platform.cxl, cxl_windows(map_), s.simulation.compute, s.simulation.burst_bytes),
       irq("irq", mmio::msi_bytes),
-      fw("fw", scheduler_config(s, map_), make_policy(s.policy), irq) {
+      fw("fw", scheduler_config(s, map_), std::make_unique<RoutingGenerator>(s.workload, s.model.experts, s.seed),
+         make_policy(s.policy), irq) {
   tlm::tlm_global_quantum::instance().set(sc_time(s.simulation.quantum_ns, SC_NS));
 
   // Initiators into the host interconnect.
