@@ -13,7 +13,7 @@ struct JobRecord {
   std::string device;     // "gpu", "cpu", "ndp"
   JobDescriptor job;
   uint64_t start_ps = 0;  // doorbell seen / job taken from the queue
-  uint64_t end_ps = 0;    // completion MSI sent
+  uint64_t end_ps = 0;    // work done; the completion MSI is sent right after
   bool ok = true;
 };
 

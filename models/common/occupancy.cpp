@@ -17,6 +17,7 @@ uint64_t Occupancy::reserve(uint64_t arrival_ps, double wire_bytes, uint64_t pay
   busy_ps_ += service;
   payload_bytes_ += payload_bytes;
   if (service == 0) return arrival_ps;
+  if (busy_.size() > 64) forget_before(sc_core::sc_time_stamp().value());
 
   // Common case: the resource is idle from the arrival on.
   if (busy_.empty() || arrival_ps >= busy_.back().end) {
@@ -24,8 +25,6 @@ uint64_t Occupancy::reserve(uint64_t arrival_ps, double wire_bytes, uint64_t pay
     else busy_.push_back({arrival_ps, arrival_ps + service});
     return arrival_ps + service;
   }
-  if (busy_.size() > 64) forget_before(sc_core::sc_time_stamp().value());
-
   // Otherwise the first gap of `service` at or after the arrival.
   auto next = std::upper_bound(busy_.begin(), busy_.end(), arrival_ps,
                                [](uint64_t t, const Interval& i) { return t < i.end; });

@@ -42,8 +42,12 @@ void RegisterBank::transport(tlm::tlm_generic_payload& p, sc_core::sc_time& dela
   arrive_at_target(p, node_, delay);
   delay += latency_;
   Register* r = find(p.get_address(), p.get_data_length());
-  if (!r || p.get_byte_enable_ptr() || p.get_streaming_width() < p.get_data_length()) {
-    p.set_response_status(r ? tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE : tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  if (!r) {
+    p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  if (p.get_byte_enable_ptr() || p.get_streaming_width() < p.get_data_length()) {
+    p.set_response_status(p.get_byte_enable_ptr() ? tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE : tlm::TLM_BURST_ERROR_RESPONSE);
     return;
   }
   if (p.is_write()) {
@@ -65,8 +69,14 @@ void RegisterBank::transport(tlm::tlm_generic_payload& p, sc_core::sc_time& dela
 unsigned RegisterBank::transport_dbg(tlm::tlm_generic_payload& p) {
   Register* r = find(p.get_address(), p.get_data_length());
   if (!r) return 0;
-  if (p.is_read()) std::memcpy(p.get_data_ptr(), &r->value, r->width());
-  else if (p.is_write()) std::memcpy(&r->value, p.get_data_ptr(), r->width());
+  if (p.is_read()) {
+    // Read hooks only compute a value, so a debug read may use them.
+    const uint64_t v = r->access() == Access::write_only ? 0 : r->on_read ? r->on_read() : r->value;
+    std::memcpy(p.get_data_ptr(), &v, r->width());
+  } else if (p.is_write()) {
+    if (r->access() == Access::read_only) return 0;
+    std::memcpy(&r->value, p.get_data_ptr(), r->width());
+  }
   return r->width();
 }
 

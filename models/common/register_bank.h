@@ -51,7 +51,7 @@ class RegisterBank {
   void reset();
   // Full access: decodes, runs hooks, adds the access latency to `delay`.
   void transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
-  // Debug access: no hooks with side effects on write, no time.
+  // Debug access: no time, no write hooks; read-only registers refuse writes.
   unsigned transport_dbg(tlm::tlm_generic_payload& p);
   const std::vector<Register*>& registers() const { return regs_; }
   NodeId node() const { return node_; }

@@ -31,8 +31,9 @@ class CxlDeviceController : public sc_core::sc_module {
   tlm_utils::simple_target_socket<CxlDeviceController> link_in;
   tlm_utils::simple_initiator_socket<CxlDeviceController> link_out;
   tlm_utils::simple_initiator_socket<CxlDeviceController> mem_out;
-  tlm_utils::simple_target_socket<CxlDeviceController> ndp_mem_in;
-  tlm_utils::simple_target_socket<CxlDeviceController> ndp_msi_in;
+  // Optional: an expander without an NDP engine leaves them unbound.
+  tlm_utils::simple_target_socket_optional<CxlDeviceController> ndp_mem_in;
+  tlm_utils::simple_target_socket_optional<CxlDeviceController> ndp_msi_in;
   // Zero or one binding: an expander without an NDP engine leaves it open.
   tlm_utils::multi_passthrough_initiator_socket<CxlDeviceController, 32, tlm::tlm_base_protocol_types, 1,
                                                sc_core::SC_ZERO_OR_MORE_BOUND>

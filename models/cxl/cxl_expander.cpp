@@ -1,5 +1,7 @@
 #include "cxl_expander.h"
 
+#include <stdexcept>
+
 namespace cxlvp {
 
 using sc_core::SC_NS;
@@ -19,6 +21,9 @@ CxlExpander::CxlExpander(sc_core::sc_module_name name, const CxlConfig& config, 
   link.up_out.bind(rp.link_in);
   ctrl.mem_out.bind(mem.in);
   ctrl.hdm().program(windows.hdm_base, windows.hdm_size);
+  if (!ctrl.hdm().committed())
+    throw std::invalid_argument(std::string(this->name()) +
+                                ": HDM window must be 256 MiB aligned and no larger than device DRAM");
   if (config.ndp.enabled) {
     ndp = std::make_unique<NdpEngine>("ndp", config.ndp, mode, burst_bytes, config.dram.capacity_bytes);
     ctrl.ndp_regs_out.bind(ndp->mmio);

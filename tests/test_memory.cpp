@@ -1,0 +1,254 @@
+// Dram: latency, channel interleaving, bandwidth sharing, functional data,
+// error responses and the sparse store. Each TEST_CASE elaborates once.
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <vector>
+
+#include "models/interconnect/address_router.h"
+#include "models/common/occupancy.h"
+#include "models/memory/dram.h"
+#include "testbench.h"
+
+using namespace cxlvp;
+using namespace cxlvp::test;
+using sc_core::SC_NS;
+using sc_core::sc_time;
+
+namespace {
+// 4 channels of 6.4 GB/s, 100 ns idle latency, 256 B interleave.
+DramConfig small_dram(uint64_t capacity = 1 * GiB) { return DramConfig{capacity, 4, 25.6, 100, 256}; }
+}  // namespace
+
+// One 64 B read at t = 0 on an idle DRAM: idle_latency + 64 B / per-channel
+// bandwidth = 100 ns + 64 / 6.4 GB/s = 110 ns (tolerance 1 %).
+TEST_CASE("dram: idle latency of one 64 B read", "[memory]") {
+  set_quantum_ns(1000);
+  Dram mem("mem", small_dram());
+  uint64_t done_ps = 0;
+  bool ok = false;
+  TestInitiator cpu("cpu", [&](TestInitiator& t) {
+    uint8_t line[64];
+    ok = t.read(0x40, line, 64);
+    t.sync();
+    done_ps = now_ps();
+  });
+  cpu.socket.bind(mem.in);
+  sc_core::sc_start();
+  REQUIRE(ok);
+  const double expected_ns = 100 + 64 / 6.4;
+  CHECK(ns_from_ps(done_ps) == Approx(expected_ns).epsilon(0.01));
+  const RouteSummary r = route("cpu->mem");
+  CHECK(r.count == 1);
+  CHECK(r.bytes == 64);
+  CHECK(r.max_ns == Approx(expected_ns).epsilon(0.01));
+  CHECK(mem.bytes_read() == 64);
+}
+
+// Interleaving: four 256 B reads issued together on four different channels
+// each complete at 100 + 256 / 6.4 GB/s = 140 ns; four on the same channel
+// (1 KiB apart) queue: 140, 180, 220, 260 ns. Exact to the picosecond.
+TEST_CASE("dram: accesses on different channels overlap, on one channel they queue", "[memory]") {
+  set_quantum_ns(1000);
+  Dram mem("mem", small_dram());
+  std::vector<uint64_t> spread, same;
+  TestInitiator cpu("cpu", [&](TestInitiator& t) {
+    uint8_t buf[256];
+    for (uint64_t a : {0x0, 0x100, 0x200, 0x300})
+      spread.push_back(t.raw(tlm::TLM_READ_COMMAND, 0x10000 + a, buf, 256).delay.value());
+    for (uint64_t a : {0x0, 0x400, 0x800, 0xC00})
+      same.push_back(t.raw(tlm::TLM_READ_COMMAND, 0x20000 + a, buf, 256, sc_time(1000, SC_NS)).delay.value());
+  });
+  cpu.socket.bind(mem.in);
+  sc_core::sc_start();
+  REQUIRE(spread.size() == 4);
+  for (uint64_t d : spread) CHECK(d == ps_from_ns(140));
+  REQUIRE(same.size() == 4);
+  CHECK(same[0] == ps_from_ns(1000 + 140));
+  CHECK(same[1] == ps_from_ns(1000 + 180));
+  CHECK(same[2] == ps_from_ns(1000 + 220));
+  CHECK(same[3] == ps_from_ns(1000 + 260));
+}
+
+// A 64 MiB read stream in 4 KiB bursts with 64 in flight covers the
+// bandwidth-delay product, so it runs at peak: T = N / peak_GBps + idle
+// latency = 64 MiB / 102.4 GB/s + 100 ns (tolerance 2 %). Every channel is
+// busy N / peak, so busy_ps summed over the 4 channels is 4 N / peak.
+TEST_CASE("dram: a deep-window stream achieves peak bandwidth", "[memory]") {
+  set_quantum_ns(1000);
+  const DramConfig cfg{1 * GiB, 4, 102.4, 100, 256};
+  Dram mem("mem", cfg);
+  const uint64_t N = 64 * MiB;
+  bool ok = false;
+  TestInitiator dma("dma", [&](TestInitiator& t) { ok = t.stream(tlm::TLM_READ_COMMAND, 0, N); }, 4096, 64);
+  dma.socket.bind(mem.in);
+  sc_core::sc_start();
+  REQUIRE(ok);
+  const double expected_ps = transfer_ps(double(N), 102.4) + ps_from_ns(100);
+  CHECK(double(dma.end_ps()) == Approx(expected_ps).epsilon(0.02));
+  const double achieved_GBps = double(N) / (double(dma.end_ps()) / 1e12) / 1e9;
+  CHECK(achieved_GBps == Approx(102.4).epsilon(0.02));
+  CHECK(mem.bytes_read() == N);
+  CHECK(double(mem.busy_ps()) == Approx(4 * transfer_ps(double(N), 102.4)).epsilon(0.001));
+  CHECK(route("dma->mem").count == N / 4096);
+}
+
+// Two initiators (through a zero-latency router) each stream 32 MiB at the
+// same time. Solo, one would take T1 = N / peak + 100 ns; sharing the channels
+// fairly, each finishes at about 2 T1 (tolerance 5 %), i.e. each got half.
+TEST_CASE("dram: two concurrent streams share the bandwidth", "[memory]") {
+  set_quantum_ns(1000);
+  const DramConfig cfg{1 * GiB, 4, 102.4, 100, 256};
+  Dram mem("mem", cfg);
+  AddressRouter bus("bus", sc_core::SC_ZERO_TIME);
+  const uint64_t N = 32 * MiB;
+  bool ok_a = false, ok_b = false;
+  TestInitiator a("a", [&](TestInitiator& t) { ok_a = t.stream(tlm::TLM_READ_COMMAND, 0, N); }, 4096, 64);
+  TestInitiator b("b", [&](TestInitiator& t) { ok_b = t.stream(tlm::TLM_READ_COMMAND, 512 * MiB, N); }, 4096, 64);
+  a.socket.bind(bus.in);
+  b.socket.bind(bus.in);
+  bus.out.bind(mem.in);
+  bus.add_window({"mem", 0, cfg.capacity_bytes, 0, true});
+  sc_core::sc_start();
+  REQUIRE(ok_a);
+  REQUIRE(ok_b);
+  const double solo_ps = transfer_ps(double(N), 102.4) + ps_from_ns(100);
+  CHECK(double(a.end_ps()) == Approx(2 * solo_ps).epsilon(0.05));
+  CHECK(double(b.end_ps()) == Approx(2 * solo_ps).epsilon(0.05));
+  CHECK(mem.bytes_read() == 2 * N);
+}
+
+// Functional writes (non-null data) store bytes; reads return them identical,
+// across burst and 4 KiB page boundaries and at an unaligned address; bytes
+// never written read as zero; debug transport sees the same bytes.
+TEST_CASE("dram: written data reads back identical, unwritten reads as zero", "[memory]") {
+  set_quantum_ns(1000);
+  Dram mem("mem", small_dram());
+  const std::vector<uint8_t> data = pattern(10000, 7);
+  std::vector<uint8_t> back(10000, 0xEE), unwritten(8192, 0xEE), dbg(10000, 0xEE);
+  bool ok = true;
+  unsigned dbg_n = 0;
+  TestInitiator cpu("cpu", [&](TestInitiator& t) {
+    std::vector<uint8_t> src = data;
+    ok &= t.stream(tlm::TLM_WRITE_COMMAND, 0x1003, src.size(), src.data());
+    ok &= t.stream(tlm::TLM_READ_COMMAND, 0x1003, back.size(), back.data());
+    ok &= t.stream(tlm::TLM_READ_COMMAND, 0x100000, unwritten.size(), unwritten.data());
+    dbg_n = t.debug(tlm::TLM_READ_COMMAND, 0x1003, dbg.data(), unsigned(dbg.size()));
+  }, 4096, 8);
+  cpu.socket.bind(mem.in);
+  sc_core::sc_start();
+  REQUIRE(ok);
+  CHECK(back == data);
+  CHECK(unwritten == std::vector<uint8_t>(8192, 0));
+  CHECK(dbg_n == 10000);
+  CHECK(dbg == data);
+  // [0x1003, 0x1003 + 10000) touches pages 1, 2 and 3.
+  CHECK(mem.store().allocated_bytes() == 3 * 4096);
+  CHECK(mem.bytes_written() == 10000);
+}
+
+// Out-of-range and straddling accesses get TLM_ADDRESS_ERROR_RESPONSE (the
+// stream stops and reports it); byte enables are not supported.
+TEST_CASE("dram: out-of-range access is an address error", "[memory]") {
+  set_quantum_ns(1000);
+  const uint64_t cap = 1 * MiB;
+  Dram mem("mem", small_dram(cap));
+  tlm::tlm_response_status past_end{}, straddle{}, last_line{}, huge{}, byte_enable{}, stream_status{};
+  bool stream_ok = true;
+  unsigned dbg_past = 1;
+  TestInitiator cpu("cpu", [&](TestInitiator& t) {
+    uint8_t buf[64] = {};
+    past_end = t.raw(tlm::TLM_READ_COMMAND, cap, buf, 64).status;
+    straddle = t.raw(tlm::TLM_WRITE_COMMAND, cap - 32, buf, 64).status;
+    last_line = t.raw(tlm::TLM_READ_COMMAND, cap - 64, buf, 64).status;
+    huge = t.raw(tlm::TLM_READ_COMMAND, ~0ull - 8, buf, 64).status;
+    unsigned char be[64];
+    std::memset(be, 0xff, sizeof(be));
+    byte_enable = t.raw(tlm::TLM_READ_COMMAND, 0, buf, 64, sc_core::SC_ZERO_TIME, be, 64).status;
+    stream_ok = t.stream(tlm::TLM_READ_COMMAND, cap - 8192, 16384);
+    stream_status = t.status();
+    dbg_past = t.debug(tlm::TLM_READ_COMMAND, cap, buf, 64);
+  });
+  cpu.socket.bind(mem.in);
+  sc_core::sc_start();
+  CHECK(past_end == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  CHECK(straddle == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  CHECK(last_line == tlm::TLM_OK_RESPONSE);
+  CHECK(huge == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  CHECK(byte_enable == tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+  CHECK_FALSE(stream_ok);
+  CHECK(stream_status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  CHECK(dbg_past == 0);
+  CHECK(mem.store().allocated_bytes() == 0);
+}
+
+// Timing-only transfers (null data: HopTrace carries_data = false) take time
+// and count bytes but never touch the backing store.
+TEST_CASE("dram: timing-only writes do not allocate backing store", "[memory]") {
+  set_quantum_ns(1000);
+  Dram mem("mem", small_dram());
+  bool ok = false;
+  uint64_t allocated_after_timing_only = 1;
+  TestInitiator dma("dma", [&](TestInitiator& t) {
+    ok = t.stream(tlm::TLM_WRITE_COMMAND, 0, 16 * MiB, nullptr) &&
+         t.stream(tlm::TLM_READ_COMMAND, 0, 16 * MiB, nullptr);
+    allocated_after_timing_only = mem.store().allocated_bytes();
+    uint8_t one = 0x5A;
+    ok = ok && t.write(0x2000, &one, 1);
+  });
+  dma.socket.bind(mem.in);
+  sc_core::sc_start();
+  REQUIRE(ok);
+  CHECK(allocated_after_timing_only == 0);
+  CHECK(mem.bytes_written() == 16 * MiB + 1);
+  CHECK(mem.bytes_read() == 16 * MiB);
+  CHECK(mem.store().allocated_bytes() == 4096);  // the one functional byte
+  CHECK(dma.end_ps() > transfer_ps(32.0 * MiB, 25.6));  // and the traffic did take time
+}
+
+// ---------------------------------------------------------------------------
+// Occupancy, the contention primitive behind every DRAM channel and link
+// direction: a transfer takes wire_bytes / bandwidth in the earliest idle gap
+// at or after its arrival. At 1 GB/s one byte is 1000 ps. (No elaboration.)
+TEST_CASE("occupancy: queueing, out-of-order reservations and gaps", "[memory][occupancy]") {
+  Occupancy o(1e9);
+  CHECK(o.reserve(1000, 100, 100) == 101000);       // idle: arrival + 100 B
+  CHECK(o.reserve(1000, 100, 100) == 201000);       // queues behind the first
+  CHECK(o.reserve(1000000, 100, 0) == 1100000);     // far in the future
+  CHECK(o.reserve(300000, 100, 0) == 400000);       // earlier gap, not after the future one
+  CHECK(o.reserve(450000, 600, 0) == 1700000);      // gap [400k, 1000k) too small for 600 k: after 1100k
+  CHECK(o.reserve(400000, 600, 0) == 1000000);      // exactly fills [400k, 1000k)
+  CHECK(o.reserve(0, 1, 0) == 1000);                // before everything
+  CHECK(o.reserve(201000, 99, 0) == 300000);        // exactly fills [201k, 300k)
+  CHECK(o.reserve(1000, 1, 0) == 1701000);          // everything from 1 ns to 1.7 us is now busy
+  CHECK(o.payload_bytes() == 200);
+  CHECK(o.busy_ps() == (100 + 100 + 100 + 100 + 600 + 600 + 1 + 99 + 1) * 1000ull);
+  CHECK(o.reserve(5000, 0, 0) == 5000);             // nothing to send: no wait
+}
+
+// Randomised against a brute-force first-fit over all reservations so far
+// (3000 reservations, random arrivals in and out of order, random sizes).
+TEST_CASE("occupancy: matches brute-force first fit", "[memory][occupancy]") {
+  std::mt19937_64 rng(7);
+  std::uniform_int_distribution<uint64_t> arrival(0, 2'000'000);
+  std::uniform_int_distribution<int> bytes(1, 400);
+  Occupancy o(2e9);  // 500 ps per byte
+  std::vector<std::pair<uint64_t, uint64_t>> busy;  // [start, end)
+  for (int i = 0; i < 3000; ++i) {
+    const uint64_t a = arrival(rng);
+    const int n = bytes(rng);
+    const uint64_t service = uint64_t(n) * 500;
+    uint64_t start = a;
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (const auto& [s, e] : busy)
+        if (start < e && s < start + service) {
+          start = e;
+          moved = true;
+        }
+    }
+    busy.push_back({start, start + service});
+    INFO("reservation " << i << " at " << a << " of " << n << " B");
+    REQUIRE(o.reserve(a, n, 0) == start + service);
+  }
+}
