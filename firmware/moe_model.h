@@ -26,4 +26,15 @@ struct MoeModelConfig {
   uint64_t activation_bytes_per_token() const { return uint64_t(d_model) * activation_bytes_per_value; }
 };
 
+// Compressed formats per execution lane: the bytes that lane reads for an
+// expert shrink by its factor (1 = 16-bit, 2 = int8, 4 = int4), and the lane
+// pays for expanding them back (the device's dequant_GBps). Activations that
+// cross links to and from the CPU and NDP shrink by activation_compression.
+struct QuantizationConfig {
+  double gpu_weight_compression = 1;
+  double cpu_weight_compression = 1;
+  double ndp_weight_compression = 1;
+  double activation_compression = 1;
+};
+
 }  // namespace cxlvp

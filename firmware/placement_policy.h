@@ -16,19 +16,28 @@ struct ExpertJobPlan {
   uint32_t expert;  // expert index within the layer
   uint32_t tokens;  // 0: fetch into HBM without computing (layer-granular fetch)
   Lane lane;
+  bool preloaded = false;  // GPU: treat the weights as resident without fetching (an ideal)
 };
+
+class LaneCostModel;
 
 struct PlacementContext {
   bool ndp_available = false;  // the expander has an NDP engine and the weights live in CXL memory
+  const LaneCostModel* costs = nullptr;  // datasheet estimates of each lane's cost
+  std::vector<bool> resident;            // per expert of the layer: weights already in GPU HBM
+  bool is_resident(uint32_t expert) const { return expert < resident.size() && resident[expert]; }
 };
 
 enum class FetchMode { layer, on_demand };
 
 struct PolicyConfig {
-  std::string name = "static_tiers";  // gpu_only | static_tiers
+  std::string name = "static_tiers";  // see policy_names()
   FetchMode fetch = FetchMode::on_demand;  // gpu_only: fetch every expert of a layer, or only selected ones
   unsigned hot_experts = 4;        // static_tiers: top experts by token count -> GPU
   unsigned warm_experts = 8;       // static_tiers: next ones -> CPU with AMX; the rest -> NDP
+  double threshold_percentile = 75;  // cxl_expert, monde_ideal: experts ranked above it are hot
+  bool warm_on_cpu = true;         // cxl_expert: a hot expert runs on the CPU when that beats fetching it
+  bool prefetch = false;           // fetch the next layer's likely GPU experts while this layer runs
 };
 
 class PlacementPolicy {

@@ -4,13 +4,16 @@
 // SystemC): the firmware thread asks, it answers.
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "routing_source.h"
 
 namespace cxlvp {
 
-enum class RoutingDistribution { zipf, uniform };
+// trace: replayed from WorkloadConfig::trace_file by RoutingTraceReader
+// (routing_trace.h); RoutingGenerator draws only zipf and uniform.
+enum class RoutingDistribution { zipf, uniform, trace };
 
 struct WorkloadConfig {
   RoutingDistribution distribution = RoutingDistribution::zipf;
@@ -19,6 +22,7 @@ struct WorkloadConfig {
   unsigned batches = 2;
   unsigned top_k = 1;              // distinct experts per token
   bool permute_experts = false;    // shuffle which expert id gets which popularity rank
+  std::string trace_file;          // distribution trace: the routing trace to replay
 };
 
 class RoutingGenerator : public RoutingSource {

@@ -2,7 +2,8 @@
 // RoutingSource: where the gating network's decisions come from. The
 // scheduler asks for one MoE layer of one step (batch) at a time and gets, for
 // each token, the experts it was routed to. Implementations: RoutingGenerator
-// (seeded distributions) and trace replay.
+// (seeded distributions), RoutingTraceReader (trace replay) and
+// RoutingTraceWriter (saves another source's routing; routing_trace.h).
 #include <cstdint>
 #include <vector>
 

@@ -2,6 +2,7 @@
 
 #include "../models/common/job_queue_registers.h"
 #include "memory_layout.h"
+#include "plan_estimate.h"
 
 namespace cxlvp {
 
@@ -18,7 +19,10 @@ Scheduler::Scheduler(sc_core::sc_module_name name, const SchedulerConfig& config
       policy_(std::move(policy)),
       msi_(msi),
       routing_(std::move(routing)),
-      core_(this->name(), 4096, 1) {
+      core_(this->name(), 4096, 1),
+      costs_(config.rates, config.model, config.quantization),
+      residency_(config.hbm_expert_slots, config.gpu_eviction),
+      last_plan_(config.model.layers) {
   SC_HAS_PROCESS(Scheduler);
   SC_THREAD(run);
 }
@@ -55,14 +59,23 @@ void Scheduler::boot() {
 
 void Scheduler::run() {
   boot();
-  const PlacementContext context{config_.ndp_regs != 0 && config_.model.weights_home == WeightsHome::cxl};
   for (batch_ = 0; batch_ < config_.workload.batches; ++batch_) {
     core_.sync();
     BatchRecord record{batch_, sc_core::sc_time_stamp().value(), 0, 0};
     for (layer_ = 0; layer_ < config_.model.layers; ++layer_) {
       const std::vector<uint32_t> counts = routing_->next_layer(batch_, layer_).counts(config_.model.experts);
       for (uint32_t c : counts) record.tokens += c;
-      run_layer(batch_, layer_, policy_->place(counts, context));
+      const PlacementContext context = context_for(layer_);
+      const std::vector<ExpertJobPlan> plan = policy_->place(counts, context);
+      core_.sync();
+      LayerRecord layer{batch_, layer_, sc_core::sc_time_stamp().value(), 0, layer_lower_bound(counts, context), {}};
+      for (const auto& j : plan)
+        if (j.tokens) ++layer.jobs_per_lane[size_t(j.lane)];
+      run_layer(batch_, layer_, plan);
+      core_.sync();
+      layer.end_ps = sc_core::sc_time_stamp().value();
+      layers_.push_back(layer);
+      last_plan_[layer_] = plan;
     }
     core_.sync();
     record.end_ps = sc_core::sc_time_stamp().value();
@@ -71,6 +84,27 @@ void Scheduler::run() {
   }
   finished_ = true;
   sc_core::sc_stop();
+}
+
+PlacementContext Scheduler::context_for(uint32_t layer) const {
+  PlacementContext c;
+  c.ndp_available = config_.ndp_regs != 0 && config_.model.weights_home == WeightsHome::cxl;
+  c.costs = &costs_;
+  c.resident.resize(config_.model.experts);
+  for (uint32_t e = 0; e < config_.model.experts; ++e) c.resident[e] = residency_.contains(layer * config_.model.experts + e);
+  return c;
+}
+
+// Fetches, while this layer runs, the GPU experts the next layer used last
+// time (Pre-gated MoE / ProMoE style prediction), so they are resident when needed.
+void Scheduler::prefetch_for(uint32_t layer) {
+  for (const ExpertJobPlan& p : last_plan_[layer]) {
+    if (p.lane != Lane::gpu || p.preloaded || residency_.contains(layer * config_.model.experts + p.expert)) continue;
+    LayerJob j{{p.expert, 0, Lane::gpu}, 0, 0, 0, 0};
+    const uint32_t tag = submit_expert(j, layer);
+    prefetches_[tag] = true;
+    planned_[tag] = {batch_, layer, p.expert, 0, Lane::gpu};
+  }
 }
 
 uint64_t Scheduler::weight_address(uint32_t layer, uint32_t expert, Lane lane) const {
@@ -132,9 +166,18 @@ uint32_t Scheduler::submit_expert(const LayerJob& j, uint32_t layer) {
   d.expert = layer * m.experts + j.plan.expert;
   d.tokens = j.plan.tokens;
   d.weight_addr = weight_address(layer, j.plan.expert, j.plan.lane);
-  d.weight_bytes = m.bytes_per_expert();
-  d.act_in_bytes = d.act_out_bytes = uint64_t(j.plan.tokens) * m.activation_bytes_per_token();
+  d.weight_bytes = costs_.weight_bytes(j.plan.lane);
+  d.dequant_bytes = costs_.dequant_bytes(j.plan.lane);
+  // GPU jobs find their activations in HBM; others get them (compressed) in staging memory.
+  d.act_in_bytes = d.act_out_bytes = j.plan.lane == Lane::gpu
+                                         ? uint64_t(j.plan.tokens) * m.activation_bytes_per_token()
+                                         : costs_.activation_bytes(j.plan.tokens);
   d.flops = uint64_t(j.plan.tokens) * m.flops_per_token();
+  if (j.plan.preloaded) d.flags |= job_flags::preloaded;
+  if (j.plan.lane == Lane::gpu) {  // mirror the GPU's cache: the job makes its expert most recent
+    residency_.acquire(d.expert);
+    residency_.release(d.expert);
+  }
   switch (j.plan.lane) {
     case Lane::gpu:
       d.act_in_addr = j.hbm_in;
@@ -169,17 +212,19 @@ void Scheduler::run_layer(uint32_t batch, uint32_t layer, const std::vector<Expe
     const auto& p = jobs[i].plan;
     planned_[tag] = {batch, layer, p.expert, p.tokens, p.lane};
   };
-  const auto act_bytes = [&](size_t i) { return uint64_t(jobs[i].plan.tokens) * config_.model.activation_bytes_per_token(); };
+  const auto act_bytes = [&](size_t i) { return costs_.activation_bytes(jobs[i].plan.tokens); };
   for (size_t i = 0; i < jobs.size(); ++i) {
     if (jobs[i].plan.lane == Lane::gpu) track(submit_expert(jobs[i], layer), i, Stage::compute);
     else track(submit_copy(jobs[i].hbm_in, jobs[i].staging_in, act_bytes(i), true), i, Stage::scatter);
   }
+  if (config_.prefetch) prefetch_for((layer + 1) % config_.model.layers);
   while (!in_flight_.empty()) {
     core_.sync();
     const MsiMessage m = msi_.next();
     if (m.vector < 3) completed_on(Lane(m.vector));
     if (m.data == 0)
       SC_REPORT_ERROR("cxlvp/firmware", "a device could not read a job descriptor (completion with tag 0)");
+    if (prefetches_.erase(m.data)) continue;
     const auto it = in_flight_.find(m.data);
     if (it == in_flight_.end()) continue;  // not ours: ignore, as a driver would a spurious interrupt
     const InFlight done = it->second;

@@ -20,6 +20,8 @@
 #include "../models/common/burst_initiator.h"
 #include "../models/common/job_descriptor.h"
 #include "../models/interconnect/msi_controller.h"
+#include "../models/gpu/resident_experts.h"
+#include "lane_cost_model.h"
 #include "moe_model.h"
 #include "placement_policy.h"
 #include "routing_generator.h"
@@ -30,6 +32,11 @@ namespace cxlvp {
 struct SchedulerConfig {
   MoeModelConfig model;
   WorkloadConfig workload;
+  QuantizationConfig quantization;
+  LaneRates rates;              // datasheet rates for the cost model
+  unsigned hbm_expert_slots = 0;  // experts the GPU's HBM can hold (residency mirror)
+  Eviction gpu_eviction = Eviction::lru;
+  bool prefetch = false;        // prefetch the next layer's likely GPU experts
   // Host physical addresses of what the firmware talks to.
   uint64_t gpu_bar = 0;
   uint64_t cpu_work_queue = 0;
@@ -43,6 +50,14 @@ struct SchedulerConfig {
 struct PlannedJob {
   uint32_t batch, layer, expert, tokens;
   Lane lane;
+};
+
+// One MoE layer of one batch: its time and the lower bound for its placement problem.
+struct LayerRecord {
+  uint32_t batch, layer;
+  uint64_t start_ps, end_ps;
+  double lower_bound_s;
+  uint32_t jobs_per_lane[3];  // expert jobs placed on gpu, cpu, ndp
 };
 
 struct BatchRecord {
@@ -62,6 +77,7 @@ class Scheduler : public sc_core::sc_module {
   void on_batch_done(std::function<void(const BatchRecord&)> callback) { on_batch_done_ = std::move(callback); }
 
   const std::vector<BatchRecord>& batches() const { return batches_; }
+  const std::vector<LayerRecord>& layers() const { return layers_; }
   // Job tag -> what it was for (expert jobs and copies alike).
   const std::unordered_map<uint32_t, PlannedJob>& planned() const { return planned_; }
   const PlacementPolicy& policy() const { return *policy_; }
@@ -91,6 +107,8 @@ class Scheduler : public sc_core::sc_module {
   void run();
   void boot();
   void run_layer(uint32_t batch, uint32_t layer, const std::vector<ExpertJobPlan>& plan);
+  PlacementContext context_for(uint32_t layer) const;
+  void prefetch_for(uint32_t layer);
   std::vector<LayerJob> lay_out(const std::vector<ExpertJobPlan>& plan) const;
   uint32_t submit_expert(const LayerJob& j, uint32_t layer);
   uint32_t submit_copy(uint64_t src, uint64_t dst, uint64_t bytes, bool to_host);
@@ -112,6 +130,11 @@ class Scheduler : public sc_core::sc_module {
   std::unordered_map<uint32_t, InFlight> in_flight_;
   std::unordered_map<uint32_t, PlannedJob> planned_;
   std::vector<BatchRecord> batches_;
+  std::vector<LayerRecord> layers_;
+  LaneCostModel costs_;
+  ResidentExperts residency_;  // the driver's mirror of what the GPU keeps in HBM
+  std::vector<std::vector<ExpertJobPlan>> last_plan_;  // per layer, the previous batch's plan
+  std::unordered_map<uint32_t, bool> prefetches_;      // tags of prefetch jobs in flight
   bool finished_ = false;
   std::function<void(const BatchRecord&)> on_batch_done_;
 };

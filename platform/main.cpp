@@ -1,5 +1,6 @@
 // cxlvp: the command-line front end of the virtual platform.
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -9,9 +10,13 @@
 #include <unistd.h>
 #include <vector>
 
+#include "../firmware/routing_trace_format.h"
 #include "platform.h"
 #include "report.h"
 #include "scenario_loader.h"
+#include "sweep_grid.h"
+#include "sweep_runner.h"
+#include "timeline.h"
 
 namespace fs = std::filesystem;
 using namespace cxlvp;
@@ -23,7 +28,10 @@ constexpr int kExitBadInput = 2;
 const char* const kUsage = R"(cxlvp - SystemC/TLM-2.0 virtual platform for MoE inference offloaded to CXL memory
 
 usage:
-  cxlvp run SCENARIO.yaml [--out DIR] [--set KEY=VALUE ...] [--transactions FILE] [--quiet]
+  cxlvp run SCENARIO.yaml [--out DIR] [--set KEY=VALUE ...] [--transactions FILE]
+            [--save-routing FILE] [--timeline FILE] [--quiet]
+  cxlvp sweep SCENARIO.yaml [-j N] [--out DIR] [--set KEY=VALUE ...]
+              [--jobs-file FILE [--format parallel|slurm]]
   cxlvp validate SCENARIO.yaml [--set KEY=VALUE ...]
   cxlvp keys
   cxlvp --help
@@ -31,7 +39,7 @@ usage:
 commands:
   run        elaborate the platform described by SCENARIO.yaml, run every batch, print a
              summary and write results to DIR (default: results/<scenario name>):
-               summary.json  scenario, seed, policy, tokens, simulated_time_s,
+               summary.json  scenario, seed, policy, routing, tokens, simulated_time_s,
                              throughput_tokens_per_s, routes (count, bytes, latency_ns
                              min/mean/p50/p95/p99/max), jobs (per device: count, tokens,
                              busy_s, utilization), links (bytes, achieved_GBps), batches
@@ -40,8 +48,15 @@ commands:
                devices.csv   per device busy time;  links.csv  per link/memory bytes and busy time
                batches.csv   per batch start, end and latency in s
              The folder appears only when the run completed; a failed run leaves none.
+             A sweep: block in SCENARIO.yaml is ignored (run says so).
+  sweep      run every point of SCENARIO.yaml's sweep: block, a grid over scenario keys
+             (docs/sweeps.md): each point is its own `cxlvp run --quiet` into
+             DIR/points/<point>/ with the point's values as --set after yours, N at once;
+             points already done there are skipped. Then writes DIR/sweep.csv, one row
+             per point (default DIR: results/<scenario name>-sweep). Exit status 1 if a
+             point failed; the others still run.
   validate   load and check SCENARIO.yaml (every key, type, range, capacity and address
-             window) without running it
+             window) without running it, and every point of its sweep: block if any
   keys       print the reference of every scenario key with its unit and default (Markdown)
 
 options:
@@ -50,21 +65,44 @@ options:
                        (repeatable; VALUE is YAML: numbers, true/false, names)
   --transactions FILE  stream every transaction (time, route, command, address, bytes,
                        latency, per-hop times) to FILE as CSV
-  --quiet              no summary on the console
+  --save-routing FILE  write the run's routing (each token's experts, per batch and layer) to
+                       FILE, a .csv or .jsonl routing trace; replay it with
+                       --set workload.distribution=trace --set workload.trace_file=FILE
+                       (docs/workloads.md)
+  --timeline FILE      write a Chrome/Perfetto trace (JSON) of every job per device engine,
+                       the transfers per link and the layers per batch to FILE; open it in
+                       ui.perfetto.dev or chrome://tracing
+  --quiet              no summary, progress or notes on the console
+  -j N                 sweep: points run at once (default 1)
+  --jobs-file FILE     sweep: run nothing, write one `cxlvp run` command per point to FILE;
+                       run `cxlvp sweep` again afterwards to collect sweep.csv
+  --format FORMAT      of --jobs-file: parallel (one command a line, for
+                       `parallel -j N < FILE`; the default) or slurm (a script for
+                       `sbatch --array=0-<points-1> FILE`)
 
 exit status: 0 success, 1 the simulation failed, 2 bad input (the message names file, line and key).
-Documentation: docs/ (architecture.md, one page per model, scenario-reference.md).
+Documentation: docs/ (architecture.md, one page per model, scenario-reference.md, sweeps.md).
 )";
 
 struct Options {
-  std::string command, scenario, out, transactions;
+  std::string command, scenario, out, transactions, save_routing, timeline;
   std::vector<std::string> overrides;
   bool quiet = false;
+  unsigned jobs = 0;  // sweep -j; 0 when not given
+  std::string jobs_file, format;
 };
 
 [[noreturn]] void bad_usage(const std::string& what) {
   std::cerr << "cxlvp: error: " << what << " (see cxlvp --help)\n";
   std::exit(kExitBadInput);
+}
+
+unsigned jobs_count(const std::string& text) {
+  unsigned n = 0;
+  const char* const end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, n);
+  if (error != std::errc() || stop != end || n == 0) bad_usage("-j needs a positive number (got '" + text + "')");
+  return n;
 }
 
 Options parse(int argc, char** argv) {
@@ -81,16 +119,30 @@ Options parse(int argc, char** argv) {
     else if (a == "--out") o.out = operand();
     else if (a == "--set") o.overrides.push_back(operand());
     else if (a == "--transactions") o.transactions = operand();
+    else if (a == "--save-routing") o.save_routing = operand();
+    else if (a == "--timeline") o.timeline = operand();
     else if (a == "--quiet") o.quiet = true;
+    else if (a == "-j" || a == "--jobs") o.jobs = jobs_count(operand());
+    else if (a == "--jobs-file") o.jobs_file = operand();
+    else if (a == "--format") o.format = operand();
     else if (!a.empty() && a[0] == '-') bad_usage("unknown option " + a);
     else if (o.command.empty()) o.command = a;
     else if (o.scenario.empty()) o.scenario = a;
     else bad_usage("unexpected argument " + a);
   }
-  if (o.command != "run" && o.command != "validate" && o.command != "keys" && o.command != "help")
+  if (o.command != "run" && o.command != "sweep" && o.command != "validate" && o.command != "keys" &&
+      o.command != "help")
     bad_usage("unknown command '" + o.command + "'");
-  if ((o.command == "run" || o.command == "validate") && o.scenario.empty())
+  if ((o.command == "run" || o.command == "sweep" || o.command == "validate") && o.scenario.empty())
     bad_usage(o.command + " needs a scenario file");
+  if (o.command != "sweep" && (o.jobs || !o.jobs_file.empty() || !o.format.empty()))
+    bad_usage("-j, --jobs-file and --format apply to sweep only");
+  if (o.command != "run" && !o.timeline.empty()) bad_usage("--timeline applies to run only");
+  if (o.command == "sweep" && (!o.transactions.empty() || !o.save_routing.empty()))
+    bad_usage("--transactions and --save-routing apply to run, not to the points of a sweep");
+  if (!o.format.empty() && o.jobs_file.empty()) bad_usage("--format needs --jobs-file");
+  if (!o.format.empty() && o.format != "parallel" && o.format != "slurm")
+    bad_usage("--format must be parallel or slurm (got '" + o.format + "')");
   return o;
 }
 
@@ -107,13 +159,16 @@ fs::path prepare_output(const Options& o, const Scenario& s) {
 
 int run(const Options& o) {
   const Scenario s = load_scenario(o.scenario, o.overrides);
+  if (!o.quiet && has_sweep_block(o.scenario))
+    std::cerr << "cxlvp: " << o.scenario
+              << " has a sweep: block; running the base scenario only (cxlvp sweep runs the grid)\n";
   const fs::path dir = prepare_output(o, s);
   const fs::path staging = dir.parent_path() / ("." + dir.filename().string() + ".partial." + std::to_string(getpid()));
-  fs::create_directories(staging);
   if (!o.transactions.empty()) TransactionRecorder::global().open_log(o.transactions);
 
   const auto wall_start = std::chrono::steady_clock::now();
-  Platform platform(s);
+  Platform platform(s, PlatformOptions{o.save_routing});
+  fs::create_directories(staging);  // after the platform, which may reject --save-routing: no folder left behind
   if (!o.quiet) {
     std::cerr << "cxlvp: running " << s.name << " (" << s.workload.batches << " batches x " << s.model.layers
               << " layers x " << s.workload.tokens_per_batch << " tokens)\n";
@@ -145,6 +200,7 @@ int run(const Options& o) {
   write_report_files(report, staging.string());
   if (fs::exists(dir)) fs::remove_all(dir);
   fs::rename(staging, dir);
+  if (!o.timeline.empty()) write_timeline(report, o.timeline);
   if (!o.quiet) {
     print_report(report, std::cout);
     std::cout << "\nwall time " << wall_s << " s; results in " << dir.string() << "/\n";
@@ -171,11 +227,20 @@ int sc_main(int argc, char** argv) {
     }
     if (o.command == "validate") {
       const Scenario s = load_scenario(o.scenario, o.overrides);
-      std::cout << o.scenario << ": ok (" << s.name << ")\n";
+      const size_t points = load_sweep_grid(o.scenario, o.overrides).size();
+      std::cout << o.scenario << ": ok (" << s.name << ")";
+      if (points) std::cout << "; sweep of " << points << " points, each ok";
+      std::cout << "\n";
       return 0;
     }
+    if (o.command == "sweep")
+      return run_sweep({o.scenario, o.out, o.overrides, o.jobs ? o.jobs : 1, o.jobs_file,
+                        o.format.empty() ? "parallel" : o.format});
     return run(o);
   } catch (const ScenarioError& e) {
+    std::cerr << "cxlvp: error: " << e.what() << '\n';
+    return kExitBadInput;
+  } catch (const RoutingTraceError& e) {  // --save-routing cannot be written
     std::cerr << "cxlvp: error: " << e.what() << '\n';
     return kExitBadInput;
   } catch (const sc_core::sc_report& e) {

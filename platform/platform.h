@@ -11,6 +11,7 @@
 // The models are top-level SystemC modules (so routes read "gpu.dma->cxl.mem");
 // one Platform per process, because SystemC elaborates once.
 #include <memory>
+#include <string>
 #include <systemc>
 
 #include "../firmware/scheduler.h"
@@ -27,9 +28,15 @@
 
 namespace cxlvp {
 
+// How to run a scenario, besides the scenario itself (command-line options).
+struct PlatformOptions {
+  std::string save_routing;  // when not empty: write the run's routing to this trace file (.csv or .jsonl)
+};
+
 class Platform {
  public:
-  explicit Platform(const Scenario& scenario);
+  // Throws RoutingTraceError when options.save_routing cannot be created.
+  explicit Platform(const Scenario& scenario, const PlatformOptions& options = {});
 
   const Scenario& scenario() const { return scenario_; }
   const MemoryMap& memory_map() const { return map_; }

@@ -1,6 +1,7 @@
 #include "report.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <map>
@@ -30,6 +31,7 @@ std::vector<JobReport> join_jobs(const Platform& p) {
       j.layer = it->second.layer;
       j.expert = it->second.expert;
       j.tokens = it->second.tokens;
+      j.lane = to_string(it->second.lane);
     }
     j.weight_bytes = j.kind == "expert" || j.kind == "fetch" ? r.job.weight_bytes : 0;
     j.activation_bytes = j.kind == "fetch"             ? 0
@@ -84,7 +86,20 @@ void write_csv(const std::string& path, const std::string& header, const std::ve
 
 std::string n(double v) { return JsonWriter::number(v); }
 
+// The file name only, not its folder: the same trace replayed from anywhere gives the same summary.
+std::string routing_origin(const WorkloadConfig& w) {
+  if (w.distribution == RoutingDistribution::trace)
+    return "trace:" + std::filesystem::path(w.trace_file).filename().string();
+  return w.distribution == RoutingDistribution::zipf ? "zipf" : "uniform";
+}
+
 }  // namespace
+
+double RunReport::lower_bound_s() const {
+  double sum = 0;
+  for (const auto& l : layers) sum += l.lower_bound_s;
+  return sum;
+}
 
 size_t RunReport::failed_jobs() const {
   return size_t(std::count_if(jobs.begin(), jobs.end(), [](const JobReport& j) { return !j.ok; }));
@@ -102,8 +117,11 @@ RunReport collect_report(const Platform& p) {
   r.scenario_file = s.file;
   r.policy = p.fw.policy().name();
   r.compute = to_string(s.simulation.compute);
+  r.routing = routing_origin(s.workload);
+  r.weights_home = s.model.weights_home == WeightsHome::cxl ? "cxl" : "ddr";
   r.seed = s.seed;
   r.batches = p.fw.batches();
+  r.layers = p.fw.layers();
   r.tokens = uint64_t(s.workload.tokens_per_batch) * r.batches.size();
   for (const auto& b : r.batches) r.assignments += b.tokens;
   r.simulated_ps = r.batches.empty() ? 0 : r.batches.back().end_ps;
@@ -124,8 +142,11 @@ void write_report_files(const RunReport& r, const std::string& dir) {
     j.begin_object();
     j.value("scenario", r.scenario).value("scenario_file", r.scenario_file).value("seed", r.seed);
     j.value("policy", r.policy).value("compute", r.compute);
+    j.value("routing", r.routing);
     j.value("tokens", r.tokens).value("token_expert_assignments", r.assignments);
     j.value("simulated_time_s", r.simulated_s()).value("throughput_tokens_per_s", r.throughput_tokens_per_s());
+    j.value("lower_bound_s", r.lower_bound_s());
+    j.value("ratio_to_lower_bound", r.lower_bound_s() > 0 ? r.simulated_s() / r.lower_bound_s() : 0.0);
     j.begin_object("routes");
     for (const auto& x : r.routes) {
       j.begin_object(x.name).value("count", x.count).value("bytes", x.bytes);
@@ -149,6 +170,14 @@ void write_report_files(const RunReport& r, const std::string& dir) {
     j.end_object();
     j.begin_object("gpu_expert_cache").value("slots", r.gpu_cache.slots).value("hits", r.gpu_cache.hits);
     j.value("misses", r.gpu_cache.misses).value("evictions", r.gpu_cache.evictions).end_object();
+    j.begin_array("layers");
+    for (const auto& l : r.layers) {
+      j.begin_object().value("batch", l.batch).value("layer", l.layer);
+      j.value("latency_s", (l.end_ps - l.start_ps) * 1e-12).value("lower_bound_s", l.lower_bound_s);
+      j.value("gpu_jobs", l.jobs_per_lane[0]).value("cpu_jobs", l.jobs_per_lane[1]).value("ndp_jobs", l.jobs_per_lane[2]);
+      j.end_object();
+    }
+    j.end_array();
     j.begin_array("batches");
     for (const auto& b : r.batches)
       j.begin_object().value("index", b.index).value("latency_s", (b.end_ps - b.start_ps) * 1e-12).end_object();
@@ -191,7 +220,10 @@ void print_report(const RunReport& r, std::ostream& out) {
       << ")\n";
   out << "  " << r.tokens << " tokens in " << r.batches.size() << " batches: simulated ";
   fixed(0, 3) << r.simulated_s() * 1e3 << " ms, throughput ";
-  fixed(0, 1) << r.throughput_tokens_per_s() << " tokens/s\n\n";
+  fixed(0, 1) << r.throughput_tokens_per_s() << " tokens/s\n";
+  out << "  lower bound for these placement problems ";
+  fixed(0, 3) << r.lower_bound_s() * 1e3 << " ms; the run took ";
+  fixed(0, 2) << (r.lower_bound_s() > 0 ? r.simulated_s() / r.lower_bound_s() : 0.0) << "x that\n\n";
 
   out << std::left << std::setw(26) << "route" << std::right << std::setw(10) << "count" << std::setw(12) << "MiB"
       << std::setw(11) << "min ns" << std::setw(11) << "mean ns" << std::setw(11) << "p50 ns" << std::setw(11)

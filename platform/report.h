@@ -32,6 +32,7 @@ struct JobReport {
   uint32_t tag = 0;
   std::string device;
   std::string kind;  // expert, fetch, scatter, gather
+  std::string lane;  // gpu, cpu or ndp: the lane the firmware planned the expert (or its copies) for
   uint32_t batch = 0, layer = 0, expert = 0, tokens = 0;
   uint64_t weight_bytes = 0, activation_bytes = 0;
   uint64_t start_ps = 0, end_ps = 0;
@@ -45,6 +46,8 @@ struct ExpertCacheReport {  // the GPU's HBM-resident experts
 
 struct RunReport {
   std::string scenario, scenario_file, policy, compute;
+  std::string routing;  // zipf, uniform or trace:<file name>
+  std::string weights_home;  // ddr or cxl: the memory expert weights are read from
   uint64_t seed = 0;
   uint64_t tokens = 0;            // tokens through the whole model
   uint64_t assignments = 0;       // token-expert pairs over all layers
@@ -53,6 +56,8 @@ struct RunReport {
   std::vector<DeviceReport> devices;
   std::vector<LinkReport> links;
   std::vector<BatchRecord> batches;
+  std::vector<LayerRecord> layers;
+  double lower_bound_s() const;  // sum over layers of the placement problem's lower bound
   std::vector<JobReport> jobs;
   ExpertCacheReport gpu_cache;
 

@@ -55,6 +55,7 @@ struct Scenario {
   MoeModelConfig model;
   WorkloadConfig workload;
   PolicyConfig policy;
+  QuantizationConfig quantization;
 };
 
 }  // namespace cxlvp

@@ -19,6 +19,7 @@
 #include <sstream>
 #include <utility>
 
+#include "../firmware/routing_trace.h"
 #include "memory_map.h"
 
 namespace cxlvp {
@@ -36,7 +37,11 @@ std::string error_text(const std::string& file, int line, const std::string& key
 }  // namespace
 
 ScenarioError::ScenarioError(std::string file, int line, std::string key, std::string what)
-    : std::runtime_error(error_text(file, line, key, what)), file(std::move(file)), line(line), key(std::move(key)) {}
+    : std::runtime_error(error_text(file, line, key, what)),
+      file(std::move(file)),
+      line(line),
+      key(std::move(key)),
+      message(std::move(what)) {}
 
 namespace {
 
@@ -258,6 +263,17 @@ class Schema {
                      [field](Scenario& s) { return field(s); }});
   }
 
+  // A file path, "" (the default) when none is given. The Loader resolves
+  // relative paths, because that depends on where the value was written.
+  void path_key(const std::string& path, Field<std::string> field, const char* meaning) {
+    keys_.push_back({path, "string", "a string", "-", "a file path", meaning, false,
+                     [field](Scenario& s, const std::string& text) {
+                       if (text.empty()) throw BadValue{"must not be empty"};
+                       field(s) = text;
+                     },
+                     [field](Scenario& s) { return field(s).empty() ? std::string("\"\"") : field(s); }});
+  }
+
   void unsigned_key(const std::string& path, const char* unit, Field<unsigned> field, Check<unsigned> check,
                     const char* meaning) {
     keys_.push_back({path, "uint", "an unsigned integer", unit, check.must_be, meaning, false,
@@ -386,6 +402,8 @@ Schema::Schema() {
                at_least(1u), "outstanding 64 B misses per core (fill buffers, prefetch)");
   unsigned_key("platform.cpu.queue_depth", "jobs", FIELD(platform.cpu.queue_depth), at_least(1u),
                "jobs the work-queue doorbell holds");
+  number_key("platform.cpu.dequant_GBps", "GB/s", FIELD(platform.cpu.dequant_GBps), at_least(0.0),
+             "rate of expanding compressed weights to 16 bit (output bytes); 0 = free");
   number_key("platform.cpu.register_latency_ns", "ns", FIELD(platform.cpu.register_latency_ns), at_least(0.0),
              "work-queue doorbell page access");
 
@@ -418,10 +436,15 @@ Schema::Schema() {
   dram_block("platform.gpu.hbm", FIELD(platform.gpu.hbm), "GPU HBM.");
   gib_key("platform.gpu.hbm_reserved_GiB", FIELD(platform.gpu.hbm_reserved_bytes),
           "HBM kept for activations and workspace; the rest caches experts");
-  unsigned_key("platform.gpu.dma_outstanding", "bursts", FIELD(platform.gpu.dma_outstanding), at_least(1u),
-               "DMA bursts in flight");
+  uint64_key("platform.gpu.dma_bytes_in_flight", "bytes", FIELD(platform.gpu.dma_bytes_in_flight),
+             at_least<uint64_t>(64), "per DMA engine: outstanding requests x their size (at least one burst)");
   unsigned_key("platform.gpu.queue_depth", "jobs", FIELD(platform.gpu.queue_depth), at_least(1u),
                "jobs the doorbell queue holds");
+  number_key("platform.gpu.dequant_GBps", "GB/s", FIELD(platform.gpu.dequant_GBps), at_least(0.0),
+             "rate of expanding compressed weights to 16 bit (output bytes); 0 = free");
+  enum_key<Eviction>("platform.gpu.eviction", FIELD(platform.gpu.eviction),
+                      {{"lru", Eviction::lru}, {"lfu", Eviction::lfu}},
+                      "which HBM-resident expert makes room: least recently or least frequently used");
   number_key("platform.gpu.register_latency_ns", "ns", FIELD(platform.gpu.register_latency_ns), at_least(0.0),
              "BAR register access inside the GPU");
 
@@ -452,10 +475,12 @@ Schema::Schema() {
              "memory-port bandwidth into device DRAM");
   number_key("platform.cxl.ndp.per_token_us", "us", FIELD(platform.cxl.ndp.per_token_us), above(0.0),
              "per_token mode: one token through one expert");
-  unsigned_key("platform.cxl.ndp.outstanding", "bursts", FIELD(platform.cxl.ndp.outstanding), at_least(1u),
-               "bursts in flight on the memory port");
+  uint64_key("platform.cxl.ndp.bytes_in_flight", "bytes", FIELD(platform.cxl.ndp.bytes_in_flight),
+             at_least<uint64_t>(64), "memory port: outstanding requests x their size (at least one burst)");
   unsigned_key("platform.cxl.ndp.queue_depth", "jobs", FIELD(platform.cxl.ndp.queue_depth), at_least(1u),
                "jobs the doorbell queue holds");
+  number_key("platform.cxl.ndp.dequant_GBps", "GB/s", FIELD(platform.cxl.ndp.dequant_GBps), at_least(0.0),
+             "rate of expanding compressed weights to 16 bit (output bytes); 0 = free");
   number_key("platform.cxl.ndp.register_latency_ns", "ns", FIELD(platform.cxl.ndp.register_latency_ns),
              at_least(0.0), "register block access");
 
@@ -477,8 +502,10 @@ Schema::Schema() {
 
   block("workload", "The tokens and how they are routed to experts.");
   enum_key<RoutingDistribution>("workload.distribution", FIELD(workload.distribution),
-                                {{"zipf", RoutingDistribution::zipf}, {"uniform", RoutingDistribution::uniform}},
-                                "expert popularity: Zipf-skewed or uniform");
+                                {{"zipf", RoutingDistribution::zipf},
+                                 {"uniform", RoutingDistribution::uniform},
+                                 {"trace", RoutingDistribution::trace}},
+                                "expert popularity: Zipf-skewed or uniform, or replayed from workload.trace_file");
   number_key("workload.zipf_s", "-", FIELD(workload.zipf_s), at_least(0.0),
              "Zipf exponent: P(rank r) ~ 1 / r^s");
   unsigned_key("workload.tokens_per_batch", "tokens", FIELD(workload.tokens_per_batch), at_least(1u),
@@ -489,12 +516,24 @@ Schema::Schema() {
                {"in 1..model.experts", [](unsigned v) { return v >= 1; }}, "distinct experts per token");
   bool_key("workload.permute_experts", FIELD(workload.permute_experts),
            "shuffle which expert id gets which popularity rank");
+  path_key("workload.trace_file", FIELD(workload.trace_file),
+           "distribution trace (and only then): the routing trace to replay, .csv or .jsonl (docs/workloads.md); "
+           "relative to the scenario file's folder, or to the current folder when given with --set");
 
   block("policy", "Expert placement policy the firmware runs.");
   enum_key<std::string>("policy.name", FIELD(policy.name),
-                        {{"gpu_only", "gpu_only"}, {"static_tiers", "static_tiers"}},
+                        {{"gpu_only", "gpu_only"},
+                         {"static_tiers", "static_tiers"},
+                         {"monde_ideal", "monde_ideal"},
+                         {"cxl_expert", "cxl_expert"},
+                         {"adaptive", "adaptive"},
+                         {"cost_model", "cost_model"}},
                         "gpu_only: every expert on the GPU, fetched over PCIe; "
-                        "static_tiers: hot on the GPU, warm on the CPU, the rest on NDP");
+                        "static_tiers: top hot_experts on the GPU, next warm_experts on the CPU, the rest on NDP; "
+                        "monde_ideal: hot experts on the GPU as if resident, the rest on NDP; "
+                        "cxl_expert: the paper's threshold scheme; adaptive: cxl_expert with the threshold "
+                        "chosen per layer by the cost model; cost_model: per expert, the lane that finishes "
+                        "it first (docs/policies.md)");
   enum_key<FetchMode>("policy.fetch", FIELD(policy.fetch),
                       {{"layer", FetchMode::layer}, {"on_demand", FetchMode::on_demand}},
                       "gpu_only: fetch every expert of a layer, or only the selected ones");
@@ -502,6 +541,24 @@ Schema::Schema() {
                "static_tiers: top experts by token count -> GPU");
   unsigned_key("policy.warm_experts", "experts", FIELD(policy.warm_experts), any_value<unsigned>(),
                "static_tiers: next ones -> CPU with AMX; the rest -> NDP");
+  number_key("policy.threshold_percentile", "%", FIELD(policy.threshold_percentile), in_range(0.0, 100.0),
+             "cxl_expert, monde_ideal: experts ranked above this percentile of the layer's experts by token "
+             "count are hot (75 of 128 experts: the 32 busiest)");
+  bool_key("policy.warm_on_cpu", FIELD(policy.warm_on_cpu),
+           "cxl_expert, adaptive: a hot expert runs on the CPU when its AMX time beats fetch plus GPU time");
+  bool_key("policy.prefetch", FIELD(policy.prefetch),
+           "fetch the next layer's GPU experts of the previous batch into HBM while this layer runs");
+
+  block("quantization", "Compressed weight formats per execution lane and activation compression.");
+  const auto factor = at_least(1.0);
+  number_key("quantization.gpu_weight_compression", "x", FIELD(quantization.gpu_weight_compression), factor,
+             "weights the GPU fetches and reads are this many times smaller (1: 16-bit, 2: int8, 4: int4)");
+  number_key("quantization.cpu_weight_compression", "x", FIELD(quantization.cpu_weight_compression), factor,
+             "weights the CPU streams are this many times smaller");
+  number_key("quantization.ndp_weight_compression", "x", FIELD(quantization.ndp_weight_compression), factor,
+             "weights the NDP engine streams are this many times smaller (the paper's cold experts: 4)");
+  number_key("quantization.activation_compression", "x", FIELD(quantization.activation_compression), factor,
+             "activations copied to and from CPU and NDP jobs are this many times smaller");
 }
 
 #undef FIELD
@@ -551,6 +608,7 @@ class Loader {
     check_required_keys();
     check_top_k();
     check_platform();
+    check_routing_trace();  // last: it reads the whole trace
     return scenario_;
   }
 
@@ -575,7 +633,7 @@ class Loader {
     const std::string path = assignment.substr(0, equals);
     if (equals == std::string::npos || !is_key_path(path))
       throw ScenarioError(kOverrideFile, 0, "", quoted(assignment) + ": expected key.path=value");
-    check_override_path(path);
+    check_key_path(path, kOverrideFile, 0);
     YAML::Node value;
     try {
       value = YAML::Load(assignment.substr(equals + 1));
@@ -596,20 +654,12 @@ class Loader {
     overridden_.push_back(path);
   }
 
-  // Every prefix of an override's path must be a key of the schema.
-  void check_override_path(const std::string& path) const {
-    std::string prefix;
-    for (const auto& segment : split_path(path)) {
-      prefix += (prefix.empty() ? "" : ".") + segment;
-      if (!schema_.find(prefix)) throw ScenarioError(kOverrideFile, 0, prefix, schema_.unknown_key_message(prefix));
-    }
-  }
-
   void bind_block(const YAML::Node& block, const std::string& prefix) {
     std::set<std::string> seen;  // yaml-cpp keeps duplicate keys; a second one would silently win
     for (const auto& item : block) {
       const YAML::Node& key = item.first;
       if (!key.IsScalar()) fail_at(prefix, key, "expected a key name (got " + describe(key) + ")");
+      if (prefix.empty() && key.Scalar() == kSweepKey) continue;  // checked by load_sweep_grid
       const std::string path = prefix.empty() ? key.Scalar() : prefix + "." + key.Scalar();
       const KeyEntry* entry = schema_.find(path);
       if (!entry) fail_at(path, key, schema_.unknown_key_message(path));
@@ -651,6 +701,30 @@ class Loader {
   void check_platform() const {
     const auto problems = check_platform_fit(scenario_);
     if (!problems.empty()) fail_about(problems.front().key, problems.front().message);
+  }
+
+  // workload.trace_file goes with distribution trace and only with it. The
+  // trace is read through here, so that a run never stops half-way on a bad line.
+  void check_routing_trace() {
+    const std::string key = "workload.trace_file";
+    WorkloadConfig& workload = scenario_.workload;
+    if (workload.distribution != RoutingDistribution::trace) {
+      if (!workload.trace_file.empty()) fail_about(key, "only used when workload.distribution is trace");
+      return;
+    }
+    if (workload.trace_file.empty()) fail_about(key, "required when workload.distribution is trace");
+    // Relative to the scenario's folder, so that a scenario and its trace move
+    // together; a --set value is relative to the current folder, like any path on a command line.
+    if (!from_override(key) && std::filesystem::path(workload.trace_file).is_relative())
+      workload.trace_file = (std::filesystem::path(path_).parent_path() / workload.trace_file).string();
+    try {
+      validate_routing_trace(workload.trace_file, routing_trace_shape(scenario_.model, workload), workload.batches);
+    } catch (const RoutingTraceError& e) {
+      if (e.line == 0) fail_about(key, e.what());  // the path itself is wrong: point at where it is written
+      // ScenarioError counts lines in an int; a line of a longer trace goes into the message instead.
+      if (e.line <= uint64_t(INT_MAX)) throw ScenarioError(e.file, int(e.line), key, e.message);
+      throw ScenarioError(e.file, 0, key, "line " + std::to_string(e.line) + ": " + e.message);
+    }
   }
 
   // A problem found while walking the tree, at the key node that holds it.
@@ -721,6 +795,10 @@ value where a mapping is expected.
   exceed `model.experts`, the memories must hold the model (descriptors and staging, expert
   weights in their home memory, at least one expert next to the reserved HBM), and the DDR, MMIO
   and CXL address windows must not overlap. Each such problem is reported against the key to change.
+- `workload.trace_file` is required when `workload.distribution` is `trace` and an error otherwise.
+  The whole trace is read and checked against the model and workload when the scenario is loaded
+  (docs/workloads.md); a problem in it is reported as `TRACE_FILE:LINE: workload.trace_file: MESSAGE`,
+  a file that cannot be opened against the line that names it.
 
 ## Overrides
 
@@ -729,6 +807,13 @@ checked, so every check applies to it; it creates the key, and the blocks around
 does not have them. The value is read as YAML: `--set platform.cxl.ndp.enabled=false`,
 `--set policy.name=gpu_only`, or a flow mapping that replaces a whole block,
 `--set 'platform.pcie={generation: 5, lanes: 8}'`.
+
+## Sweeps
+
+A scenario may also have a top-level `sweep:` block: a grid of runs, each key a dotted key from
+this reference with a list of values, e.g. `policy.hot_experts: [2, 4, 8]`. `cxlvp run` ignores
+it (and says so), `cxlvp validate` checks it, and `cxlvp sweep` runs every point of the grid
+([sweeps.md](sweeps.md)).
 
 ## Errors
 
@@ -761,6 +846,14 @@ void write_section(std::ostringstream& md, const std::string& block, const std::
 }
 
 }  // namespace
+
+void check_key_path(const std::string& path, const std::string& file, int line) {
+  std::string prefix;
+  for (const auto& segment : split_path(path)) {
+    prefix += (prefix.empty() ? "" : ".") + segment;
+    if (!schema().find(prefix)) throw ScenarioError(file, line, prefix, schema().unknown_key_message(prefix));
+  }
+}
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
   return Loader(schema(), path).load(overrides);

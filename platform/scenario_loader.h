@@ -19,6 +19,7 @@ struct ScenarioError : std::runtime_error {
   std::string file;  // scenario path as given, or "--set" for a problem in an override
   int line;          // 1-based; 0 = unknown
   std::string key;   // dotted key, e.g. "platform.pcie.lanes"; empty when not about one key
+  std::string message;  // WHAT alone, for callers that report the problem in their own words
 };
 
 // Loads `path`, applies overrides ("a.b.c=value", value parsed as a YAML
@@ -26,6 +27,15 @@ struct ScenarioError : std::runtime_error {
 // and binds. Throws ScenarioError for the first problem found. Never exits,
 // never prints.
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
+
+// The top-level key of a scenario's sweep grid (sweep_grid.h). The loader
+// skips it: it describes many runs, not one.
+inline constexpr const char* kSweepKey = "sweep";
+
+// Throws ScenarioError(file, line, prefix, "unknown key ...") for the first
+// prefix of the dotted `path` that is not a key of the schema (a value or a
+// block); --set and sweep keys must pass it.
+void check_key_path(const std::string& path, const std::string& file, int line);
 
 // Markdown reference of every key: dotted key, type, default, unit, allowed
 // values and meaning, one table per block, with a short introduction.

@@ -134,22 +134,34 @@ void check_done(const CpuRun& r, uint32_t tag) {
 
 }  // namespace
 
-// Weights (16 MiB) in DDR at 307 GB/s take 55 us; 20 tokens x 50 us = 1 ms of
-// compute: the job is compute-bound, T = 1 ms (2 %).
-TEST_CASE("cpu: job with weights in fast memory is compute-bound", "[cpu]") {
+// per_token mode (the paper's model): 20 tokens x 50 us = 1 ms (2 %), and no
+// weights move -- only the descriptor and the activations cross the bus.
+TEST_CASE("cpu: per_token job costs tokens x per_token_us and streams no weights", "[cpu]") {
   CpuConfig c;  // 32 cores, 50 us per token
   const CpuRun r = run_job(c, ComputeMode::per_token, expert_job(7, 20, 1 * GiB, 16 * MiB));
   check_done(r, 7);
   CHECK(r.job_ps == Approx(20 * 50e6).epsilon(0.02));
+  CHECK(route("cpu->ddr").bytes == JobDescriptor::kBytes + 2 * 20 * 2048);
+}
+
+// Roofline: weights (16 MiB) in DDR at 307 GB/s take 55 us; 1e10 FLOPs at
+// 19.66 TFLOP/s take 509 us: compute-bound, and the weights are streamed.
+TEST_CASE("cpu: roofline job with weights in fast memory is compute-bound", "[cpu]") {
+  CpuConfig c;
+  JobDescriptor d = expert_job(7, 20, 1 * GiB, 16 * MiB);
+  d.flops = 10'000'000'000ull;
+  const CpuRun r = run_job(c, ComputeMode::roofline, d);
+  check_done(r, 7);
+  CHECK(r.job_ps == Approx(1e10 / (32 * 2.0e9 * 1024 * 0.3) * 1e12).epsilon(0.02));
   CHECK(route("cpu->ddr").bytes == JobDescriptor::kBytes + 16 * MiB + 2 * 20 * 2048);
 }
 
 // Weights behind a 2 GB/s link (PCIe-style TLPs, MPS 256): reads come back as
 // completions at 2 / (1 + 28/256) = 1.80 GB/s of payload, so 16 MiB take
-// 9.3 ms against 50 us of compute: T = 16 MiB x (1 + 28/256) / 2 GB/s (5 %).
+// 9.3 ms against no compute (roofline, 0 FLOPs): T = 16 MiB x (1 + 28/256) / 2 GB/s (5 %).
 TEST_CASE("cpu: job with weights behind a slow link is bandwidth-bound", "[cpu]") {
   CpuConfig c;
-  const CpuRun r = run_job(c, ComputeMode::per_token, expert_job(8, 1, kSlow, 16 * MiB));
+  const CpuRun r = run_job(c, ComputeMode::roofline, expert_job(8, 1, kSlow, 16 * MiB));
   check_done(r, 8);
   CHECK(r.job_ps == Approx(transfer_ps(16.0 * MiB * kTlpOverhead, kSlowLinkGBps)).epsilon(0.05));
   CHECK(route("cpu->slow").bytes == 16 * MiB);
@@ -188,7 +200,7 @@ TEST_CASE("cpu: few outstanding misses make the weight stream latency-bound", "[
   c.cores = 1;
   c.lines_in_flight_per_core = 64;
   c.per_token_us = 1;
-  const CpuRun r = run_job(c, ComputeMode::per_token, expert_job(10, 1, 1 * GiB, 16 * MiB));
+  const CpuRun r = run_job(c, ComputeMode::roofline, expert_job(10, 1, 1 * GiB, 16 * MiB));
   check_done(r, 10);
   const double per_burst_ps = ps_from_ns(10) + transfer_ps(512, 307.2 / 8) + ps_from_ns(90);
   const double act_ps = 2 * (ps_from_ns(10) + ps_from_ns(90) + transfer_ps(256, 307.2 / 8));  // 2 KiB in, 2 KiB out
@@ -199,7 +211,7 @@ TEST_CASE("cpu: few outstanding misses make the weight stream latency-bound", "[
 // (3), STATUS bit1, and the MSI still carries the tag.
 TEST_CASE("cpu: weights at an unmapped address fail with a bus error", "[cpu]") {
   CpuConfig c;
-  const CpuRun r = run_job(c, ComputeMode::per_token, expert_job(12, 1, 64 * GiB, 16 * MiB));
+  const CpuRun r = run_job(c, ComputeMode::roofline, expert_job(12, 1, 64 * GiB, 16 * MiB));
   REQUIRE(r.ok);
   REQUIRE(r.msis.size() == 1);
   CHECK(r.msis[0].word() == 12);

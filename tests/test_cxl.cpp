@@ -396,6 +396,7 @@ Scenario small_scenario() {
   s.workload.tokens_per_batch = 128;
   s.workload.batches = 1;
   s.workload.top_k = 1;
+  s.simulation.compute = ComputeMode::roofline;  // engines stream their weights
   s.policy.name = "static_tiers";
   s.policy.hot_experts = 2;
   s.policy.warm_experts = 4;

@@ -42,7 +42,7 @@ GpuConfig gpu_config() {
   g.hbm = DramConfig{4 * GiB, 8, 800, 120, 256};
   g.hbm_reserved_bytes = 1 * GiB;
   g.per_token_us = 5;
-  g.dma_outstanding = 64;
+  g.dma_bytes_in_flight = 64 * 4096;
   return g;
 }
 

@@ -244,7 +244,7 @@ TEST_CASE("an unknown policy name is an error listing the valid ones") {
   REQUIRE(e);
   CHECK(e->line == 3);
   CHECK(e->key == "policy.name");
-  CHECK_THAT(e->what(), Contains("must be one of gpu_only, static_tiers (got 'lru')"));
+  CHECK_THAT(e->what(), Contains("must be one of gpu_only, static_tiers, monde_ideal, cxl_expert, adaptive, cost_model (got 'lru')"));
 }
 
 TEST_CASE("a PCIe link of 3 lanes is an error") {
@@ -346,7 +346,7 @@ TEST_CASE("the reference lists every key with its type, default, unit and allowe
   CHECK_THAT(markdown, Contains("| `name` | string | required |"));
   CHECK_THAT(markdown, Contains("| `platform.cxl.link.flit_bytes` | uint | `68` | bytes | one of 68, 256 |"));
   CHECK_THAT(markdown, Contains("| `platform.host.ddr.capacity_GiB` | number | `512` | GiB | > 0 and <= 1048576 |"));
-  CHECK_THAT(markdown, Contains("| `policy.name` | enum | `static_tiers` | - | one of gpu_only, static_tiers |"));
+  CHECK_THAT(markdown, Contains("| `policy.name` | enum | `static_tiers` | - | one of gpu_only, static_tiers, monde_ideal, cxl_expert, adaptive, cost_model |"));
   CHECK_THAT(markdown, Contains("| `platform.cxl.ndp.enabled` | bool | `true` |"));
 }
 

@@ -14,6 +14,7 @@
 // Time is kept in the owning thread's quantum keeper: bursts are issued at
 // local time offsets and the keeper synchronises once a quantum is exceeded,
 // never per transaction.
+#include <algorithm>
 #include <cstdint>
 #include <tlm>
 #include <tlm_utils/tlm_quantumkeeper.h>
@@ -41,6 +42,8 @@ class BurstInitiator {
   // Copies `bytes` from `src` (read through `from`) to `dst` (written through
   // `to`) burst by burst; each burst's write issues when its read completes.
   bool copy(Socket& from, uint64_t src, Socket& to, uint64_t dst, uint64_t bytes, bool functional);
+  // Lets `ps` of the thread's own time pass (work that moves no data).
+  void spend(uint64_t ps) { advance_to(local_ps() + ps); }
   // One access that completes before the caller continues (MMIO, descriptors).
   bool access(Socket& socket, tlm::tlm_command cmd, uint64_t address, void* data, unsigned length);
 
@@ -71,6 +74,13 @@ class BurstInitiator {
 }  // namespace cxlvp
 
 namespace cxlvp {
+
+// Bursts to keep in flight so that about `bytes_in_flight` are outstanding:
+// engines are specified by bytes in flight (tags x request size), so that a
+// larger burst size does not also deepen their queues.
+inline unsigned bursts_in_flight(uint64_t bytes_in_flight, uint64_t burst_bytes) {
+  return unsigned(std::max<uint64_t>(1, bytes_in_flight / burst_bytes));
+}
 
 // The bus master of one SC_THREAD: its own quantum keeper and burst engine.
 struct ThreadBus {

@@ -17,11 +17,16 @@ inline const char* to_string(ComputeMode m) { return m == ComputeMode::per_token
 struct ComputeRate {
   double per_token_us = 0;      // per_token mode
   double flops_per_second = 0;  // roofline mode (sustained, efficiency applied)
+  double dequant_GBps = 0;      // expanding compressed weights to 16 bit; 0 = free
 };
 
-inline uint64_t compute_ps(ComputeMode mode, const ComputeRate& rate, uint64_t tokens, uint64_t flops) {
-  if (mode == ComputeMode::per_token) return static_cast<uint64_t>(std::llround(double(tokens) * rate.per_token_us * 1e6));
-  return static_cast<uint64_t>(std::llround(double(flops) / rate.flops_per_second * 1e12));
+// Arithmetic time of a job, plus dequantizing its weights when they arrive compressed.
+inline uint64_t compute_ps(ComputeMode mode, const ComputeRate& rate, uint64_t tokens, uint64_t flops,
+                           uint64_t dequant_bytes = 0) {
+  const double arithmetic = mode == ComputeMode::per_token ? double(tokens) * rate.per_token_us * 1e6
+                                                           : double(flops) / rate.flops_per_second * 1e12;
+  const double dequant = rate.dequant_GBps > 0 ? double(dequant_bytes) / rate.dequant_GBps * 1e3 : 0.0;
+  return static_cast<uint64_t>(std::llround(arithmetic + dequant));
 }
 
 }  // namespace cxlvp

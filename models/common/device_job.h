@@ -1,9 +1,11 @@
 #pragma once
 // Steps every job-running device shares: read the descriptor with its own bus
 // master, and signal completion with an MSI write carrying the job's tag.
+#include <algorithm>
 #include <utility>
 
 #include "burst_initiator.h"
+#include "compute_model.h"
 #include "job_descriptor.h"
 #include "job_log.h"
 #include "job_queue_registers.h"
@@ -21,6 +23,22 @@ inline bool fetch_descriptor(BurstInitiator& bus, BurstInitiator::Socket& socket
 
 inline bool send_msi(BurstInitiator& bus, BurstInitiator::Socket& socket, uint64_t msi_address, uint32_t tag) {
   return msi_address != 0 && bus.access(socket, tlm::TLM_WRITE_COMMAND, msi_address, &tag, sizeof(tag));
+}
+
+// The arithmetic of an expert job. In roofline mode the engine streams the
+// expert's weights while it computes, paced by its compute rate (and by
+// `min_pace_ps_per_byte`, e.g. a port limit), so the job takes
+// max(compute, memory). In per_token mode the per-token cost is the whole
+// cost, as in the paper's model, and no weights move.
+inline bool compute_expert(BurstInitiator& bus, BurstInitiator::Socket& memory, ComputeMode mode,
+                           uint64_t weight_addr, uint64_t weight_bytes, uint64_t compute_ps,
+                           double min_pace_ps_per_byte = 0) {
+  if (mode == ComputeMode::per_token || weight_bytes == 0) {
+    bus.spend(compute_ps);
+    return true;
+  }
+  const double pace = std::max(min_pace_ps_per_byte, double(compute_ps) / double(weight_bytes));
+  return bus.stream(memory, tlm::TLM_READ_COMMAND, weight_addr, weight_bytes, nullptr, pace);
 }
 
 // One job of a device with a single engine (CPU cores, NDP engine): wait for a

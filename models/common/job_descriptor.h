@@ -13,6 +13,7 @@ enum class JobOp : uint16_t { expert_ffn = 1, copy = 2 };
 namespace job_flags {
 constexpr uint16_t functional = 1u << 0;  // move and keep real bytes
 constexpr uint16_t to_host = 1u << 1;     // copy: device-local source, host destination
+constexpr uint16_t preloaded = 1u << 2;   // GPU expert job: weights count as resident (an ideal, no fetch)
 }  // namespace job_flags
 
 struct JobDescriptor {
@@ -33,6 +34,7 @@ struct JobDescriptor {
   uint64_t act_out_addr = 0;  // copy: destination
   uint64_t act_out_bytes = 0;
   uint64_t flops = 0;         // multiply-adds x 2 for the whole job
+  uint64_t dequant_bytes = 0; // bytes of 16-bit weights to expand from a compressed format (0: none)
 
   void encode(uint8_t (&out)[kBytes]) const {
     std::memset(out, 0, kBytes);

@@ -12,6 +12,18 @@ void Occupancy::forget_before(uint64_t time_ps) {
   busy_.erase(busy_.begin(), first_live);
 }
 
+uint64_t Occupancy::interleave(uint64_t arrival_ps, double wire_bytes, uint64_t payload_bytes,
+                              double packet_wire_bytes) {
+  const auto service = static_cast<uint64_t>(wire_bytes * ps_per_byte_ + 0.5);
+  busy_ps_ += service;
+  payload_bytes_ += payload_bytes;
+  const auto next = std::upper_bound(busy_.begin(), busy_.end(), arrival_ps,
+                                     [](uint64_t t, const Interval& i) { return t < i.end; });
+  const bool busy_now = next != busy_.end() && next->start <= arrival_ps;
+  const auto wait = busy_now ? static_cast<uint64_t>(packet_wire_bytes * ps_per_byte_ + 0.5) : 0;
+  return arrival_ps + wait + service;
+}
+
 uint64_t Occupancy::reserve(uint64_t arrival_ps, double wire_bytes, uint64_t payload_bytes) {
   const auto service = static_cast<uint64_t>(wire_bytes * ps_per_byte_ + 0.5);
   busy_ps_ += service;

@@ -26,6 +26,12 @@ class Occupancy {
   // the time the last byte leaves. `payload_bytes` only feeds the statistics.
   uint64_t reserve(uint64_t arrival_ps, double wire_bytes, uint64_t payload_bytes);
 
+  // A transfer that goes out between the packets of queued traffic (link
+  // arbitration interleaves queues packet by packet): it waits for the packet
+  // on the wire (`packet_wire_bytes`), not for the whole queue, and does not
+  // move later reservations. Returns the time its last byte leaves.
+  uint64_t interleave(uint64_t arrival_ps, double wire_bytes, uint64_t payload_bytes, double packet_wire_bytes);
+
   uint64_t payload_bytes() const { return payload_bytes_; }
   uint64_t busy_ps() const { return busy_ps_; }
 

@@ -28,12 +28,19 @@ void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occ
   const bool read = p.is_read();
   const uint64_t len = p.get_data_length();
   const WireCost c = format_->cost(read, len);
+  // One-packet transfers (register accesses, descriptors, MSIs) are
+  // interleaved with bulk traffic, as link arbitration does packet by packet.
+  const bool one_packet = len <= format_->packet_payload_bytes();
+  const WireCost packet = format_->cost(false, format_->packet_payload_bytes());
+  const auto occupy = [&](Occupancy& o, uint64_t at, double wire, uint64_t payload) {
+    return one_packet ? o.interleave(at, wire, payload, packet.request_bytes) : o.reserve(at, wire, payload);
+  };
   const uint64_t now = sc_core::sc_time_stamp().value();
-  const uint64_t arrived = there.reserve(now + delay.value(), c.request_bytes, read ? 0 : len) + latency_ps_;
+  const uint64_t arrived = occupy(there, now + delay.value(), c.request_bytes, read ? 0 : len) + latency_ps_;
   delay = sc_core::sc_time::from_value(arrived - now);
   next->b_transport(p, delay);
   if (c.response_bytes > 0 && p.is_response_ok()) {
-    const uint64_t back_done = back.reserve(now + delay.value(), c.response_bytes, read ? len : 0) + latency_ps_;
+    const uint64_t back_done = occupy(back, now + delay.value(), c.response_bytes, read ? len : 0) + latency_ps_;
     delay = sc_core::sc_time::from_value(back_done - now);
   }
 }

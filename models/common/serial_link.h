@@ -28,6 +28,9 @@ class LinkFormat {
   virtual ~LinkFormat() = default;
   virtual WireCost cost(bool is_read, uint64_t payload_bytes) const = 0;
   virtual double wire_GBps() const = 0;  // per direction, after line encoding
+  // Largest payload one packet (TLP, flit group) carries: transfers no larger
+  // are interleaved with queued bulk traffic instead of waiting behind it.
+  virtual uint64_t packet_payload_bytes() const = 0;
 };
 
 class SerialLink : public sc_core::sc_module {

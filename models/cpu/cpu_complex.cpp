@@ -8,11 +8,6 @@ namespace cxlvp {
 
 namespace {
 constexpr unsigned kLineBytes = 64;
-
-unsigned bursts_in_flight(const CpuConfig& c, uint64_t burst_bytes) {
-  const uint64_t bytes = uint64_t(c.cores) * c.lines_in_flight_per_core * kLineBytes;
-  return unsigned(std::max<uint64_t>(1, bytes / burst_bytes));
-}
 }  // namespace
 
 CpuComplex::CpuComplex(sc_core::sc_module_name name, const CpuConfig& config, ComputeMode mode,
@@ -24,7 +19,8 @@ CpuComplex::CpuComplex(sc_core::sc_module_name name, const CpuConfig& config, Co
       mode_(mode),
       regs_(std::string(this->name()) + ".wq", kVersion, config.queue_depth,
             sc_core::sc_time(config.register_latency_ns, sc_core::SC_NS)),
-      cores_(this->name(), burst_bytes, bursts_in_flight(config, burst_bytes)) {
+      cores_(this->name(), burst_bytes,
+             bursts_in_flight(uint64_t(config.cores) * config.lines_in_flight_per_core * kLineBytes, burst_bytes)) {
   mmio.register_b_transport(this, &CpuComplex::b_transport);
   mmio.register_transport_dbg(this, &CpuComplex::transport_dbg);
   SC_HAS_PROCESS(CpuComplex);
@@ -36,12 +32,11 @@ double CpuComplex::amx_flops_per_second() const {
 }
 
 bool CpuComplex::execute(const JobDescriptor& d) {
-  const ComputeRate rate{config_.per_token_us, amx_flops_per_second()};
-  const uint64_t compute = compute_ps(mode_, rate, d.tokens, d.flops);
-  const double pace = d.weight_bytes ? double(compute) / double(d.weight_bytes) : 0.0;
+  const ComputeRate rate{config_.per_token_us, amx_flops_per_second(), config_.dequant_GBps};
+  const uint64_t compute = compute_ps(mode_, rate, d.tokens, d.flops, d.dequant_bytes);
   auto& b = cores_.bus;
   const bool ok = b.stream(bus, tlm::TLM_READ_COMMAND, d.act_in_addr, d.act_in_bytes, nullptr) &&
-                  b.stream(bus, tlm::TLM_READ_COMMAND, d.weight_addr, d.weight_bytes, nullptr, pace) &&
+                  compute_expert(b, bus, mode_, d.weight_addr, d.weight_bytes, compute) &&
                   b.stream(bus, tlm::TLM_WRITE_COMMAND, d.act_out_addr, d.act_out_bytes, nullptr);
   if (!ok) regs_.report_error(JobError::bus_error);
   return ok;

@@ -26,6 +26,7 @@ class CxlFlitFormat : public LinkFormat {
   explicit CxlFlitFormat(const CxlLinkConfig& config);
   WireCost cost(bool is_read, uint64_t payload_bytes) const override;
   double wire_GBps() const override { return wire_GBps_; }
+  uint64_t packet_payload_bytes() const override { return kLineBytes; }
   // Fraction of the wire rate that carries read data in a long stream of line reads.
   double read_efficiency() const;
 

@@ -21,12 +21,13 @@ Gpu::Gpu(sc_core::sc_module_name name, const GpuConfig& config, ComputeMode mode
       regs_(std::string(this->name()) + ".regs", kVersion, config.queue_depth,
             sc_time(config.register_latency_ns, sc_core::SC_NS)),
       resident_(unsigned((config.hbm.capacity_bytes - std::min(config.hbm.capacity_bytes, config.hbm_reserved_bytes)) /
-                         std::max<uint64_t>(1, expert_slot_bytes))),
+                         std::max<uint64_t>(1, expert_slot_bytes)),
+                 config.eviction),
       local_("local"),
       front_(std::string(this->name()) + ".dma", burst_bytes, 1),
-      copier_(std::string(this->name()) + ".dma", burst_bytes, config.dma_outstanding),
-      fetcher_(std::string(this->name()) + ".dma", burst_bytes, config.dma_outstanding),
-      sm_(std::string(this->name()) + ".sm", burst_bytes, config.dma_outstanding),
+      copier_(std::string(this->name()) + ".dma", burst_bytes, bursts_in_flight(config.dma_bytes_in_flight, burst_bytes)),
+      fetcher_(std::string(this->name()) + ".dma", burst_bytes, bursts_in_flight(config.dma_bytes_in_flight, burst_bytes)),
+      sm_(std::string(this->name()) + ".sm", burst_bytes, bursts_in_flight(config.dma_bytes_in_flight, burst_bytes)),
       copy_queue_(config.queue_depth),
       fetch_queue_(config.queue_depth),
       compute_queue_(1) {
@@ -90,7 +91,7 @@ void Gpu::fetch_engine() {
       sc_core::wait(slot_released_);
       slot = resident_.acquire(d.expert);
     }
-    if (!slot->hit) {
+    if (!slot->hit && !(d.flags & job_flags::preloaded)) {
       const uint64_t start = sc_core::sc_time_stamp().value();
       const bool ok = fetcher_.bus.copy(dma, d.weight_addr, local_, slot_address(slot->index), d.weight_bytes,
                                         d.flags & job_flags::functional);
@@ -113,11 +114,11 @@ void Gpu::compute_engine() {
     const uint64_t start = sc_core::sc_time_stamp().value();
     bool ok = true;
     if (d.tokens > 0) {
-      const ComputeRate rate{config_.per_token_us, config_.peak_TFLOPS * 1e12 * config_.efficiency};
-      const uint64_t compute = compute_ps(mode_, rate, d.tokens, d.flops);
-      const double pace = d.weight_bytes ? double(compute) / double(d.weight_bytes) : 0.0;
+      const ComputeRate rate{config_.per_token_us, config_.peak_TFLOPS * 1e12 * config_.efficiency,
+                             config_.dequant_GBps};
+      const uint64_t compute = compute_ps(mode_, rate, d.tokens, d.flops, d.dequant_bytes);
       ok = sm_.bus.stream(local_, tlm::TLM_READ_COMMAND, d.act_in_addr, d.act_in_bytes, nullptr) &&
-           sm_.bus.stream(local_, tlm::TLM_READ_COMMAND, slot_address(j.slot), d.weight_bytes, nullptr, pace) &&
+           compute_expert(sm_.bus, local_, mode_, slot_address(j.slot), d.weight_bytes, compute) &&
            sm_.bus.stream(local_, tlm::TLM_WRITE_COMMAND, d.act_out_addr, d.act_out_bytes, nullptr);
     }
     sm_.sync();

@@ -2,11 +2,12 @@
 
 namespace cxlvp {
 
-ResidentExperts::ResidentExperts(unsigned slots) : owner_(slots, -1) {}
+ResidentExperts::ResidentExperts(unsigned slots, Eviction eviction) : owner_(slots, -1), eviction_(eviction) {}
 
 std::optional<ResidentExperts::Slot> ResidentExperts::acquire(uint32_t expert) {
   if (auto it = entries_.find(expert); it != entries_.end()) {
     ++it->second.pins;
+    ++it->second.uses;
     lru_.splice(lru_.begin(), lru_, it->second.lru);
     ++hits_;
     return Slot{it->second.slot, true};
@@ -16,20 +17,25 @@ std::optional<ResidentExperts::Slot> ResidentExperts::acquire(uint32_t expert) {
   for (unsigned i = 0; i < owner_.size() && !found; ++i)
     if (owner_[i] < 0) slot = i, found = true;
   if (!found) {
-    for (auto victim = lru_.rbegin(); victim != lru_.rend(); ++victim) {
-      auto e = entries_.find(*victim);
+    // Walk from the least recent; LRU takes the first unpinned, LFU the least used.
+    auto victim = entries_.end();
+    for (auto it = lru_.rbegin(); it != lru_.rend(); ++it) {
+      auto e = entries_.find(*it);
       if (e->second.pins) continue;
-      slot = e->second.slot;
-      lru_.erase(e->second.lru);
-      entries_.erase(e);
+      if (victim == entries_.end() || e->second.uses < victim->second.uses) victim = e;
+      if (eviction_ == Eviction::lru) break;
+    }
+    if (victim != entries_.end()) {
+      slot = victim->second.slot;
+      lru_.erase(victim->second.lru);
+      entries_.erase(victim);
       ++evictions_;
       found = true;
-      break;
     }
   }
   if (!found) return std::nullopt;
   lru_.push_front(expert);
-  entries_[expert] = Entry{slot, 1, lru_.begin()};
+  entries_[expert] = Entry{slot, 1, 1, lru_.begin()};
   owner_[slot] = expert;
   ++misses_;
   return Slot{slot, false};

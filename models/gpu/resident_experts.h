@@ -1,8 +1,9 @@
 #pragma once
 // ResidentExperts: which experts' weights sit in the GPU's HBM expert slots.
 // A job pins its expert's slot while it runs; when a new expert needs a slot,
-// the least recently used unpinned one is evicted. The slot count is what HBM
-// capacity bounds.
+// an unpinned one is evicted: the least recently used (LRU) or the least often
+// used, ties to the least recent (LFU). The slot count is what HBM capacity
+// bounds.
 #include <cstdint>
 #include <list>
 #include <optional>
@@ -11,9 +12,11 @@
 
 namespace cxlvp {
 
+enum class Eviction { lru, lfu };
+
 class ResidentExperts {
  public:
-  explicit ResidentExperts(unsigned slots);
+  explicit ResidentExperts(unsigned slots, Eviction eviction = Eviction::lru);
 
   struct Slot {
     unsigned index;
@@ -26,6 +29,7 @@ class ResidentExperts {
   // Forget a slot's contents (its fetch failed).
   void invalidate(uint32_t expert);
 
+  bool contains(uint32_t expert) const { return entries_.count(expert) != 0; }
   unsigned slots() const { return unsigned(owner_.size()); }
   uint64_t hits() const { return hits_; }
   uint64_t misses() const { return misses_; }
@@ -35,11 +39,13 @@ class ResidentExperts {
   struct Entry {
     unsigned slot;
     unsigned pins;
+    uint64_t uses;
     std::list<uint32_t>::iterator lru;  // position in lru_, front = most recent
   };
   std::unordered_map<uint32_t, Entry> entries_;
   std::list<uint32_t> lru_;
   std::vector<int64_t> owner_;  // expert per slot, -1 = free
+  Eviction eviction_;
   uint64_t hits_ = 0, misses_ = 0, evictions_ = 0;
 };
 

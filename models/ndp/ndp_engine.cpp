@@ -17,7 +17,7 @@ NdpEngine::NdpEngine(sc_core::sc_module_name name, const NdpConfig& config, Comp
       dram_bytes_(dram_bytes),
       regs_(std::string(this->name()) + ".regs", kVersion, config.queue_depth,
             sc_core::sc_time(config.register_latency_ns, sc_core::SC_NS)),
-      engine_(this->name(), burst_bytes, config.outstanding) {
+      engine_(this->name(), burst_bytes, bursts_in_flight(config.bytes_in_flight, burst_bytes)) {
   mmio.register_b_transport(this, &NdpEngine::b_transport);
   mmio.register_transport_dbg(this, &NdpEngine::transport_dbg);
   SC_HAS_PROCESS(NdpEngine);
@@ -31,12 +31,11 @@ bool NdpEngine::execute(const JobDescriptor& d) {
     regs_.report_error(JobError::bad_descriptor);
     return false;
   }
-  const ComputeRate rate{config_.per_token_us, config_.mac_GMACps * 2e9};
-  const uint64_t compute = compute_ps(mode_, rate, d.tokens, d.flops);
+  const ComputeRate rate{config_.per_token_us, config_.mac_GMACps * 2e9, config_.dequant_GBps};
+  const uint64_t compute = compute_ps(mode_, rate, d.tokens, d.flops, d.dequant_bytes);
   const double port_pace = 1e3 / config_.internal_GBps;  // ps per byte
-  const double pace = std::max(port_pace, d.weight_bytes ? double(compute) / double(d.weight_bytes) : 0.0);
   bool ok = engine_.bus.stream(mem, tlm::TLM_READ_COMMAND, d.act_in_addr, d.act_in_bytes, nullptr, port_pace) &&
-            engine_.bus.stream(mem, tlm::TLM_READ_COMMAND, d.weight_addr, d.weight_bytes, nullptr, pace) &&
+            compute_expert(engine_.bus, mem, mode_, d.weight_addr, d.weight_bytes, compute, port_pace) &&
             engine_.bus.stream(mem, tlm::TLM_WRITE_COMMAND, d.act_out_addr, d.act_out_bytes, nullptr, port_pace);
   if (!ok) regs_.report_error(JobError::bus_error);
   return ok;

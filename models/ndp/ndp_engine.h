@@ -24,7 +24,8 @@ struct NdpConfig {
   double mac_GMACps = 1000;       // MAC array rate; 1 MAC = 2 FLOPs (1000 -> 2 TFLOPS)
   double internal_GBps = 100;     // memory-port bandwidth into device DRAM
   double per_token_us = 500;      // per_token mode: cost of one token through one expert
-  unsigned outstanding = 32;      // bursts in flight on the memory port
+  double dequant_GBps = 0;        // rate of expanding compressed weights to 16 bit; 0 = free
+  uint64_t bytes_in_flight = 128 << 10;  // outstanding requests x their size on the memory port
   unsigned queue_depth = 64;      // jobs the doorbell queue holds
   double register_latency_ns = 20;
 };

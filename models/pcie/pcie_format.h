@@ -29,6 +29,7 @@ class PcieFormat : public LinkFormat {
   explicit PcieFormat(const PcieLinkConfig& config);
   WireCost cost(bool is_read, uint64_t payload_bytes) const override;
   double wire_GBps() const override { return wire_GBps_; }
+  uint64_t packet_payload_bytes() const override { return config_.max_payload_bytes; }
   // Fraction of the wire rate that carries payload in a long stream of MPS TLPs.
   double payload_efficiency() const;
 

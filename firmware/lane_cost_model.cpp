@@ -1,0 +1,57 @@
+#include "lane_cost_model.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace cxlvp {
+
+LaneCostModel::LaneCostModel(const LaneRates& rates, const MoeModelConfig& model,
+                             const QuantizationConfig& quantization)
+    : rates_(rates),
+      model_(model),
+      compression_{quantization.gpu_weight_compression, quantization.cpu_weight_compression,
+                   quantization.ndp_weight_compression},
+      activation_compression_(quantization.activation_compression) {}
+
+uint64_t LaneCostModel::weight_bytes(Lane lane) const {
+  return uint64_t(std::llround(double(model_.bytes_per_expert()) / compression_[size_t(lane)]));
+}
+
+uint64_t LaneCostModel::dequant_bytes(Lane lane) const {
+  return compression_[size_t(lane)] > 1 ? model_.bytes_per_expert() : 0;
+}
+
+uint64_t LaneCostModel::activation_bytes(uint32_t tokens) const {
+  return uint64_t(std::llround(double(tokens) * model_.activation_bytes_per_token() / activation_compression_));
+}
+
+JobCost LaneCostModel::cost(Lane lane, uint32_t tokens, bool resident) const {
+  const size_t l = size_t(lane);
+  JobCost c;
+  if (tokens == 0 && (lane != Lane::gpu || resident)) return c;
+  const double arithmetic = rates_.mode == ComputeMode::per_token
+                                ? tokens * rates_.per_token_s[l]
+                                : double(tokens) * model_.flops_per_token() / rates_.flops_per_s[l];
+  const double dequant = rates_.dequant_Bps[l] > 0 ? dequant_bytes(lane) / rates_.dequant_Bps[l] : 0.0;
+  // Roofline jobs stream their weights while computing; per_token jobs do not (the paper's model).
+  const double stream = rates_.mode == ComputeMode::roofline ? weight_bytes(lane) / rates_.weight_stream_Bps[l] : 0.0;
+  c.engine = tokens ? std::max(arithmetic + dequant, stream) : 0.0;
+  switch (lane) {
+    case Lane::gpu:
+      if (!resident) {
+        c.pcie = weight_bytes(lane) / rates_.fetch_Bps;
+        if (rates_.weights_in_cxl) c.cxl = weight_bytes(lane) / rates_.cxl_Bps;
+      }
+      break;
+    case Lane::cpu:
+      c.pcie = 2.0 * activation_bytes(tokens) / rates_.activation_Bps;
+      if (rates_.weights_in_cxl && rates_.mode == ComputeMode::roofline) c.cxl = weight_bytes(lane) / rates_.cxl_Bps;
+      break;
+    case Lane::ndp:
+      c.pcie = 2.0 * activation_bytes(tokens) / rates_.activation_Bps;
+      break;
+  }
+  return c;
+}
+
+}  // namespace cxlvp

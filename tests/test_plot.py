@@ -1,0 +1,75 @@
+"""tools/plot.py on small made-up inputs: four scheme result folders and two
+sweep.csv files (a threshold sweep and a compression sweep, in the columns
+`cxlvp sweep` writes). Each figure must appear, non-empty, and only when its
+inputs are given.
+
+usage: test_plot.py PATH/TO/plot.py  (run with the python3 that has matplotlib)
+"""
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+FIGURES = ("scheme_comparison.png", "threshold_sweep.png", "quantization.png")
+SUMMARY_COLUMNS = ["scenario", "policy", "compute", "tokens", "simulated_time_s", "throughput_tokens_per_s",
+                   "gpu_busy_s", "gpu_utilization", "cpu_busy_s", "cpu_utilization", "ndp_busy_s",
+                   "ndp_utilization", "status", "point"]
+
+
+def write_run(folder, latency_s, throughput):
+    os.makedirs(folder)
+    with open(os.path.join(folder, "summary.json"), "w") as f:
+        json.dump({"throughput_tokens_per_s": throughput,
+                   "batches": [{"index": 0, "latency_s": latency_s}, {"index": 1, "latency_s": latency_s * 1.1}]}, f)
+
+
+def write_sweep(path, keys, grid, throughput):
+    os.makedirs(os.path.dirname(path))
+    with open(path, "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(keys + SUMMARY_COLUMNS)
+        for i, values in enumerate(grid):
+            status = "failed" if i == 1 else "ok"  # a failed point is left out of the figures
+            figures = ["t", "cxl_expert", "roofline", 1024, 0.01, throughput(*values), 0, 0, 0, 0, 0, 0]
+            out.writerow(list(values) + (figures if status == "ok" else [""] * 12) + [status, f"p{i:03d}"])
+
+
+def plot(plot_py, outdir, *args):
+    subprocess.run([sys.executable, plot_py, outdir, *args], check=True, stdout=subprocess.DEVNULL)
+    return {name for name in FIGURES if os.path.exists(os.path.join(outdir, name))}
+
+
+def main():
+    plot_py = sys.argv[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = []
+        for name, latency, throughput in (("gpu_only", 0.7, 1400), ("monde_ideal", 0.05, 20000),
+                                          ("cxl_expert", 0.2, 5000), ("beyond", 0.15, 6500)):
+            write_run(os.path.join(tmp, name), latency, throughput)
+            runs.append(f"{name}={os.path.join(tmp, name)}")
+        threshold = os.path.join(tmp, "threshold", "sweep.csv")
+        write_sweep(threshold, ["policy.threshold_percentile", "platform.pcie.lanes"],
+                    [(t, lanes) for t in range(0, 101, 25) for lanes in (8, 16)],
+                    lambda t, lanes: 1000 + 40 * t - 0.3 * t * t + 5 * lanes)
+        quantization = os.path.join(tmp, "quantization", "sweep.csv")
+        write_sweep(quantization, ["quantization.ndp_weight_compression"], [(c,) for c in (1, 2, 4)],
+                    lambda c: 3000 * c ** 0.5)
+
+        everything = os.path.join(tmp, "all")
+        made = plot(plot_py, everything, "--runs", *runs, "--sweep", threshold, quantization)
+        assert made == set(FIGURES), made
+        for name in FIGURES:
+            size = os.path.getsize(os.path.join(everything, name))
+            assert size > 10000, f"{name}: only {size} bytes"
+
+        only_runs = plot(plot_py, os.path.join(tmp, "runs"), "--runs", *runs)
+        assert only_runs == {"scheme_comparison.png"}, only_runs
+        only_threshold = plot(plot_py, os.path.join(tmp, "threshold_only"), "--sweep", threshold)
+        assert only_threshold == {"threshold_sweep.png"}, only_threshold
+    print("test_plot: every figure made, and only from its inputs")
+
+
+if __name__ == "__main__":
+    main()
