@@ -1,6 +1,7 @@
 #include "cost_model_policy.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "lane_cost_model.h"
 #include "plan_estimate.h"
@@ -43,6 +44,7 @@ Candidate place_greedy(const std::vector<uint32_t>& order, size_t gpu_prefix, co
 
 std::vector<ExpertJobPlan> CostModelPolicy::place(const std::vector<uint32_t>& counts,
                                                   const PlacementContext& context) const {
+  if (!context.costs) throw std::invalid_argument("the cost_model policy needs the platform's cost model");
   std::vector<Lane> lanes{Lane::gpu, Lane::cpu};
   if (context.ndp_available) lanes.push_back(Lane::ndp);
   const auto best_cost = [&](uint32_t e) {

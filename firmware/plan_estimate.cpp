@@ -18,16 +18,19 @@ double PlanEstimate::add(Lane lane, uint32_t tokens, bool resident) {
     engine = std::max(engine, fetched) + c.engine;
     finish = engine;
   } else {
-    pcie_ += c.pcie / 2;  // activations in, queued behind earlier PCIe work
-    const double start = std::max(engine, pcie_);
-    cxl_ = std::max(cxl_, start) + c.cxl;  // weights streamed while computing
-    engine = std::max(start + c.engine, cxl_);
-    // Results go back when done; PCIe is counted as load (it has idle gaps
-    // by then), not as a queue the next job's activations must wait behind.
-    pcie_ += c.pcie / 2;
-    finish = engine + c.pcie / 2;
+    // Activation copies are small and share PCIe with weight fetches rather
+    // than queueing behind them: they count as PCIe load, and delay only
+    // their own job.
+    pcie_ += c.pcie;
+    const double start = engine + c.pcie / 2;  // activations in
+    engine = start + c.engine;
+    if (c.cxl > 0) {  // weights streamed over the CXL link while computing
+      cxl_ = std::max(cxl_, start) + c.cxl;
+      engine = std::max(engine, cxl_);
+    }
+    finish = engine + c.pcie / 2;  // results back
   }
-  makespan_ = std::max({makespan_, finish, pcie_});
+  makespan_ = std::max({makespan_, finish, pcie_, cxl_});
   return finish;
 }
 

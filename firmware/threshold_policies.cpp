@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "lane_cost_model.h"
 #include "plan_estimate.h"
@@ -58,6 +59,7 @@ std::vector<ExpertJobPlan> CxlExpertPolicy::place(const std::vector<uint32_t>& c
 
 std::vector<ExpertJobPlan> AdaptivePolicy::place(const std::vector<uint32_t>& counts,
                                                  const PlacementContext& context) const {
+  if (!context.costs) throw std::invalid_argument("the adaptive policy needs the platform's cost model");
   std::vector<ExpertJobPlan> best;
   double best_time = 0;
   for (int p = 0; p <= 100; p += 5) {

@@ -29,7 +29,7 @@ void BurstInitiator::advance_to(uint64_t t_ps) {
 }
 
 uint64_t BurstInitiator::issue(Socket& socket, tlm::tlm_command cmd, uint64_t address, uint8_t* data,
-                               unsigned length, bool functional, uint64_t issue_ps) {
+                               unsigned length, bool functional, bool bulk, uint64_t issue_ps) {
   payload_.set_command(cmd);
   payload_.set_address(address);
   payload_.set_data_ptr(data);
@@ -38,7 +38,7 @@ uint64_t BurstInitiator::issue(Socket& socket, tlm::tlm_command cmd, uint64_t ad
   payload_.set_byte_enable_ptr(nullptr);
   payload_.set_dmi_allowed(false);
   payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  trace_.reset(node_, functional);
+  trace_.reset(node_, functional, bulk);
   const uint64_t now = now_ps();
   sc_time delay = sc_time::from_value(issue_ps - now);
   trace_.stamp(node_, delay);
@@ -61,7 +61,7 @@ bool BurstInitiator::stream(Socket& socket, tlm::tlm_command cmd, uint64_t addre
     const auto len = static_cast<unsigned>(std::min(burst_, bytes - off));
     const uint64_t t = std::max({next_issue, in_flight_[slot], static_cast<uint64_t>(paced)});
     const uint64_t done = issue(socket, cmd, address + off, data ? data + off : scratch_.data(), len,
-                                data != nullptr, t);
+                                data != nullptr, true, t);
     if (!done) return false;
     in_flight_[slot] = done;
     slot = (slot + 1) % in_flight_.size();
@@ -85,9 +85,9 @@ bool BurstInitiator::copy(Socket& from, uint64_t src, Socket& to, uint64_t dst, 
   for (uint64_t off = 0; off < bytes; off += burst_) {
     const auto len = static_cast<unsigned>(std::min(burst_, bytes - off));
     const uint64_t t = std::max(next_issue, in_flight_[slot]);
-    const uint64_t read_done = issue(from, tlm::TLM_READ_COMMAND, src + off, data, len, functional, t);
+    const uint64_t read_done = issue(from, tlm::TLM_READ_COMMAND, src + off, data, len, functional, true, t);
     if (!read_done) return false;
-    const uint64_t done = issue(to, tlm::TLM_WRITE_COMMAND, dst + off, data, len, functional, read_done);
+    const uint64_t done = issue(to, tlm::TLM_WRITE_COMMAND, dst + off, data, len, functional, true, read_done);
     if (!done) return false;
     in_flight_[slot] = done;
     slot = (slot + 1) % in_flight_.size();
@@ -102,7 +102,7 @@ bool BurstInitiator::copy(Socket& from, uint64_t src, Socket& to, uint64_t dst, 
 bool BurstInitiator::access(Socket& socket, tlm::tlm_command cmd, uint64_t address, void* data,
                             unsigned length) {
   const uint64_t done =
-      issue(socket, cmd, address, static_cast<uint8_t*>(data), length, true, local_ps());
+      issue(socket, cmd, address, static_cast<uint8_t*>(data), length, true, false, local_ps());
   if (!done) return false;
   advance_to(done);
   return true;

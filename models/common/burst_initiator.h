@@ -57,7 +57,7 @@ class BurstInitiator {
   uint64_t local_ps() const { return now_ps() + keeper_.get_local_time().value(); }
   // Issues one transaction at absolute time issue_ps; returns completion time or 0 on error.
   uint64_t issue(Socket& socket, tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length,
-                 bool functional, uint64_t issue_ps);
+                 bool functional, bool bulk, uint64_t issue_ps);
   // Moves the keeper's local time to `t_ps` and synchronises if the quantum is exceeded.
   void advance_to(uint64_t t_ps);
 

@@ -22,13 +22,15 @@ class HopTrace : public tlm::tlm_extension<HopTrace> {
   NodeId initiator = 0;
   NodeId target = 0;        // set by the terminal target (memory, register bank)
   bool carries_data = true; // false: timing-only bulk traffic, memories skip the copy
+  bool bulk = false;        // part of a stream of bursts (not a single register/descriptor access)
   uint8_t hop_count = 0;
   Hop hops[kMaxHops];
 
-  void reset(NodeId init, bool data) {
+  void reset(NodeId init, bool data, bool is_bulk) {
     initiator = init;
     target = init;
     carries_data = data;
+    bulk = is_bulk;
     hop_count = 0;
   }
   void stamp(NodeId node, const sc_core::sc_time& delay) {

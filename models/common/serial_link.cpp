@@ -28,9 +28,11 @@ void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occ
   const bool read = p.is_read();
   const uint64_t len = p.get_data_length();
   const WireCost c = format_->cost(read, len);
-  // One-packet transfers (register accesses, descriptors, MSIs) are
-  // interleaved with bulk traffic, as link arbitration does packet by packet.
-  const bool one_packet = len <= format_->packet_payload_bytes();
+  // Single accesses (registers, descriptors, MSIs) are interleaved with bulk
+  // traffic, as link arbitration does packet by packet; bursts of a stream
+  // queue for the link whatever their size.
+  const HopTrace* trace = p.get_extension<HopTrace>();
+  const bool one_packet = trace && !trace->bulk;
   const WireCost packet = format_->cost(false, format_->packet_payload_bytes());
   const auto occupy = [&](Occupancy& o, uint64_t at, double wire, uint64_t payload) {
     return one_packet ? o.interleave(at, wire, payload, packet.request_bytes) : o.reserve(at, wire, payload);
