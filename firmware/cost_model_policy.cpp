@@ -60,6 +60,9 @@ std::vector<ExpertJobPlan> CostModelPolicy::place(const std::vector<uint32_t>& c
     const double ca = best_cost(a), cb = best_cost(b);
     return ca != cb ? ca > cb : counts[a] > counts[b];
   });
+  // Resident experts first: they keep the GPU computing while the others are
+  // fetched, instead of waiting behind those fetches.
+  std::stable_partition(order.begin(), order.end(), [&](uint32_t e) { return context.is_resident(e); });
 
   // Greedy list scheduling alone can misjudge the GPU: an early fetch looks
   // expensive, yet it frees the slow lanes for the tail. So also try forcing

@@ -1,40 +1,21 @@
 // The cxlvp command as a user meets it: bad input gives exit status 2 and one
 // line naming file, line and key; no result folder appears.
 #include <catch2/catch.hpp>
+
+#include "command_runner.h"
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
-#include <sys/wait.h>
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Outcome {
-  int status;  // exit status, or -1 if killed by a signal
-  std::string out, err;
-};
+using cxlvp_test::Outcome;
+using cxlvp_test::scratch;
+using cxlvp_test::slurp;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-fs::path scratch() {
-  static const fs::path dir = fs::temp_directory_path() / ("cxlvp_cli_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return dir;
-}
-
-Outcome cxlvp(const std::string& args) {
-  const fs::path out = scratch() / "stdout", err = scratch() / "stderr";
-  const std::string cmd = std::string(CXLVP_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
-  const int raw = std::system(cmd.c_str());
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
-}
+Outcome cxlvp(const std::string& args) { return cxlvp_test::run_cxlvp(args); }
 
 // Writes a scenario whose text is the default scenario with `edit` applied
 // (a line-for-line replacement), so line numbers are known.
@@ -148,5 +129,4 @@ TEST_CASE("run writes a complete result folder and a transaction log", "[cli]") 
   std::getline(in, first);
   CHECK(header == "start_ns,route,cmd,address,bytes,latency_ns,hops");
   CHECK(first.find('@') != std::string::npos);
-  fs::remove_all(scratch());
 }

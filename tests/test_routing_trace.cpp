@@ -9,10 +9,10 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
+#include "command_runner.h"
 #include "firmware/routing_generator.h"
 #include "firmware/routing_trace.h"
 #include "platform/scenario_loader.h"
@@ -35,12 +35,7 @@ struct Scratch {
   std::string operator/(const std::string& name) const { return (dir / name).string(); }
 };
 
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
+using cxlvp_test::slurp;
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
@@ -49,21 +44,13 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-struct Outcome {
-  int status;  // exit status, or -1 if killed by a signal
-  std::string out, err;
-};
+using cxlvp_test::Outcome;
 
-Outcome run_cxlvp(const Scratch& scratch, const std::string& args) {
-  const std::string out = scratch / "stdout", err = scratch / "stderr";
-  const std::string cmd = std::string(CXLVP_BINARY) + " " + args + " >" + out + " 2>" + err;
-  const int raw = std::system(cmd.c_str());
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
-}
+using cxlvp_test::run_cxlvp;
 
 // `cxlvp validate replay.yaml` with workload.trace_file pointing at `trace`.
-Outcome validate_replay(const Scratch& scratch, const std::string& trace) {
-  return run_cxlvp(scratch, "validate " + kReplay + " --set workload.trace_file=" + trace);
+Outcome validate_replay(const std::string& trace) {
+  return run_cxlvp("validate " + kReplay + " --set workload.trace_file=" + trace);
 }
 
 void check_rejected(const Outcome& o, const std::string& expected) {
@@ -225,7 +212,7 @@ TEST_CASE("workload.trace_file is resolved against the scenario's folder", "[rou
 
 TEST_CASE("workload.trace_file with a drawn distribution is rejected", "[routing_trace]") {
   const Scratch scratch;
-  check_rejected(run_cxlvp(scratch, "validate " + kReplay + " --set workload.distribution=zipf"),
+  check_rejected(run_cxlvp("validate " + kReplay + " --set workload.distribution=zipf"),
                  kReplay + ":8: workload.trace_file: only used when workload.distribution is trace");
 }
 
@@ -235,7 +222,7 @@ TEST_CASE("distribution trace without workload.trace_file is rejected", "[routin
   const auto lines = lines_of(slurp(scenario));
   const auto workload = std::find(lines.begin(), lines.end(), "workload:");
   REQUIRE(workload != lines.end());
-  check_rejected(run_cxlvp(scratch, "validate " + scenario + " --set workload.distribution=trace"),
+  check_rejected(run_cxlvp("validate " + scenario + " --set workload.distribution=trace"),
                  scenario + ":" + std::to_string(workload - lines.begin() + 1) +
                      ": workload.trace_file: required when workload.distribution is trace");
 }
@@ -243,7 +230,7 @@ TEST_CASE("distribution trace without workload.trace_file is rejected", "[routin
 TEST_CASE("a bad trace is rejected with its file and line", "[routing_trace]") {
   const Scratch scratch;
   const auto rejected = [&](const std::string& name, const std::string& line_and_message) {
-    check_rejected(validate_replay(scratch, traces(name)),
+    check_rejected(validate_replay(traces(name)),
                    traces(name) + ":" + line_and_message);
   };
   rejected("bad_expert_range.csv", "4: workload.trace_file: expert 32 out of range: model.experts is 32");
@@ -258,10 +245,10 @@ TEST_CASE("a bad trace is rejected with its file and line", "[routing_trace]") {
 TEST_CASE("a trace that cannot be opened is rejected at the line naming it", "[routing_trace]") {
   const Scratch scratch;
   std::ofstream(scratch / "replay.yaml") << slurp(kReplay);
-  check_rejected(run_cxlvp(scratch, "validate " + (scratch / "replay.yaml")),
+  check_rejected(run_cxlvp("validate " + (scratch / "replay.yaml")),
                  (scratch / "replay.yaml") + ":8: workload.trace_file: " + (scratch / "good.csv") +
                      ": cannot open routing trace: No such file or directory");
-  check_rejected(validate_replay(scratch, traces("bad_extension.txt")),
+  check_rejected(validate_replay(traces("bad_extension.txt")),
                  "--set: workload.trace_file: " + traces("bad_extension.txt") + ": unsupported file extension '.txt'");
 }
 
@@ -273,11 +260,11 @@ TEST_CASE("a saved routing replays to identical results", "[routing_trace][cli]"
   const std::string scenario = std::string(CXLVP_SOURCE_DIR) + "/scenarios/default.yaml";
   for (const std::string name : {"routing.csv", "routing.jsonl"}) {
     SECTION(name) {
-      const Outcome saved = run_cxlvp(scratch, "run " + scenario + " --quiet --save-routing " + (scratch / name) +
+      const Outcome saved = run_cxlvp("run " + scenario + " --quiet --save-routing " + (scratch / name) +
                                                " --out " + (scratch / "saved"));
       INFO(saved.err);
       REQUIRE(saved.status == 0);
-      const Outcome replayed = run_cxlvp(scratch, "run " + scenario + " --quiet --set workload.distribution=trace" +
+      const Outcome replayed = run_cxlvp("run " + scenario + " --quiet --set workload.distribution=trace" +
                                                       " --set workload.trace_file=" + (scratch / name) + " --out " +
                                                       (scratch / "replayed"));
       INFO(replayed.err);
@@ -299,10 +286,10 @@ TEST_CASE("a saved routing replays to identical results", "[routing_trace][cli]"
 TEST_CASE("a --save-routing file that cannot be written is rejected without a result folder", "[routing_trace][cli]") {
   const Scratch scratch;
   const std::string scenario = std::string(CXLVP_SOURCE_DIR) + "/scenarios/default.yaml";
-  check_rejected(run_cxlvp(scratch, "run " + scenario + " --save-routing " + (scratch / "no/such/folder.csv") +
+  check_rejected(run_cxlvp("run " + scenario + " --save-routing " + (scratch / "no/such/folder.csv") +
                                     " --out " + (scratch / "never")),
                  (scratch / "no/such/folder.csv") + ": cannot create routing trace");
-  check_rejected(run_cxlvp(scratch, "run " + scenario + " --save-routing " + (scratch / "routing.txt") + " --out " +
+  check_rejected(run_cxlvp("run " + scenario + " --save-routing " + (scratch / "routing.txt") + " --out " +
                                     (scratch / "never")),
                  "unsupported file extension '.txt'");
   CHECK_FALSE(fs::exists(scratch / "never"));

@@ -5,9 +5,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "command_runner.h"
 #include "platform/scenario_loader.h"
 #include "platform/sweep_grid.h"
 
@@ -16,43 +15,12 @@ using namespace cxlvp;
 
 namespace {
 
-struct Outcome {
-  int status;  // exit status, or -1 if killed by a signal
-  std::string err;
-};
+using cxlvp_test::scratch;
+using cxlvp_test::shell;
+using cxlvp_test::slurp;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-// A folder of this test process's own, removed when the process ends.
-struct Scratch {
-  fs::path dir = fs::temp_directory_path() / ("cxlvp_sweep_" + std::to_string(::getpid()));
-  Scratch() { fs::create_directories(dir); }
-  ~Scratch() {
-    std::error_code ignored;  // a destructor must not throw
-    fs::remove_all(dir, ignored);
-  }
-};
-
-fs::path scratch() {
-  static const Scratch instance;
-  return instance.dir;
-}
-
-int shell(const std::string& command) {
-  const int raw = std::system(command.c_str());
-  return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-}
-
-Outcome run_cxlvp(const std::string& args) {
-  const fs::path err = scratch() / "stderr";
-  const int status = shell(std::string(CXLVP_BINARY) + " " + args + " >/dev/null 2>" + err.string());
-  return {status, slurp(err)};
-}
+using cxlvp_test::Outcome;
+using cxlvp_test::run_cxlvp;
 
 // The default scenario with `sweep` appended as its sweep: block.
 fs::path scenario_with_sweep(const std::string& sweep, const std::string& name = "sweep.yaml") {

@@ -28,8 +28,8 @@ class LinkFormat {
   virtual ~LinkFormat() = default;
   virtual WireCost cost(bool is_read, uint64_t payload_bytes) const = 0;
   virtual double wire_GBps() const = 0;  // per direction, after line encoding
-  // Largest payload one packet (TLP, flit group) carries: transfers no larger
-  // are interleaved with queued bulk traffic instead of waiting behind it.
+  // Largest payload one packet (TLP, flit group) carries: a single access
+  // interleaved with queued bulk traffic waits at most for one such packet.
   virtual uint64_t packet_payload_bytes() const = 0;
 };
 

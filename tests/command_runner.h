@@ -1,0 +1,56 @@
+#pragma once
+// Running the cxlvp program from tests, as a user would: each test process gets
+// its own scratch folder (removed when the process ends), commands' output is
+// captured there, and the exit status is decoded.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <system_error>
+#include <unistd.h>
+
+namespace cxlvp_test {
+
+namespace fs = std::filesystem;
+
+inline std::string slurp(const fs::path& p) {
+  std::ifstream f(p);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// This process's own folder under the system's temp folder.
+inline const fs::path& scratch() {
+  struct Folder {
+    fs::path dir = fs::temp_directory_path() / ("cxlvp_test_" + std::to_string(::getpid()));
+    Folder() { fs::create_directories(dir); }
+    ~Folder() {
+      std::error_code ignored;  // a destructor must not throw
+      fs::remove_all(dir, ignored);
+    }
+  };
+  static const Folder folder;
+  return folder.dir;
+}
+
+// Exit status of a shell command, or -1 if a signal ended it.
+inline int shell(const std::string& command) {
+  const int raw = std::system(command.c_str());
+  return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+}
+
+struct Outcome {
+  int status;  // exit status, or -1 if killed by a signal
+  std::string out, err;
+};
+
+// Runs `cxlvp ARGS` (ARGS is a shell fragment) and captures what it printed.
+inline Outcome run_cxlvp(const std::string& args) {
+  const fs::path out = scratch() / "stdout", err = scratch() / "stderr";
+  const int status = shell(std::string(CXLVP_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string());
+  return {status, slurp(out), slurp(err)};
+}
+
+}  // namespace cxlvp_test
