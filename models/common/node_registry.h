@@ -15,7 +15,6 @@ class NodeRegistry {
   static NodeRegistry& instance();
   NodeId add(const std::string& name);
   const std::string& name(NodeId id) const { return names_.at(id); }
-  size_t size() const { return names_.size(); }
 
  private:
   std::vector<std::string> names_;

@@ -17,10 +17,7 @@ namespace cxlvp {
 
 class Occupancy {
  public:
-  explicit Occupancy(double bytes_per_second = 1e9) { set_bandwidth(bytes_per_second); }
-
-  void set_bandwidth(double bytes_per_second) { ps_per_byte_ = 1e12 / bytes_per_second; }
-  double bandwidth() const { return 1e12 / ps_per_byte_; }
+  explicit Occupancy(double bytes_per_second) : ps_per_byte_(1e12 / bytes_per_second) {}
 
   // Reserves the resource for `wire_bytes` arriving at `arrival_ps`; returns
   // the time the last byte leaves. `payload_bytes` only feeds the statistics.
@@ -41,7 +38,7 @@ class Occupancy {
   struct Interval {
     uint64_t start, end;
   };
-  double ps_per_byte_ = 1.0;
+  double ps_per_byte_;
   // Sorted, disjoint, never touching. Few entries (old ones are forgotten), and
   // most reservations append at the end, so a vector beats a tree here.
   std::vector<Interval> busy_;
