@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "../firmware/routing_trace_format.h"
+#include "bench.h"
 #include "platform.h"
 #include "report.h"
 #include "scenario_loader.h"
@@ -34,6 +35,8 @@ usage:
               [--jobs-file FILE [--format parallel|slurm]]
   cxlvp validate SCENARIO.yaml [--set KEY=VALUE ...]
   cxlvp keys
+  cxlvp bench [--scenarios A.yaml B.yaml ...] [--bursts 4096,16384,65536] [--quick] [--scaling]
+              [--calls N] [--out DIR]
   cxlvp --help
 
 commands:
@@ -58,6 +61,12 @@ commands:
   validate   load and check SCENARIO.yaml (every key, type, range, capacity and address
              window) without running it, and every point of its sweep: block if any
   keys       print the reference of every scenario key with its unit and default (Markdown)
+  bench      measure simulation speed: the raw SystemC kernel rate (b_transport with a
+             quantum keeper), then each scenario at each burst size as a `cxlvp run`
+             process: wall time, transactions per wall second, simulated seconds per wall
+             second, simulated time across burst sizes; prints whether the speed targets
+             hold; --scaling adds tokens/experts/layers x1,x2,x4 (cxlvp bench --help,
+             docs/performance.md)
 
 options:
   --out DIR            result folder; an existing result folder there is replaced
@@ -205,18 +214,25 @@ int run(const Options& o) {
     print_report(report, std::cout);
     std::cout << "\nwall time " << wall_s << " s; results in " << dir.string() << "/\n";
   }
+  if (report.protocol_violations > 0) {  // results are kept: summary.json says how many
+    std::cerr << "cxlvp: error: " << report.protocol_violations
+              << " TLM-2.0 protocol violation(s) (simulation.checks: protocol); see the warnings above\n";
+    return 1;
+  }
   return 0;
 }
 
 }  // namespace
 
 int sc_main(int argc, char** argv) {
-  const Options o = parse(argc, argv);
+  const bool bench = argc > 1 && std::string(argv[1]) == "bench";  // parses its own options (bench.h)
+  const Options o = bench ? Options() : parse(argc, argv);
   // Model errors become exceptions we report in one line instead of aborting.
   sc_core::sc_report_handler::set_actions(sc_core::SC_ERROR, sc_core::SC_DISPLAY | sc_core::SC_THROW);
   sc_core::sc_report_handler::set_actions(sc_core::SC_FATAL, sc_core::SC_DISPLAY | sc_core::SC_THROW);
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   try {
+    if (bench) return run_bench(std::vector<std::string>(argv + 2, argv + argc));
     if (o.command == "help") {
       std::cout << kUsage;
       return 0;

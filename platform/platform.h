@@ -13,8 +13,10 @@
 #include <memory>
 #include <string>
 #include <systemc>
+#include <vector>
 
 #include "../firmware/scheduler.h"
+#include "../models/common/protocol_checker.h"
 #include "../models/common/serial_link.h"
 #include "../models/cpu/cpu_complex.h"
 #include "../models/cxl/cxl_expander.h"
@@ -45,7 +47,17 @@ class Platform {
   // firmware finished (a device never answered).
   bool run();
 
+  // simulation.checks == protocol: the checkers on the main bindings (else empty),
+  // and the violations they counted.
+  const std::vector<std::unique_ptr<ProtocolChecker>>& checkers() const { return checkers_; }
+  uint64_t protocol_violations() const;
+
  private:
+  using TargetSocket = tlm::tlm_base_target_socket_b<32, tlm::tlm_fw_transport_if<>, tlm::tlm_bw_transport_if<>>;
+  // `target`, or (checks on) a new checker's `in` whose `out` is bound to `target`.
+  TargetSocket& checked(const char* name, TargetSocket& target);
+  std::vector<std::unique_ptr<ProtocolChecker>> checkers_;
+
   // Declared first: the modules below are constructed from them.
   MemoryMap map_;
   Scenario scenario_;

@@ -120,6 +120,8 @@ RunReport collect_report(const Platform& p) {
   r.routing = routing_origin(s.workload);
   r.weights_home = s.model.weights_home == WeightsHome::cxl ? "cxl" : "ddr";
   r.seed = s.seed;
+  r.protocol_checks = s.simulation.checks == ChecksMode::protocol;
+  r.protocol_violations = p.protocol_violations();
   r.batches = p.fw.batches();
   r.layers = p.fw.layers();
   r.tokens = uint64_t(s.workload.tokens_per_batch) * r.batches.size();
@@ -147,6 +149,7 @@ void write_report_files(const RunReport& r, const std::string& dir) {
     j.value("simulated_time_s", r.simulated_s()).value("throughput_tokens_per_s", r.throughput_tokens_per_s());
     j.value("lower_bound_s", r.lower_bound_s());
     j.value("ratio_to_lower_bound", r.lower_bound_s() > 0 ? r.simulated_s() / r.lower_bound_s() : 0.0);
+    if (r.protocol_checks) j.value("protocol_violations", r.protocol_violations);
     j.begin_object("routes");
     for (const auto& x : r.routes) {
       j.begin_object(x.name).value("count", x.count).value("bytes", x.bytes);

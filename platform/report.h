@@ -52,6 +52,8 @@ struct RunReport {
   uint64_t tokens = 0;            // tokens through the whole model
   uint64_t assignments = 0;       // token-expert pairs over all layers
   uint64_t simulated_ps = 0;
+  bool protocol_checks = false;      // simulation.checks == protocol
+  uint64_t protocol_violations = 0;  // counted by the platform's ProtocolCheckers (summary.json only when checked)
   std::vector<RouteSummary> routes;
   std::vector<DeviceReport> devices;
   std::vector<LinkReport> links;

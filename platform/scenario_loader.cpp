@@ -370,6 +370,10 @@ Schema::Schema() {
   enum_key<ComputeMode>("simulation.compute", FIELD(simulation.compute),
                         {{"per_token", ComputeMode::per_token}, {"roofline", ComputeMode::roofline}},
                         "job compute time: a fixed cost per token (per_token) or FLOPs / sustained rate (roofline)");
+  enum_key<ChecksMode>("simulation.checks", FIELD(simulation.checks),
+                       {{"none", ChecksMode::none}, {"protocol", ChecksMode::protocol}},
+                       "run-time checks: none, or protocol (a TLM-2.0 base-protocol checker on every main binding; "
+                       "violations fail the run; docs/protocol-checking.md)");
 
   block("platform", "The hardware: address map, host, CPU, PCIe, GPU and CXL memory expander.");
   block("platform.address_map", "Where the memories and the MMIO window sit in the host physical address space.");

@@ -1,0 +1,472 @@
+#include "bench.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include "json_reader.h"
+#include "json_writer.h"
+#include "scenario_loader.h"
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace cxlvp {
+
+const char* const kBenchUsage = R"(usage:
+  cxlvp bench [--scenarios A.yaml B.yaml ...] [--bursts 4096,16384,65536] [--quick]
+              [--scaling] [--calls N] [--out DIR]
+
+  (a) raw kernel rate: in this process, a trivial initiator calls b_transport on a
+      trivial target that adds 10 ns, with a tlm_quantumkeeper (1 us quantum);
+      N calls (default 2e7, --quick 2e6)
+  (b) end to end: each scenario (default: scenarios/paper/gpu_only.yaml,
+      monde_ideal.yaml, cxl_expert.yaml) at each burst size as its own
+      `cxlvp run --quiet --set simulation.burst_bytes=B` process, wall time measured
+      around fork/exec/wait; transactions (sum of routes.*.count) and simulated_time_s
+      from its summary.json
+  (c) a table, then whether the targets hold: paper scenarios at 4 KiB in < 2 s wall
+      in total, and end-to-end transactions per wall second >= 10 % of (a)
+  (d) --scaling: the first scenario at tokens_per_batch, experts and layers x1, x2, x4
+      (at the first burst size); wall-time factor per doubling (linear => ~2x)
+
+  --quick     fewer raw kernel calls (2e6)
+  --out DIR   also write DIR/bench.json
+  exit status: 0, 1 when a run failed, 2 bad options
+)";
+
+namespace {
+
+// ---- (a) raw kernel rate ----------------------------------------------------
+
+struct BenchTarget : sc_core::sc_module {
+  tlm_utils::simple_target_socket<BenchTarget> socket{"socket"};
+  explicit BenchTarget(sc_core::sc_module_name name) : sc_module(name) {
+    socket.register_b_transport(this, &BenchTarget::b_transport);
+  }
+  const sc_core::sc_time latency{10, sc_core::SC_NS};  // built once: sc_time(double, unit) is not free
+  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+    delay += latency;
+    p.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+};
+
+struct BenchInitiator : sc_core::sc_module {
+  SC_HAS_PROCESS(BenchInitiator);
+  tlm_utils::simple_initiator_socket<BenchInitiator> socket{"socket"};
+  uint64_t calls;
+  uint64_t done = 0;
+  BenchInitiator(sc_core::sc_module_name name, uint64_t n) : sc_module(name), calls(n) { SC_THREAD(run); }
+  void run() {
+    tlm_utils::tlm_quantumkeeper qk;
+    qk.reset();
+    unsigned char data[64] = {};
+    tlm::tlm_generic_payload p;
+    p.set_command(tlm::TLM_READ_COMMAND);
+    p.set_data_ptr(data);
+    p.set_data_length(sizeof data);
+    p.set_streaming_width(sizeof data);
+    for (uint64_t i = 0; i < calls; ++i) {
+      p.set_address(i * sizeof data);
+      p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+      sc_core::sc_time delay = qk.get_local_time();
+      socket->b_transport(p, delay);
+      qk.set(delay);
+      if (qk.need_sync()) qk.sync();
+      ++done;
+    }
+    qk.sync();
+  }
+};
+
+struct KernelResult {
+  uint64_t calls = 0;
+  double wall_s = 0;
+  double rate() const { return wall_s > 0 ? calls / wall_s : 0; }
+};
+
+KernelResult raw_kernel_rate(uint64_t calls) {
+  tlm::tlm_global_quantum::instance().set(sc_core::sc_time(1, sc_core::SC_US));
+  auto target = std::make_unique<BenchTarget>("bench_target");
+  auto initiator = std::make_unique<BenchInitiator>("bench_initiator", calls);
+  initiator->socket.bind(target->socket);
+  const auto start = Clock::now();
+  sc_core::sc_start();
+  KernelResult r;
+  r.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
+  r.calls = initiator->done;
+  return r;
+}
+
+// ---- (b) end-to-end runs ----------------------------------------------------
+
+struct RunResult {
+  std::string scenario, label;  // label: what varied (burst or scaling factor)
+  std::vector<std::string> sets;
+  uint64_t burst = 0;
+  double wall_s = 0;
+  int status = 0;  // raw waitpid status
+  bool ok = false;
+  std::string error;
+  uint64_t transactions = 0;
+  double simulated_s = 0;
+  double tx_per_s() const { return wall_s > 0 ? transactions / wall_s : 0; }
+};
+
+std::string describe_status(int status) {
+  if (WIFSIGNALED(status)) return std::string("killed by signal ") + std::to_string(WTERMSIG(status));
+  if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
+  return "unknown status";
+}
+
+std::string last_line(const fs::path& file) {
+  std::ifstream in(file);
+  std::string last;
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) last = line;
+  return last;
+}
+
+// One `cxlvp run SCENARIO --quiet --out DIR --set ...` child, timed around fork/exec/wait.
+void run_child(RunResult& r, const fs::path& tmp, unsigned index) {
+  const fs::path out = tmp / ("run" + std::to_string(index));
+  const fs::path log = tmp / ("run" + std::to_string(index) + ".log");
+  std::vector<std::string> args = {"cxlvp", "run", r.scenario, "--quiet", "--out", out.string()};
+  for (const auto& s : r.sets) {
+    args.push_back("--set");
+    args.push_back(s);
+  }
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const std::string log_path = log.string();
+
+  const auto start = Clock::now();
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error(std::string("cannot start a process: ") + std::strerror(errno));
+  if (pid == 0) {  // only async-signal-safe calls until exec
+    const int err = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int null = open("/dev/null", O_WRONLY);
+    if (err >= 0 && null >= 0 && dup2(null, STDOUT_FILENO) >= 0 && dup2(err, STDERR_FILENO) >= 0)
+      execv("/proc/self/exe", argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw std::runtime_error(std::string("waiting for a run: ") + std::strerror(errno));
+  }
+  r.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
+  r.status = status;
+
+  const fs::path summary = out / "summary.json";
+  if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+    const std::string why = last_line(log);
+    r.error = describe_status(status) + (why.empty() ? "" : ": " + why);
+  } else if (!fs::exists(summary)) {
+    r.error = "no summary.json";
+  } else {
+    std::ifstream in(summary);
+    std::stringstream text;
+    text << in.rdbuf();
+    const auto scalars = read_json_scalars(text.str());
+    const std::string prefix = "routes/", suffix = "/count";
+    for (const auto& [key, value] : scalars)
+      if (key.size() > prefix.size() + suffix.size() && key.compare(0, prefix.size(), prefix) == 0 &&
+          key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+          key.find('/', prefix.size()) == key.size() - suffix.size())
+        r.transactions += std::strtoull(value.c_str(), nullptr, 10);
+    const auto t = scalars.find("simulated_time_s");
+    if (t == scalars.end()) r.error = "summary.json has no simulated_time_s";
+    else {
+      r.simulated_s = std::strtod(t->second.c_str(), nullptr);
+      r.ok = true;
+    }
+  }
+  std::error_code ec;
+  fs::remove_all(out, ec);
+  fs::remove(log, ec);
+}
+
+// ---- options ------------------------------------------------------------------
+
+struct BenchOptions {
+  std::vector<std::string> scenarios;
+  std::vector<uint64_t> bursts;
+  bool quick = false, scaling = false, help = false;
+  uint64_t calls = 0;
+  std::string out;
+};
+
+struct BadOption : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+uint64_t positive(const std::string& text, const std::string& what) {
+  uint64_t n = 0;
+  const char* const end = text.data() + text.size();
+  auto [stop, error] = std::from_chars(text.data(), end, n);
+  double scale = 1;  // allow 2e7
+  if (error == std::errc() && stop != end && (*stop == 'e' || *stop == 'E')) {
+    unsigned e = 0;
+    auto [stop2, error2] = std::from_chars(stop + 1, end, e);
+    if (error2 == std::errc() && stop2 == end && e <= 12) {
+      scale = std::pow(10.0, e);
+      stop = stop2;
+    }
+  }
+  if (error != std::errc() || stop != end || n == 0)
+    throw BadOption(what + " needs a positive number (got '" + text + "')");
+  return static_cast<uint64_t>(n * scale);
+}
+
+BenchOptions parse_bench(const std::vector<std::string>& args) {
+  BenchOptions o;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const auto operand = [&]() -> const std::string& {
+      if (i + 1 >= args.size()) throw BadOption(a + " needs a value");
+      return args[++i];
+    };
+    if (a == "--help" || a == "-h") o.help = true;
+    else if (a == "--quick") o.quick = true;
+    else if (a == "--scaling") o.scaling = true;
+    else if (a == "--out") o.out = operand();
+    else if (a == "--calls") o.calls = positive(operand(), "--calls");
+    else if (a == "--bursts") {
+      std::stringstream list(operand());
+      for (std::string item; std::getline(list, item, ',');) o.bursts.push_back(positive(item, "--bursts"));
+    } else if (a == "--scenarios") {
+      while (i + 1 < args.size() && !(args[i + 1].size() > 1 && args[i + 1][0] == '-')) o.scenarios.push_back(args[++i]);
+      if (o.scenarios.empty()) throw BadOption("--scenarios needs at least one scenario file");
+    } else throw BadOption("unknown option or argument '" + a + "'");
+  }
+  if (o.scenarios.empty()) {
+    o.scenarios = {"scenarios/paper/gpu_only.yaml", "scenarios/paper/monde_ideal.yaml",
+                   "scenarios/paper/cxl_expert.yaml"};
+  }
+  if (o.bursts.empty()) o.bursts = {4096, 16384, 65536};
+  if (!o.calls) o.calls = o.quick ? 2000000 : 20000000;
+  for (const auto& s : o.scenarios) load_scenario(s);  // bad scenario: ScenarioError, exit 2, before any run
+  return o;
+}
+
+// ---- printing -------------------------------------------------------------------
+
+std::string fixed(double v, int digits) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(digits) << v;
+  return s.str();
+}
+
+std::string sci(double v) {
+  std::ostringstream s;
+  s << std::scientific << std::setprecision(3) << v;
+  return s.str();
+}
+
+std::string stem(const std::string& path) { return fs::path(path).stem().string(); }
+
+}  // namespace
+
+int run_bench(const std::vector<std::string>& args) {
+  BenchOptions o;
+  try {
+    o = parse_bench(args);
+  } catch (const BadOption& e) {
+    std::cerr << "cxlvp: error: bench: " << e.what() << " (see cxlvp bench --help)\n";
+    return 2;
+  }
+  if (o.help) {
+    std::cout << kBenchUsage;
+    return 0;
+  }
+
+  // (a)
+  const KernelResult kernel = raw_kernel_rate(o.calls);
+  std::cout << "raw kernel rate: " << kernel.calls << " b_transport calls (10 ns each, tlm_quantumkeeper 1 us) in "
+            << fixed(kernel.wall_s, 3) << " s wall = " << sci(kernel.rate()) << " calls/s\n\n"
+            << std::flush;
+
+  char pattern[] = "/tmp/cxlvp-bench-XXXXXX";
+  if (!mkdtemp(pattern)) throw std::runtime_error(std::string("cannot make a temporary folder: ") + std::strerror(errno));
+  const fs::path tmp = pattern;
+  unsigned index = 0;
+
+  // (b)
+  std::vector<RunResult> runs;
+  for (const auto& scenario : o.scenarios)
+    for (const uint64_t burst : o.bursts) {
+      RunResult r;
+      r.scenario = scenario;
+      r.burst = burst;
+      r.label = std::to_string(burst);
+      r.sets = {"simulation.burst_bytes=" + std::to_string(burst)};
+      run_child(r, tmp, index++);
+      if (!r.ok) std::cerr << "cxlvp: bench: " << scenario << " at " << burst << " B failed: " << r.error << "\n";
+      runs.push_back(r);
+    }
+
+  // (c)
+  std::cout << std::left << std::setw(20) << "scenario" << std::right << std::setw(8) << "burst" << std::setw(9)
+            << "wall s" << std::setw(14) << "transactions" << std::setw(11) << "tx/s" << std::setw(9) << "vs raw"
+            << std::setw(12) << "sim s/wall" << std::setw(17) << "simulated_time_s" << std::setw(10) << "vs min"
+            << "\n";
+  for (const auto& r : runs) {
+    std::cout << std::left << std::setw(20) << stem(r.scenario) << std::right << std::setw(8) << r.burst;
+    if (!r.ok) {
+      std::cout << std::setw(9) << fixed(r.wall_s, 3) << "  FAILED: " << r.error << "\n";
+      continue;
+    }
+    // accuracy: simulated time against the same scenario at the smallest burst size
+    const RunResult* base = nullptr;
+    for (const auto& b : runs)
+      if (b.ok && b.scenario == r.scenario && (!base || b.burst < base->burst)) base = &b;
+    const double diff = base && base->simulated_s > 0 ? (r.simulated_s / base->simulated_s - 1) * 100 : 0;
+    std::cout << std::setw(9) << fixed(r.wall_s, 3) << std::setw(14) << r.transactions << std::setw(11)
+              << sci(r.tx_per_s()) << std::setw(8) << fixed(kernel.rate() > 0 ? 100 * r.tx_per_s() / kernel.rate() : 0, 2)
+              << "%" << std::setw(12) << sci(r.wall_s > 0 ? r.simulated_s / r.wall_s : 0) << std::setw(17)
+              << sci(r.simulated_s) << std::setw(9) << (diff >= 0 ? "+" : "") + fixed(diff, 3) << "%\n";
+  }
+
+  bool failed = false;
+  double wall_4k = 0, wall_all = 0;
+  uint64_t tx_all = 0;
+  bool any_4k = false, all_4k_ok = true;
+  for (const auto& r : runs) {
+    failed = failed || !r.ok;
+    if (r.burst == 4096) {
+      any_4k = true;
+      wall_4k += r.wall_s;
+      all_4k_ok = all_4k_ok && r.ok;
+    }
+    if (r.ok) {
+      wall_all += r.wall_s;
+      tx_all += r.transactions;
+    }
+  }
+  const bool paper_set = o.scenarios.size() == 3 && stem(o.scenarios[0]) == "gpu_only" &&
+                         stem(o.scenarios[1]) == "monde_ideal" && stem(o.scenarios[2]) == "cxl_expert";
+  const std::string which = paper_set ? "paper scenarios" : "given scenarios";
+  std::cout << "\n";
+  const bool wall_target = any_4k && all_4k_ok && wall_4k < 2.0;
+  if (any_4k)
+    std::cout << which << " at 4 KiB: total wall " << fixed(wall_4k, 3) << " s (target < 2 s): "
+              << (!all_4k_ok ? "a run failed" : wall_target ? "holds" : "does NOT hold") << "\n";
+  else
+    std::cout << which << " at 4 KiB: not measured (4096 not in --bursts) (target < 2 s)\n";
+  const double e2e = wall_all > 0 ? tx_all / wall_all : 0;
+  const double ratio = kernel.rate() > 0 ? 100 * e2e / kernel.rate() : 0;
+  const bool rate_target = !failed && ratio >= 10;
+  std::cout << "end-to-end rate / raw kernel rate: " << fixed(ratio, 2) << " % (target >= 10 %): "
+            << (failed ? "a run failed" : rate_target ? "holds" : "does NOT hold") << "  [" << tx_all
+            << " transactions in " << fixed(wall_all, 3) << " s wall over all runs = " << sci(e2e)
+            << " tx/s; raw " << sci(kernel.rate()) << " calls/s]\n"
+            << std::flush;
+
+  // (d)
+  struct Axis {
+    std::string name, key;
+    uint64_t base;
+    std::vector<RunResult> runs;
+  };
+  std::vector<Axis> axes;
+  if (o.scaling) {
+    const std::string& scenario = o.scenarios.front();
+    const Scenario s = load_scenario(scenario);
+    axes = {{"tokens_per_batch", "workload.tokens_per_batch", s.workload.tokens_per_batch, {}},
+            {"experts", "model.experts", s.model.experts, {}},
+            {"layers", "model.layers", s.model.layers, {}}};
+    const uint64_t burst = o.bursts.front();
+    std::cout << "\nscaling: " << stem(scenario) << " at " << burst << " B bursts\n"
+              << std::left << std::setw(18) << "axis" << std::right << std::setw(7) << "factor" << std::setw(9)
+              << "value" << std::setw(9) << "wall s" << std::setw(14) << "transactions" << std::setw(17)
+              << "simulated_time_s" << "\n";
+    for (auto& axis : axes) {
+      for (const uint64_t factor : {1, 2, 4}) {
+        RunResult r;
+        r.scenario = scenario;
+        r.burst = burst;
+        r.label = axis.name + " x" + std::to_string(factor);
+        r.sets = {"simulation.burst_bytes=" + std::to_string(burst), axis.key + "=" + std::to_string(axis.base * factor)};
+        run_child(r, tmp, index++);
+        std::cout << std::left << std::setw(18) << axis.name << std::right << std::setw(6) << "x" << factor
+                  << std::setw(9) << axis.base * factor << std::setw(9) << fixed(r.wall_s, 3);
+        if (r.ok) std::cout << std::setw(14) << r.transactions << std::setw(17) << sci(r.simulated_s) << "\n";
+        else std::cout << "  FAILED: " << r.error << "\n";
+        failed = failed || !r.ok;
+        axis.runs.push_back(r);
+      }
+      const auto& a = axis.runs;
+      if (a[0].ok && a[2].ok && a[0].wall_s > 0)
+        std::cout << "  " << axis.name << ": wall time x" << fixed(std::sqrt(a[2].wall_s / a[0].wall_s), 2)
+                  << " per doubling (x1 -> x4: " << fixed(a[2].wall_s / a[0].wall_s, 2)
+                  << "x; linear => ~2x per doubling); transactions x"
+                  << fixed(a[0].transactions ? std::sqrt(double(a[2].transactions) / a[0].transactions) : 0, 2)
+                  << " per doubling\n";
+      else std::cout << "  " << axis.name << ": no slope (a run failed)\n";
+      std::cout << std::flush;
+    }
+  }
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
+
+  if (!o.out.empty()) {
+    fs::create_directories(o.out);
+    std::ofstream file(fs::path(o.out) / "bench.json");
+    JsonWriter j(file);
+    const auto run_object = [&j, &kernel](const RunResult& r) {
+      j.begin_object();
+      j.value("scenario", r.scenario).value("label", r.label).value("burst_bytes", r.burst).value("ok", r.ok);
+      if (!r.ok) j.value("error", r.error);
+      j.value("wall_s", r.wall_s).value("transactions", r.transactions).value("tx_per_s", r.tx_per_s());
+      j.value("ratio_to_raw", kernel.rate() > 0 ? r.tx_per_s() / kernel.rate() : 0.0);
+      j.value("simulated_s_per_wall_s", r.wall_s > 0 ? r.simulated_s / r.wall_s : 0.0);
+      j.value("simulated_time_s", r.simulated_s);
+      j.end_object();
+    };
+    j.begin_object();
+    j.begin_object("raw_kernel").value("calls", kernel.calls).value("wall_s", kernel.wall_s).value("calls_per_s", kernel.rate());
+    j.end_object();
+    j.begin_array("runs");
+    for (const auto& r : runs) run_object(r);
+    j.end_array();
+    j.begin_object("targets");
+    j.value("wall_4KiB_s", wall_4k).value("wall_4KiB_target_s", 2.0).value("wall_4KiB_holds", wall_target);
+    j.value("end_to_end_tx_per_s", e2e).value("ratio_percent", ratio).value("ratio_target_percent", 10.0);
+    j.value("ratio_holds", rate_target);
+    j.end_object();
+    if (o.scaling) {
+      j.begin_array("scaling");
+      for (const auto& axis : axes)
+        for (const auto& r : axis.runs) run_object(r);
+      j.end_array();
+    }
+    j.end_object();
+    file << "\n";
+    if (!file) throw std::runtime_error("cannot write " + (fs::path(o.out) / "bench.json").string());
+  }
+  return failed ? 1 : 0;
+}
+
+}  // namespace cxlvp

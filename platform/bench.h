@@ -1,0 +1,23 @@
+#pragma once
+// cxlvp bench: how fast the platform simulates, against the raw SystemC kernel.
+//  (a) raw kernel rate: a trivial initiator calling b_transport on a trivial target
+//      with a tlm_quantumkeeper (1 us quantum), in this process (its only elaboration);
+//  (b) end to end: each scenario x burst size as its own `cxlvp run --quiet` child
+//      process, timed around fork/exec/wait, transactions and simulated time read
+//      from its summary.json;
+//  (c) a table and the two targets (paper scenarios at 4 KiB < 2 s wall in total;
+//      end-to-end rate >= 10 % of the raw kernel rate), plainly held or not;
+//  (d) --scaling: wall time as tokens, experts and layers double.
+// docs/performance.md describes it and a run's results.
+#include <string>
+#include <vector>
+
+namespace cxlvp {
+
+// Runs `cxlvp bench ARGS...` (args: what follows "bench"). Returns the exit status:
+// 0, 1 when a run failed, 2 for bad options. Prints to stdout, notes to stderr.
+int run_bench(const std::vector<std::string>& args);
+
+extern const char* const kBenchUsage;
+
+}  // namespace cxlvp

@@ -1,0 +1,32 @@
+// cxlvp bench runs end to end on one small scenario and prints its verdict
+// lines. No timing assertions: the speed targets are the benchmark's printout
+// (docs/performance.md), not a test's pass/fail.
+#include <catch2/catch.hpp>
+
+#include "command_runner.h"
+
+using cxlvp_test::run_cxlvp;
+using cxlvp_test::scratch;
+using cxlvp_test::slurp;
+
+TEST_CASE("bench --quick runs one small scenario and prints the ratio line", "[bench]") {
+  const std::string out = (scratch() / "bench").string();
+  const auto r = run_cxlvp("bench --quick --scenarios " CXLVP_SOURCE_DIR "/scenarios/default.yaml --bursts 4096 --out " +
+                           out);
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("raw kernel rate: ") != std::string::npos);
+  CHECK(r.out.find("default ") != std::string::npos);  // its table row
+  CHECK(r.out.find("FAILED") == std::string::npos);
+  CHECK(r.out.find("end-to-end rate / raw kernel rate: ") != std::string::npos);
+  CHECK(r.out.find("at 4 KiB: total wall ") != std::string::npos);
+  const std::string json = slurp(scratch() / "bench" / "bench.json");
+  CHECK(json.find("\"ratio_percent\"") != std::string::npos);
+  CHECK(json.find("\"transactions\"") != std::string::npos);
+}
+
+TEST_CASE("bench rejects an unknown option with exit status 2", "[bench]") {
+  const auto r = run_cxlvp("bench --no-such-option");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("--no-such-option") != std::string::npos);
+}
