@@ -21,6 +21,15 @@ inline std::string slurp(const fs::path& p) {
   return s.str();
 }
 
+// 1-based number of the first line of `file` containing `needle`, 0 if none.
+inline int line_of(const fs::path& file, const std::string& needle) {
+  std::istringstream in(slurp(file));
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n)
+    if (line.find(needle) != std::string::npos) return n;
+  return 0;
+}
+
 // This process's own folder under the system's temp folder.
 inline const fs::path& scratch() {
   struct Folder {

@@ -29,13 +29,7 @@ fs::path scenario_with(const std::string& from, const std::string& to) {
   return p;
 }
 
-int line_of(const fs::path& file, const std::string& needle) {
-  std::istringstream in(slurp(file));
-  std::string line;
-  for (int n = 1; std::getline(in, line); ++n)
-    if (line.find(needle) != std::string::npos) return n;
-  return 0;
-}
+using cxlvp_test::line_of;
 
 void check_rejected(const Outcome& o, const std::string& expected) {
   INFO(o.err);

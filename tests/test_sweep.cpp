@@ -29,13 +29,7 @@ fs::path scenario_with_sweep(const std::string& sweep, const std::string& name =
   return p;
 }
 
-int line_of(const fs::path& file, const std::string& needle) {
-  std::istringstream in(slurp(file));
-  std::string line;
-  for (int n = 1; std::getline(in, line); ++n)
-    if (line.find(needle) != std::string::npos) return n;
-  return 0;
-}
+using cxlvp_test::line_of;
 
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;
