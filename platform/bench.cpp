@@ -1,6 +1,5 @@
 #include "bench.h"
 
-#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +24,7 @@
 #include <tlm_utils/simple_target_socket.h>
 #include <tlm_utils/tlm_quantumkeeper.h>
 
+#include "child_run.h"
 #include "json_reader.h"
 #include "json_writer.h"
 #include "scenario_loader.h"
@@ -134,20 +134,6 @@ struct RunResult {
   double tx_per_s() const { return wall_s > 0 ? transactions / wall_s : 0; }
 };
 
-std::string describe_status(int status) {
-  if (WIFSIGNALED(status)) return std::string("killed by signal ") + std::to_string(WTERMSIG(status));
-  if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
-  return "unknown status";
-}
-
-std::string last_line(const fs::path& file) {
-  std::ifstream in(file);
-  std::string last;
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) last = line;
-  return last;
-}
-
 // One `cxlvp run SCENARIO --quiet --out DIR --set ...` child, timed around fork/exec/wait.
 void run_child(RunResult& r, const fs::path& tmp, unsigned index) {
   const fs::path out = tmp / ("run" + std::to_string(index));
@@ -157,21 +143,8 @@ void run_child(RunResult& r, const fs::path& tmp, unsigned index) {
     args.push_back("--set");
     args.push_back(s);
   }
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const std::string log_path = log.string();
-
   const auto start = Clock::now();
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error(std::string("cannot start a process: ") + std::strerror(errno));
-  if (pid == 0) {  // only async-signal-safe calls until exec
-    const int err = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int null = open("/dev/null", O_WRONLY);
-    if (err >= 0 && null >= 0 && dup2(null, STDOUT_FILENO) >= 0 && dup2(err, STDERR_FILENO) >= 0)
-      execv("/proc/self/exe", argv.data());
-    _exit(127);
-  }
+  const pid_t pid = start_self(args, log);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) throw std::runtime_error(std::string("waiting for a run: ") + std::strerror(errno));
@@ -181,8 +154,7 @@ void run_child(RunResult& r, const fs::path& tmp, unsigned index) {
 
   const fs::path summary = out / "summary.json";
   if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-    const std::string why = last_line(log);
-    r.error = describe_status(status) + (why.empty() ? "" : ": " + why);
+    r.error = child_failure(log, status);
   } else if (!fs::exists(summary)) {
     r.error = "no summary.json";
   } else {

@@ -1,6 +1,5 @@
 #include "sweep_runner.h"
 
-#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,6 +15,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "child_run.h"
 #include "scenario_loader.h"
 #include "sweep_grid.h"
 #include "sweep_table.h"
@@ -72,34 +72,7 @@ std::string shell_line(const std::vector<std::string>& args) {
   return line;
 }
 
-// Starts one point's run with stdout discarded and stderr into its log.
-pid_t start(const std::vector<std::string>& args, const fs::path& log) {
-  std::vector<char*> argv;
-  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  const std::string log_path = log.string();
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error(std::string("cannot start a process: ") + std::strerror(errno));
-  if (pid == 0) {  // only async-signal-safe calls until exec
-    const int err = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int null = open("/dev/null", O_WRONLY);
-    if (err >= 0 && null >= 0 && dup2(null, STDOUT_FILENO) >= 0 && dup2(err, STDERR_FILENO) >= 0)
-      execv("/proc/self/exe", argv.data());
-    _exit(127);
-  }
-  return pid;
-}
 
-// Why a finished point failed: its stderr's last line, or how it ended.
-std::string failure(const fs::path& log, int status) {
-  std::ifstream in(log);
-  std::string last;
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) last = line;
-  if (!last.empty()) return last;
-  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
-  return "exit status " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ", no message";
-}
 
 void run_points(const std::vector<SweepPoint>& points, const std::vector<size_t>& todo, const SweepFolder& folder,
                 const Commands& commands, unsigned jobs) {
@@ -109,7 +82,7 @@ void run_points(const std::vector<SweepPoint>& points, const std::vector<size_t>
   while (next < todo.size() || !running.empty()) {
     while (running.size() < jobs && next < todo.size()) {
       const size_t index = todo[next++];
-      running[start(commands.run(folder, points[index]), folder.log(points[index]))] = {index, Clock::now()};
+      running[start_self(commands.run(folder, points[index]), folder.log(points[index]))] = {index, Clock::now()};
     }
     int status = 0;
     pid_t pid;
@@ -124,7 +97,7 @@ void run_points(const std::vector<SweepPoint>& points, const std::vector<size_t>
     std::ostringstream line;
     line << "cxlvp: sweep " << ++done << "/" << todo.size() << (ok ? " done (" : " failed (") << p.id << ") in "
          << std::fixed << std::setprecision(1) << seconds << " s";
-    if (!ok) line << ": " << failure(folder.log(p), status);
+    if (!ok) line << ": " << child_failure(folder.log(p), status);
     std::cerr << line.str() << std::endl;
   }
 }
