@@ -138,3 +138,15 @@ TEST_CASE("the same scenario and seed give identical result files", "[e2e]") {
   }
   fs::remove_all(base);
 }
+
+TEST_CASE("a different seed gives a different routing", "[e2e]") {
+  const fs::path base = fs::temp_directory_path() / ("cxlvp_seed_" + std::to_string(::getpid()));
+  fs::create_directories(base);
+  const std::string cmd = std::string(CXLVP_BINARY) + " run " + CXLVP_SOURCE_DIR +
+                          "/scenarios/default.yaml --quiet --save-routing ";
+  REQUIRE(std::system((cmd + (base / "1.csv").string() + " --out " + (base / "a").string()).c_str()) == 0);
+  REQUIRE(std::system((cmd + (base / "2.csv").string() + " --set seed=2 --out " + (base / "b").string()).c_str()) == 0);
+  CHECK(slurp(base / "1.csv") != slurp(base / "2.csv"));
+  CHECK(slurp(base / "a" / "jobs.csv") != slurp(base / "b" / "jobs.csv"));
+  fs::remove_all(base);
+}
