@@ -29,7 +29,12 @@ uint64_t Occupancy::reserve(uint64_t arrival_ps, double wire_bytes, uint64_t pay
   busy_ps_ += service;
   payload_bytes_ += payload_bytes;
   if (service == 0) return arrival_ps;
-  if (busy_.size() > 64) forget_before(sc_core::sc_time_stamp().value());
+  // Prune in batches: erasing a few dead intervals on every call would move
+  // the whole vector each time.
+  if (busy_.size() > 64 && ++calls_since_prune_ >= 32) {
+    forget_before(sc_core::sc_time_stamp().value());
+    calls_since_prune_ = 0;
+  }
 
   // Common case: the resource is idle from the arrival on.
   if (busy_.empty() || arrival_ps >= busy_.back().end) {

@@ -42,6 +42,7 @@ class Occupancy {
   // Sorted, disjoint, never touching. Few entries (old ones are forgotten), and
   // most reservations append at the end, so a vector beats a tree here.
   std::vector<Interval> busy_;
+  unsigned calls_since_prune_ = 0;
   uint64_t busy_ps_ = 0;
   uint64_t payload_bytes_ = 0;
 };
