@@ -57,6 +57,23 @@ void Scheduler::boot() {
   }
 }
 
+// A device flagged a job as failed: say which job and why (the device's ERROR
+// register) and stop the run, as a driver would fail the request.
+void Scheduler::report_failed_job(const MsiMessage& m) {
+  static const char* const lanes[] = {"gpu", "cpu", "ndp"};
+  static const char* const reasons[] = {"none", "queue full", "bad descriptor (an address outside the device's memory)",
+                                        "bus error", "capacity", "dimensions beyond the engine's limits"};
+  const uint32_t code = m.vector < 3 && queues_[m.vector].regs ? mmio_read32(queues_[m.vector].regs + job_regs::error) : 0;
+  const auto it = planned_.find(m.data & ~job_regs::msi_failed_bit);
+  std::string what = std::string(m.vector < 3 ? lanes[m.vector] : "device") + " job " +
+                     std::to_string(m.data & ~job_regs::msi_failed_bit);
+  if (it != planned_.end())
+    what += " (batch " + std::to_string(it->second.batch) + ", layer " + std::to_string(it->second.layer) +
+            ", expert " + std::to_string(it->second.expert) + ")";
+  SC_REPORT_ERROR("cxlvp/firmware",
+                  (what + " failed: " + (code < 6 ? reasons[code] : "error " + std::to_string(code))).c_str());
+}
+
 void Scheduler::run() {
   boot();
   for (batch_ = 0; batch_ < config_.workload.batches; ++batch_) {
@@ -222,8 +239,9 @@ void Scheduler::run_layer(uint32_t batch, uint32_t layer, const std::vector<Expe
     core_.sync();
     const MsiMessage m = msi_.next();
     if (m.vector < 3) completed_on(Lane(m.vector));
-    if (m.data == 0)
+    if (m.data == 0 || m.data == job_regs::msi_failed_bit)
       SC_REPORT_ERROR("cxlvp/firmware", "a device could not read a job descriptor (completion with tag 0)");
+    if (m.data & job_regs::msi_failed_bit) report_failed_job(m);
     if (prefetches_.erase(m.data)) continue;
     const auto it = in_flight_.find(m.data);
     if (it == in_flight_.end()) continue;  // not ours: ignore, as a driver would a spurious interrupt

@@ -117,6 +117,7 @@ class Scheduler : public sc_core::sc_module {
   void completed_on(Lane device);
   void mmio_write(uint64_t address, uint64_t value, unsigned bytes);
   uint32_t mmio_read32(uint64_t address);
+  void report_failed_job(const MsiMessage& m);
   uint64_t weight_address(uint32_t layer, uint32_t expert, Lane lane) const;
 
   SchedulerConfig config_;

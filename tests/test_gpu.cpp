@@ -280,7 +280,7 @@ TEST_CASE("gpu: weights larger than a slot fail with a capacity error", "[gpu]")
   });
   sc_core::sc_start();
   REQUIRE(host->irq.writes.size() == 1);
-  CHECK(host->irq.writes[0].word() == 21);
+  CHECK(host->irq.writes[0].word() == (21 | job_regs::msi_failed_bit));
   CHECK(error == uint32_t(JobError::capacity));
   CHECK((status & 2u) == 2u);
   CHECK(completed == 1);
@@ -302,7 +302,7 @@ TEST_CASE("gpu: bad descriptor is reported and answered", "[gpu]") {
   });
   sc_core::sc_start();
   REQUIRE(host->irq.writes.size() == 1);
-  CHECK(host->irq.writes[0].word() == 0);
+  CHECK(host->irq.writes[0].word() == job_regs::msi_failed_bit);
   CHECK(error == uint32_t(JobError::bad_descriptor));
 }
 

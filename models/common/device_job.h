@@ -45,7 +45,8 @@ inline bool compute_expert(BurstInitiator& bus, BurstInitiator::Socket& memory, 
 // doorbell, read the descriptor through `memory`, let `work` run it (returns
 // false on failure, having reported the error), then count it, raise the MSI
 // through `upstream` and log it. A job whose descriptor cannot be read still
-// gets an MSI, with tag 0, so firmware is never left waiting.
+// gets an MSI, with tag 0, so firmware is never left waiting; a failed job's
+// MSI carries job_regs::msi_failed_bit.
 template <typename Work>
 void serve_next_job(const char* device, JobQueueRegisters& regs, ThreadBus& engine, BurstInitiator::Socket& memory,
                     BurstInitiator::Socket& upstream, Work&& work) {
@@ -64,7 +65,8 @@ void serve_next_job(const char* device, JobQueueRegisters& regs, ThreadBus& engi
   rec.end_ps = sc_core::sc_time_stamp().value();
   regs.job_done();
   regs.set_busy(false);
-  send_msi(engine.bus, upstream, regs.msi_address(), rec.job.magic == JobDescriptor::kMagic ? rec.job.tag : 0);
+  const uint32_t tag = rec.job.magic == JobDescriptor::kMagic ? rec.job.tag : 0;
+  send_msi(engine.bus, upstream, regs.msi_address(), rec.ok ? tag : tag | job_regs::msi_failed_bit);
   engine.sync();
   JobLog::global().add(std::move(rec));
 }

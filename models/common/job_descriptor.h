@@ -35,6 +35,13 @@ struct JobDescriptor {
   uint64_t act_out_bytes = 0;
   uint64_t flops = 0;         // multiply-adds x 2 for the whole job
   uint64_t dequant_bytes = 0; // bytes of 16-bit weights to expand from a compressed format (0: none)
+  // Functional expert_ffn jobs only (flag `functional`): the expert's shape
+  // and requantization (models/common/expert_ffn.h, docs/ndp-plugin.md).
+  uint16_t d_model = 0;
+  uint16_t d_ff = 0;
+  uint8_t requant_shift = 0;
+  uint8_t activation = 0;     // FfnActivation: 0 none, 1 relu
+  uint16_t reserved2 = 0;
 
   void encode(uint8_t (&out)[kBytes]) const {
     std::memset(out, 0, kBytes);
@@ -47,6 +54,7 @@ struct JobDescriptor {
   }
 };
 static_assert(sizeof(JobDescriptor) <= JobDescriptor::kBytes, "descriptor must fit its slot");
+static_assert(sizeof(JobDescriptor) == 0x60, "field offsets are the contract (docs/job-descriptor.md)");
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "descriptors are encoded in host byte order");
 
 }  // namespace cxlvp

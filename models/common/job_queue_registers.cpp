@@ -3,7 +3,7 @@
 namespace cxlvp {
 
 JobQueueRegisters::JobQueueRegisters(const std::string& name, uint32_t version, unsigned queue_depth,
-                                     sc_core::sc_time access_latency)
+                                     sc_core::sc_time access_latency, uint32_t max_d_model, uint32_t max_d_ff)
     : version_("VERSION", job_regs::version, 4, version, Access::read_only),
       status_("STATUS", job_regs::status, 4, 0, Access::read_only),
       desc_addr_("DESC_ADDR", job_regs::desc_addr, 8, 0),
@@ -12,9 +12,12 @@ JobQueueRegisters::JobQueueRegisters(const std::string& name, uint32_t version, 
       msi_addr_("MSI_ADDR", job_regs::msi_addr, 8, 0),
       completed_("COMPLETED", job_regs::completed, 4, 0, Access::read_only),
       queue_depth_("QUEUE_DEPTH", job_regs::queue_depth, 4, queue_depth, Access::read_only),
+      max_d_model_("MAX_D_MODEL", job_regs::max_d_model, 4, max_d_model, Access::read_only),
+      max_d_ff_("MAX_D_FF", job_regs::max_d_ff, 4, max_d_ff, Access::read_only),
       bank_(name, access_latency),
       depth_(queue_depth) {
-  for (Register* r : {&version_, &status_, &desc_addr_, &doorbell_, &error_, &msi_addr_, &completed_, &queue_depth_})
+  for (Register* r : {&version_, &status_, &desc_addr_, &doorbell_, &error_, &msi_addr_, &completed_, &queue_depth_,
+                    &max_d_model_, &max_d_ff_})
     bank_.add(*r);
   status_.on_read = [this] {
     return uint64_t((busy_ ? 1u : 0u) | (error_.value ? 2u : 0u) | (uint32_t(queue_.size()) << 16));

@@ -23,6 +23,11 @@ constexpr uint64_t error = 0x14;      // RO 32: last error code (job_error)
 constexpr uint64_t msi_addr = 0x18;   // RW 64: host address completion MSIs are written to
 constexpr uint64_t completed = 0x20;  // RO 32: jobs finished since reset
 constexpr uint64_t queue_depth = 0x24;  // RO 32: jobs the doorbell queue holds; more are refused
+constexpr uint64_t max_d_model = 0x28;  // RO 32: largest functional d_model the engine runs (0: no limit)
+constexpr uint64_t max_d_ff = 0x2C;     // RO 32: largest functional d_ff (0: no limit)
+// The completion MSI's data word is the job's tag, with this bit set when the
+// job failed (ERROR then says why). Firmware tags stay below it.
+constexpr uint32_t msi_failed_bit = 0x80000000u;
 constexpr uint64_t window_bytes = 0x1000;
 }  // namespace job_regs
 
@@ -32,12 +37,13 @@ enum class JobError : uint32_t {
   bad_descriptor = 2,
   bus_error = 3,
   capacity = 4,
+  bad_dimensions = 5,  // functional job whose shape the engine cannot run
 };
 
 class JobQueueRegisters {
  public:
   JobQueueRegisters(const std::string& name, uint32_t version, unsigned queue_depth,
-                    sc_core::sc_time access_latency);
+                    sc_core::sc_time access_latency, uint32_t max_d_model = 0, uint32_t max_d_ff = 0);
 
   void transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) { bank_.transport(p, delay); }
   unsigned transport_dbg(tlm::tlm_generic_payload& p) { return bank_.transport_dbg(p); }
@@ -55,7 +61,8 @@ class JobQueueRegisters {
     uint64_t time_ps;
     uint64_t desc;
   };
-  Register version_, status_, desc_addr_, doorbell_, error_, msi_addr_, completed_, queue_depth_;
+  Register version_, status_, desc_addr_, doorbell_, error_, msi_addr_, completed_, queue_depth_, max_d_model_,
+      max_d_ff_;
   RegisterBank bank_;
   unsigned depth_;
   std::deque<Pending> queue_;

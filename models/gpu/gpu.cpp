@@ -47,7 +47,8 @@ void Gpu::finish(ThreadBus& engine, const char* device, const JobDescriptor& d, 
   if (error != JobError::none) regs_.report_error(error);
   regs_.job_done();
   regs_.set_busy(--active_jobs_ > 0);
-  send_msi(engine.bus, dma, regs_.msi_address(), d.magic == JobDescriptor::kMagic ? d.tag : 0);
+  const uint32_t tag = d.magic == JobDescriptor::kMagic ? d.tag : 0;
+  send_msi(engine.bus, dma, regs_.msi_address(), rec.ok ? tag : tag | job_regs::msi_failed_bit);
   engine.sync();
   JobLog::global().add(std::move(rec));
 }

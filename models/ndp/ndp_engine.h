@@ -5,7 +5,10 @@
 // its memory port (`mem`, device physical addresses), computes, writes the
 // outputs back to device DRAM, and raises a completion MSI upstream (`msi`).
 // Its memory port cannot go faster than internal_GBps, and its MAC array sets
-// the compute pace; a job takes the longer of the two.
+// the compute pace; a job takes the longer of the two. Jobs with the
+// `functional` flag compute the integer expert FFN (expert_ffn.h) on the bytes
+// they read. The engine implements the contract in docs/ndp-plugin.md, as
+// does the RTL engine in rtl/.
 #include <cstdint>
 #include <systemc>
 #include <tlm>
@@ -28,6 +31,8 @@ struct NdpConfig {
   uint64_t bytes_in_flight = 128 << 10;  // outstanding requests x their size on the memory port
   unsigned queue_depth = 64;      // jobs the doorbell queue holds
   double register_latency_ns = 20;
+  unsigned max_d_model = 1024;    // functional jobs: largest shape the engine's buffers hold
+  unsigned max_d_ff = 4096;
 };
 
 class NdpEngine : public sc_core::sc_module {
@@ -44,6 +49,7 @@ class NdpEngine : public sc_core::sc_module {
  private:
   void run();
   bool execute(const JobDescriptor& d);
+  bool execute_functional(const JobDescriptor& d, uint64_t compute, double port_pace);
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) { regs_.transport(p, delay); }
   unsigned transport_dbg(tlm::tlm_generic_payload& p) { return regs_.transport_dbg(p); }
 
