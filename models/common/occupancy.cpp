@@ -1,15 +1,12 @@
 #include "occupancy.h"
 
 #include <algorithm>
-#include <systemc>
 
 namespace cxlvp {
 
-void Occupancy::forget_before(uint64_t time_ps) {
-  // No caller can arrive before the global simulated time, so intervals that
-  // ended by then can never matter again.
-  const auto first_live = std::find_if(busy_.begin(), busy_.end(), [time_ps](const Interval& i) { return i.end > time_ps; });
-  busy_.erase(busy_.begin(), first_live);
+void Occupancy::erase_forgotten() {
+  busy_.erase(busy_.begin(), busy_.begin() + std::ptrdiff_t(head_));
+  head_ = 0;
 }
 
 uint64_t Occupancy::interleave(uint64_t arrival_ps, double wire_bytes, uint64_t payload_bytes,
@@ -17,41 +14,36 @@ uint64_t Occupancy::interleave(uint64_t arrival_ps, double wire_bytes, uint64_t 
   const auto service = static_cast<uint64_t>(wire_bytes * ps_per_byte_ + 0.5);
   busy_ps_ += service;
   payload_bytes_ += payload_bytes;
-  const auto next = std::upper_bound(busy_.begin(), busy_.end(), arrival_ps,
+  const auto next = std::upper_bound(busy_.begin() + std::ptrdiff_t(head_), busy_.end(), arrival_ps,
                                      [](uint64_t t, const Interval& i) { return t < i.end; });
   const bool busy_now = next != busy_.end() && next->start <= arrival_ps;
   const auto wait = busy_now ? static_cast<uint64_t>(packet_wire_bytes * ps_per_byte_ + 0.5) : 0;
   return arrival_ps + wait + service;
 }
 
-uint64_t Occupancy::reserve(uint64_t arrival_ps, double wire_bytes, uint64_t payload_bytes) {
+uint64_t Occupancy::reserve(uint64_t arrival_ps, double wire_bytes, uint64_t payload_bytes, uint64_t now_ps) {
   const auto service = static_cast<uint64_t>(wire_bytes * ps_per_byte_ + 0.5);
   busy_ps_ += service;
   payload_bytes_ += payload_bytes;
   if (service == 0) return arrival_ps;
-  // Prune in batches: erasing a few dead intervals on every call would move
-  // the whole vector each time.
-  if (busy_.size() > 64 && ++calls_since_prune_ >= 32) {
-    forget_before(sc_core::sc_time_stamp().value());
-    calls_since_prune_ = 0;
-  }
+  forget_before(now_ps);
 
   // Common case: the resource is idle from the arrival on.
-  if (busy_.empty() || arrival_ps >= busy_.back().end) {
-    if (!busy_.empty() && busy_.back().end == arrival_ps) busy_.back().end += service;
-    else busy_.push_back({arrival_ps, arrival_ps + service});
+  if (head_ == busy_.size() || arrival_ps >= busy_.back().end) {
+    if (head_ < busy_.size() && busy_.back().end == arrival_ps) busy_.back().end += service;
+    else busy_.emplace_back(arrival_ps, arrival_ps + service);
     return arrival_ps + service;
   }
   // Otherwise the first gap of `service` at or after the arrival.
-  auto next = std::upper_bound(busy_.begin(), busy_.end(), arrival_ps,
-                               [](uint64_t t, const Interval& i) { return t < i.end; });
+  const auto live = busy_.begin() + std::ptrdiff_t(head_);
+  auto next = std::upper_bound(live, busy_.end(), arrival_ps, [](uint64_t t, const Interval& i) { return t < i.end; });
   uint64_t start = arrival_ps;
   while (next != busy_.end() && next->start < start + service) {
     start = std::max(start, next->end);
     ++next;
   }
   const uint64_t end = start + service;
-  const bool joins_prev = next != busy_.begin() && std::prev(next)->end == start;
+  const bool joins_prev = next != live && std::prev(next)->end == start;
   const bool joins_next = next != busy_.end() && next->start == end;
   if (joins_prev && joins_next) {
     std::prev(next)->end = next->end;
@@ -61,7 +53,7 @@ uint64_t Occupancy::reserve(uint64_t arrival_ps, double wire_bytes, uint64_t pay
   } else if (joins_next) {
     next->start = start;
   } else {
-    busy_.insert(next, {start, end});
+    busy_.emplace(next, start, end);
   }
   return end;
 }

@@ -10,6 +10,7 @@
 // for when its read data returns (microseconds ahead) must not block a
 // request that arrives now; it takes its own slot in the future and leaves
 // the present free. Times are absolute picoseconds (sc_time values).
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -21,7 +22,9 @@ class Occupancy {
 
   // Reserves the resource for `wire_bytes` arriving at `arrival_ps`; returns
   // the time the last byte leaves. `payload_bytes` only feeds the statistics.
-  uint64_t reserve(uint64_t arrival_ps, double wire_bytes, uint64_t payload_bytes);
+  // `now_ps` is the global simulated time (sc_time_stamp()), which the caller
+  // already has: no one can arrive before it, so older intervals are dropped.
+  uint64_t reserve(uint64_t arrival_ps, double wire_bytes, uint64_t payload_bytes, uint64_t now_ps);
 
   // A transfer that goes out between the packets of queued traffic (link
   // arbitration interleaves queues packet by packet): it waits for the packet
@@ -29,20 +32,39 @@ class Occupancy {
   // move later reservations. Returns the time its last byte leaves.
   uint64_t interleave(uint64_t arrival_ps, double wire_bytes, uint64_t payload_bytes, double packet_wire_bytes);
 
+  // Nothing reserved ends after `time_ps`: the resource's future is empty.
+  bool idle_after(uint64_t time_ps) const { return head_ == busy_.size() || busy_.back().end <= time_ps; }
+  // Takes `other`'s reservations (not its statistics): for resources that
+  // have been kept in lockstep through one representative (Dram).
+  void copy_schedule_from(const Occupancy& other) {
+    busy_.assign(other.busy_.begin() + std::ptrdiff_t(other.head_), other.busy_.end());
+    head_ = 0;
+  }
+
   uint64_t payload_bytes() const { return payload_bytes_; }
   uint64_t busy_ps() const { return busy_ps_; }
 
  private:
-  void forget_before(uint64_t time_ps);
+  // Drops intervals that ended by `time_ps` (inline: called on every reservation).
+  void forget_before(uint64_t time_ps) {
+    while (head_ < busy_.size() && busy_[head_].end <= time_ps) ++head_;
+    if (head_ >= 64 && 2 * head_ >= busy_.size()) erase_forgotten();
+  }
+  void erase_forgotten();
 
   struct Interval {
+    // A constructor, so push_back builds in place: an aggregate temporary
+    // went through the stack and stalled on store forwarding (perf annotate).
+    Interval(uint64_t s, uint64_t e) : start(s), end(e) {}
     uint64_t start, end;
   };
   double ps_per_byte_;
-  // Sorted, disjoint, never touching. Few entries (old ones are forgotten), and
-  // most reservations append at the end, so a vector beats a tree here.
+  // busy_[head_..] are the live intervals: sorted, disjoint, never touching.
+  // Few (old ones are forgotten) and most reservations append at the end, so
+  // a vector beats a tree here. Dead ones before head_ are erased in bulk
+  // once they are the majority, so forgetting costs O(1) per interval.
   std::vector<Interval> busy_;
-  unsigned calls_since_prune_ = 0;
+  size_t head_ = 0;
   uint64_t busy_ps_ = 0;
   uint64_t payload_bytes_ = 0;
 };

@@ -16,6 +16,7 @@ SerialLink::SerialLink(sc_core::sc_module_name name, std::unique_ptr<LinkFormat>
       node_(register_node(this->name())),
       downstream_(format_->wire_GBps() * 1e9),
       upstream_(format_->wire_GBps() * 1e9) {
+  packet_wire_bytes_ = format_->cost(false, format_->packet_payload_bytes()).request_bytes;
   down_in.register_b_transport(this, &SerialLink::b_transport_down);
   up_in.register_b_transport(this, &SerialLink::b_transport_up);
   down_in.register_transport_dbg(this, &SerialLink::dbg_down);
@@ -27,17 +28,16 @@ void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occ
   stamp_hop(p, node_, delay);
   const bool read = p.is_read();
   const uint64_t len = p.get_data_length();
-  const WireCost c = format_->cost(read, len);
+  const WireCost c = cost(read, len);
   // Single accesses (registers, descriptors, MSIs) are interleaved with bulk
   // traffic, as link arbitration does packet by packet; bursts of a stream
   // queue for the link whatever their size.
   const HopTrace* trace = p.get_extension<HopTrace>();
   const bool one_packet = trace && !trace->bulk;
-  const WireCost packet = format_->cost(false, format_->packet_payload_bytes());
-  const auto occupy = [&](Occupancy& o, uint64_t at, double wire, uint64_t payload) {
-    return one_packet ? o.interleave(at, wire, payload, packet.request_bytes) : o.reserve(at, wire, payload);
-  };
   const uint64_t now = sc_core::sc_time_stamp().value();
+  const auto occupy = [&](Occupancy& o, uint64_t at, double wire, uint64_t payload) {
+    return one_packet ? o.interleave(at, wire, payload, packet_wire_bytes_) : o.reserve(at, wire, payload, now);
+  };
   const uint64_t arrived = occupy(there, now + delay.value(), c.request_bytes, read ? 0 : len) + latency_ps_;
   delay = sc_core::sc_time::from_value(arrived - now);
   next->b_transport(p, delay);
@@ -45,6 +45,17 @@ void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occ
     const uint64_t back_done = occupy(back, now + delay.value(), c.response_bytes, read ? len : 0) + latency_ps_;
     delay = sc_core::sc_time::from_value(back_done - now);
   }
+}
+
+// Streams repeat one burst size, so the last answer per direction of the
+// (pure) format is kept.
+WireCost SerialLink::cost(bool read, uint64_t length) {
+  CostCache& c = cost_cache_[read];
+  if (c.length != length) {
+    c.length = length;
+    c.cost = format_->cost(read, length);
+  }
+  return c.cost;
 }
 
 void SerialLink::b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {

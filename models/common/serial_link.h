@@ -52,6 +52,7 @@ class SerialLink : public sc_core::sc_module {
  private:
   void cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occupancy& there, Occupancy& back,
              tlm_utils::simple_initiator_socket<SerialLink>& next);
+  WireCost cost(bool read, uint64_t length);
   void b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   void b_transport_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned dbg_down(tlm::tlm_generic_payload& p) { return down_out->transport_dbg(p); }
@@ -62,6 +63,12 @@ class SerialLink : public sc_core::sc_module {
   NodeId node_;
   Occupancy downstream_;
   Occupancy upstream_;
+  double packet_wire_bytes_ = 0;  // one maximum-size write packet: what an interleaved access waits for
+  struct CostCache {
+    uint64_t length = ~0ull;
+    WireCost cost;
+  };
+  CostCache cost_cache_[2];  // [read]
 };
 
 }  // namespace cxlvp

@@ -14,7 +14,11 @@ TransactionRecorder& TransactionRecorder::global() {
 void TransactionRecorder::record(const tlm::tlm_generic_payload& p, const HopTrace& trace,
                                  uint64_t start_ps, uint64_t end_ps) {
   const uint32_t key = (static_cast<uint32_t>(trace.initiator) << 16) | trace.target;
-  Route& r = routes_[key];
+  if (!last_route_ || key != last_key_) {
+    last_key_ = key;
+    last_route_ = &routes_[key];
+  }
+  Route& r = *last_route_;
   r.bytes += p.get_data_length();
   r.latency_ps.add(end_ps - start_ps);
   if (!log_) return;
@@ -57,6 +61,7 @@ std::vector<RouteSummary> TransactionRecorder::routes() const {
 
 void TransactionRecorder::clear() {
   routes_.clear();
+  last_route_ = nullptr;
   log_.reset();
 }
 

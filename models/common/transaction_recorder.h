@@ -43,6 +43,9 @@ class TransactionRecorder {
     LatencyHistogram latency_ps;
   };
   std::unordered_map<uint32_t, Route> routes_;
+  // Streams repeat one route: the last one is kept (map nodes do not move).
+  uint32_t last_key_ = 0;
+  Route* last_route_ = nullptr;
   std::unique_ptr<std::ofstream> log_;
 };
 

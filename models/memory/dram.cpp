@@ -14,32 +14,58 @@ Dram::Dram(sc_core::sc_module_name name, const DramConfig& config)
       config_(config),
       node_(register_node(this->name())),
       latency_ps_(static_cast<uint64_t>(std::llround(config.idle_latency_ns * 1000))) {
-  if (config.channels == 0 || config.peak_GBps <= 0 || config.interleave_bytes == 0)
-    throw std::invalid_argument(std::string(this->name()) + ": channels, bandwidth and interleave must be positive");
+  if (config.channels == 0 || config.peak_GBps <= 0 || config.interleave_bytes == 0 ||
+      (config.interleave_bytes & (config.interleave_bytes - 1)) != 0)
+    throw std::invalid_argument(std::string(this->name()) +
+                                ": channels and bandwidth must be positive, interleave a power of two");
+  while ((uint64_t(1) << interleave_shift_) < config.interleave_bytes) ++interleave_shift_;
   channels_.assign(config.channels, Occupancy(config.peak_GBps * 1e9 / config.channels));
   in.register_b_transport(this, &Dram::b_transport);
   in.register_transport_dbg(this, &Dram::transport_dbg);
 }
 
 uint64_t Dram::busy_ps() const {
-  uint64_t sum = 0;
+  uint64_t sum = lockstep_busy_ps_;
   for (const auto& c : channels_) sum += c.busy_ps();
   return sum;
 }
 
-uint64_t Dram::occupy_channels(uint64_t address, uint64_t length, uint64_t arrival_ps) {
-  const uint64_t il = config_.interleave_bytes;
-  const uint64_t first = address / il;
-  const uint64_t granules = (address + length - 1) / il - first + 1;
+uint64_t Dram::occupy_channels(uint64_t address, uint64_t length, uint64_t arrival_ps, uint64_t now_ps) {
+  // Shifts and 32-bit divisions: 64-bit divides were a third of this function.
+  const uint64_t first = address >> interleave_shift_;
+  const auto granules = uint32_t(((address + length - 1) >> interleave_shift_) - first + 1);
   const unsigned n = config_.channels;
+  const bool even = granules % n == 0;
+  if (lockstep_ && even) {
+    Occupancy& all = channels_[0];
+    const uint64_t busy_before = all.busy_ps();
+    const double bytes = double(length) * double(granules / n) / double(granules);
+    const uint64_t done = all.reserve(arrival_ps, bytes, uint64_t(bytes), now_ps);
+    lockstep_busy_ps_ += (all.busy_ps() - busy_before) * (n - 1);
+    return done;
+  }
+  if (lockstep_) {
+    for (unsigned k = 1; k < n; ++k) channels_[k].copy_schedule_from(channels_[0]);
+    lockstep_ = false;
+  } else if (even && std::all_of(channels_.begin(), channels_.end(),
+                                 [now_ps](const Occupancy& c) { return c.idle_after(now_ps); })) {
+    lockstep_ = true;
+    return occupy_channels(address, length, arrival_ps, now_ps);
+  }
+  unsigned channel = unsigned(first % n);
+  if (granules == 1) return channels_[channel].reserve(arrival_ps, double(length), length, now_ps);
+  // Spread the access over the channels its granules map to, in proportion:
+  // the first granules % n channels take one granule more than the others.
+  // (Divisions hoisted out of the loop: they dominated it.)
   uint64_t done = arrival_ps;
-  if (granules == 1) return channels_[first % n].reserve(arrival_ps, double(length), length);
-  // Spread the access over the channels its granules map to, in proportion.
   const uint64_t touched = std::min<uint64_t>(granules, n);
+  const uint32_t base = granules / n, extra = granules % n;
+  const double more = double(length) * double(base + 1) / double(granules);
+  const double fewer = double(length) * double(base) / double(granules);
   for (uint64_t k = 0; k < touched; ++k) {
-    const uint64_t share = granules / n + (k < granules % n ? 1 : 0);
-    const double bytes = double(length) * double(share) / double(granules);
-    done = std::max(done, channels_[(first + k) % n].reserve(arrival_ps, bytes, uint64_t(bytes)));
+    const double bytes = k < extra ? more : fewer;
+    done = std::max(done, channels_[channel].reserve(arrival_ps, bytes, uint64_t(bytes), now_ps));
+    if (++channel == n) channel = 0;
   }
   return done;
 }
@@ -57,7 +83,7 @@ void Dram::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
     return;
   }
   const uint64_t now = sc_core::sc_time_stamp().value();
-  const uint64_t done = occupy_channels(addr, len, now + delay.value()) + latency_ps_;
+  const uint64_t done = occupy_channels(addr, len, now + delay.value(), now) + latency_ps_;
   delay = sc_core::sc_time::from_value(done - now);
   if (p.is_write()) {
     bytes_written_ += len;

@@ -39,12 +39,21 @@ class Dram : public sc_core::sc_module {
  private:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& p);
-  uint64_t occupy_channels(uint64_t address, uint64_t length, uint64_t arrival_ps);
+  uint64_t occupy_channels(uint64_t address, uint64_t length, uint64_t arrival_ps, uint64_t now_ps);
 
   DramConfig config_;
   NodeId node_;
   uint64_t latency_ps_;
+  unsigned interleave_shift_ = 0;  // log2(interleave_bytes)
   std::vector<Occupancy> channels_;
+  // While every access spreads evenly over all channels, the channels' futures
+  // are identical, so channel 0 stands for all of them: one reservation per
+  // access instead of one per channel, with the same results. The first uneven
+  // access copies channel 0's future to the others; lockstep resumes when all
+  // channels are idle again. lockstep_busy_ps_ is the busy time the other
+  // channels did not book themselves meanwhile.
+  bool lockstep_ = true;
+  uint64_t lockstep_busy_ps_ = 0;
   SparseStore store_;
   uint64_t bytes_read_ = 0;
   uint64_t bytes_written_ = 0;
