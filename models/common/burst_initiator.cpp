@@ -38,8 +38,8 @@ uint64_t BurstInitiator::issue(Socket& socket, tlm::tlm_command cmd, uint64_t ad
   payload_.set_byte_enable_ptr(nullptr);
   payload_.set_dmi_allowed(false);
   payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  trace_.reset(node_, functional, bulk);
   const uint64_t now = now_ps();
+  trace_.reset(node_, functional, bulk, now);
   sc_time delay = sc_time::from_value(issue_ps - now);
   trace_.stamp(node_, delay);
   socket->b_transport(payload_, delay);

@@ -34,7 +34,7 @@ void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occ
   // queue for the link whatever their size.
   const HopTrace* trace = p.get_extension<HopTrace>();
   const bool one_packet = trace && !trace->bulk;
-  const uint64_t now = sc_core::sc_time_stamp().value();
+  const uint64_t now = kernel_now_ps(trace);
   const auto occupy = [&](Occupancy& o, uint64_t at, double wire, uint64_t payload) {
     return one_packet ? o.interleave(at, wire, payload, packet_wire_bytes_) : o.reserve(at, wire, payload, now);
   };

@@ -82,7 +82,7 @@ void Dram::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
     p.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
     return;
   }
-  const uint64_t now = sc_core::sc_time_stamp().value();
+  const uint64_t now = kernel_now_ps(p.get_extension<HopTrace>());
   const uint64_t done = occupy_channels(addr, len, now + delay.value(), now) + latency_ps_;
   delay = sc_core::sc_time::from_value(done - now);
   if (p.is_write()) {
