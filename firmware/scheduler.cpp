@@ -44,6 +44,7 @@ uint32_t Scheduler::mmio_read32(uint64_t address) {
 // Like a driver's probe: learn each device's queue depth and point its
 // completion MSIs at the vector of its lane.
 void Scheduler::boot() {
+  if (config_.functional) load_weights();  // first, in zero time: the model is in memory before anything runs
   const uint64_t regs[] = {config_.gpu_bar, config_.cpu_work_queue, config_.ndp_regs};
   // GPU and CPU read descriptors from host DDR; the NDP engine from its own DRAM.
   const uint64_t host[] = {config_.ddr_base, config_.ddr_base, config_.cxl_base};
@@ -57,7 +58,6 @@ void Scheduler::boot() {
     mmio_write(q.regs + job_regs::msi_addr, config_.msi + 4 * lane, 8);
     q.depth = mmio_read32(q.regs + job_regs::queue_depth);
   }
-  if (config_.functional) load_weights();
 }
 
 // A device flagged a job as failed: say which job and why (the device's ERROR

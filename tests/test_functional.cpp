@@ -77,7 +77,7 @@ void check_policy(const std::string& policy, const std::string& extra = "") {
 
 }  // namespace
 
-TEST_CASE("reference requantization rounds half up, applies ReLU and saturates", "[functional]") {
+TEST_CASE("reference requantization rounds half up and applies ReLU and saturates", "[functional]") {
   // (acc * scale + 2^(shift-1)) >> shift, worked by hand.
   CHECK(reference::requantize(100, 3, 2, false) == 75);   // 300 / 4 = 75.0
   CHECK(reference::requantize(101, 3, 2, false) == 76);   // 303 / 4 = 75.75
@@ -136,7 +136,7 @@ TEST_CASE("reference expert equals expert_ffn on the packed blob for seeded data
   }
 }
 
-TEST_CASE("seeded data: same seed same bytes, outputs spread over int8", "[functional]") {
+TEST_CASE("seeded data: the same seed gives the same bytes and outputs spread over int8", "[functional]") {
   const ExpertShape shape{128, 256, 16, FfnActivation::relu};
   CHECK(pack_blob(generate_expert(7, 0, 3, shape, 2), shape) == pack_blob(generate_expert(7, 0, 3, shape, 2), shape));
   CHECK(pack_blob(generate_expert(7, 0, 3, shape, 2), shape) != pack_blob(generate_expert(8, 0, 3, shape, 2), shape));
@@ -189,13 +189,13 @@ TEST_CASE("functional run: cxl_expert output equals the reference", "[functional
 TEST_CASE("functional run: cost_model output equals the reference", "[functional][policy]") {
   check_policy("cost_model");
 }
-TEST_CASE("functional run: weights in DDR, per_token compute, prefetch, layer fetch", "[functional][policy]") {
+TEST_CASE("functional run: weights in DDR with per_token compute and prefetch and layer fetch", "[functional][policy]") {
   check_policy("cxl_expert", "--set model.weights_home=ddr --set simulation.compute=per_token");
   check_policy("static_tiers", "--set policy.prefetch=true");
   check_policy("gpu_only", "--set policy.fetch=layer");
 }
 
-TEST_CASE("functional study: GPU, CPU and NDP all compute, and the console shows the layers", "[functional]") {
+TEST_CASE("functional study: GPU and CPU and NDP all compute and the console shows the layers", "[functional]") {
   const Run r = run_study("lanes", "");
   INFO(r.outcome.err);
   REQUIRE(r.outcome.status == 0);
@@ -212,7 +212,7 @@ TEST_CASE("functional study: GPU, CPU and NDP all compute, and the console shows
   CHECK(r.outcome.out.find("output matches the reference") != std::string::npos);
 }
 
-TEST_CASE("functional run: the same seed twice gives identical results, another seed other outputs", "[functional]") {
+TEST_CASE("functional run: the same seed twice gives identical results and another seed other outputs", "[functional]") {
   const Run a = run_study("a", "--quiet"), b = run_study("b", "--quiet"), c = run_study("c", "--quiet --set seed=8");
   REQUIRE(a.outcome.status == 0);
   REQUIRE(b.outcome.status == 0);
@@ -248,7 +248,7 @@ TEST_CASE("a corrupted weight byte makes the outputs differ from the reference",
   CHECK(r.functional->first_mismatch.rfind("batch 0, layer 0, token 0, element 0: platform ", 0) == 0);
 }
 
-TEST_CASE("bad functional keys are rejected with file, line and key", "[functional][cli]") {
+TEST_CASE("bad functional keys are rejected with file and line and key", "[functional][cli]") {
   // Replaces `from` by `to` in the study scenario; the error must point at the line holding `line_text`.
   const auto rejected = [](const std::string& from, const std::string& to, const std::string& line_text,
                            const std::string& key, const std::string& message) {
