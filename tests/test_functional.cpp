@@ -223,6 +223,21 @@ TEST_CASE("functional run: the same seed twice gives identical results and anoth
   CHECK(c.summary.find("\"output_matches_reference\": true") != std::string::npos);
 }
 
+// Functional jobs move the same bytes at the same pace as timing jobs of the
+// same size, so in roofline mode every job starts and ends at the same time.
+TEST_CASE("functional and timing mode give the same times for the same bytes", "[functional]") {
+  const Run functional = run_study("times_functional", "--quiet");
+  const ExpertShape shape{128, 256, 16, FfnActivation::relu};
+  const Run timing = run_study("times_timing", "--quiet --set simulation.data=timing --set model.weight_bytes_per_param=1 "
+                                               "--set model.activation_bytes_per_value=1 --set model.expert_bytes=" +
+                                                   std::to_string(shape.blob_bytes()));
+  REQUIRE(functional.outcome.status == 0);
+  REQUIRE(timing.outcome.status == 0);
+  CHECK(timing.summary.find("output_checksum") == std::string::npos);
+  CHECK(cxlvp_test::slurp(functional.dir / "jobs.csv") == cxlvp_test::slurp(timing.dir / "jobs.csv"));
+  CHECK(cxlvp_test::slurp(functional.dir / "routes.csv") == cxlvp_test::slurp(timing.dir / "routes.csv"));
+}
+
 // The comparison can fail: one weight byte flipped in memory after the
 // firmware loaded it (a debug write, before any device reads it) gives a
 // mismatch that names where the outputs first differ.
