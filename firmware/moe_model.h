@@ -16,6 +16,7 @@ struct MoeModelConfig {
   unsigned activation_bytes_per_value = 2;
   uint64_t expert_bytes = 0;       // 0: derived, 2 * d_model * d_ff * weight_bytes_per_param
   WeightsHome weights_home = WeightsHome::cxl;
+  unsigned requant_shift = 16;     // functional mode: requantization right shift of both matrices
 
   // d_model and d_ff are bounded by the scenario schema, so this cannot overflow.
   uint64_t bytes_per_expert() const {

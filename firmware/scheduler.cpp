@@ -1,6 +1,7 @@
 #include "scheduler.h"
 
 #include "../models/common/job_queue_registers.h"
+#include "functional_data.h"
 #include "memory_layout.h"
 #include "plan_estimate.h"
 
@@ -15,6 +16,7 @@ Scheduler::Scheduler(sc_core::sc_module_name name, const SchedulerConfig& config
                      MsiController& msi)
     : sc_module(name),
       bus("bus"),
+      gpu_debug("gpu_debug"),
       config_(config),
       policy_(std::move(policy)),
       msi_(msi),
@@ -42,6 +44,7 @@ uint32_t Scheduler::mmio_read32(uint64_t address) {
 // Like a driver's probe: learn each device's queue depth and point its
 // completion MSIs at the vector of its lane.
 void Scheduler::boot() {
+  if (config_.functional) load_weights();  // first, in zero time: the model is in memory before anything runs
   const uint64_t regs[] = {config_.gpu_bar, config_.cpu_work_queue, config_.ndp_regs};
   // GPU and CPU read descriptors from host DDR; the NDP engine from its own DRAM.
   const uint64_t host[] = {config_.ddr_base, config_.ddr_base, config_.cxl_base};
@@ -79,8 +82,11 @@ void Scheduler::run() {
   for (batch_ = 0; batch_ < config_.workload.batches; ++batch_) {
     core_.sync();
     BatchRecord record{batch_, sc_core::sc_time_stamp().value(), 0, 0};
+    if (config_.functional)
+      activations_ = generate_batch_input(config_.seed, batch_, config_.workload.tokens_per_batch, config_.model.d_model);
     for (layer_ = 0; layer_ < config_.model.layers; ++layer_) {
-      const std::vector<uint32_t> counts = routing_->next_layer(batch_, layer_).counts(config_.model.experts);
+      const LayerRouting routing = routing_->next_layer(batch_, layer_);
+      const std::vector<uint32_t> counts = routing.counts(config_.model.experts);
       for (uint32_t c : counts) record.tokens += c;
       const PlacementContext context = context_for(layer_);
       const std::vector<ExpertJobPlan> plan = policy_->place(counts, context);
@@ -88,7 +94,7 @@ void Scheduler::run() {
       LayerRecord layer{batch_, layer_, sc_core::sc_time_stamp().value(), 0, layer_lower_bound(counts, context), {}};
       for (const auto& j : plan)
         if (j.tokens) ++layer.jobs_per_lane[size_t(j.lane)];
-      run_layer(batch_, layer_, plan);
+      run_layer(batch_, layer_, plan, routing);
       core_.sync();
       layer.end_ps = sc_core::sc_time_stamp().value();
       layers_.push_back(layer);
@@ -191,6 +197,14 @@ uint32_t Scheduler::submit_expert(const LayerJob& j, uint32_t layer) {
                                          : costs_.activation_bytes(j.plan.tokens);
   d.flops = uint64_t(j.plan.tokens) * m.flops_per_token();
   if (j.plan.preloaded) d.flags |= job_flags::preloaded;
+  if (config_.functional) {
+    const ExpertShape shape = expert_shape();
+    d.flags |= job_flags::functional;
+    d.d_model = uint16_t(shape.d_model);  // bounded by the scenario schema
+    d.d_ff = uint16_t(shape.d_ff);
+    d.requant_shift = uint8_t(shape.shift);
+    d.activation = uint8_t(shape.activation);
+  }
   if (j.plan.lane == Lane::gpu) {  // mirror the GPU's cache: the job makes its expert most recent
     residency_.acquire(d.expert);
     residency_.release(d.expert);
@@ -216,14 +230,17 @@ uint32_t Scheduler::submit_copy(uint64_t src, uint64_t dst, uint64_t bytes, bool
   JobDescriptor d;
   d.op = JobOp::copy;
   d.flags = to_host ? job_flags::to_host : 0;
+  if (config_.functional) d.flags |= job_flags::functional;
   d.act_in_addr = src;
   d.act_in_bytes = bytes;
   d.act_out_addr = dst;
   return submit(Lane::gpu, d);
 }
 
-void Scheduler::run_layer(uint32_t batch, uint32_t layer, const std::vector<ExpertJobPlan>& plan) {
+void Scheduler::run_layer(uint32_t batch, uint32_t layer, const std::vector<ExpertJobPlan>& plan,
+                          const LayerRouting& routing) {
   const std::vector<LayerJob> jobs = lay_out(plan);
+  const TokenRows rows = config_.functional ? stage_inputs(jobs, routing) : TokenRows();
   const auto track = [&](uint32_t tag, size_t i, Stage stage) {
     in_flight_[tag] = {i, stage};
     const auto& p = jobs[i].plan;
@@ -252,6 +269,7 @@ void Scheduler::run_layer(uint32_t batch, uint32_t layer, const std::vector<Expe
     else if (done.stage == Stage::compute && j.plan.lane != Lane::gpu)
       track(submit_copy(j.staging_out, j.hbm_out, act_bytes(done.job), false), done.job, Stage::gather);
   }
+  if (config_.functional) combine_outputs(jobs, rows, routing);
 }
 
 }  // namespace cxlvp

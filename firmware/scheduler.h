@@ -6,7 +6,10 @@
 // DOORBELL written by MMIO, completion MSIs awaited. Activations start in GPU
 // HBM; for CPU and NDP jobs the GPU copies them out to staging memory (host
 // DDR or CXL device DRAM) first and copies the outputs back afterwards, so
-// every byte that moves crosses the modeled links.
+// every byte that moves crosses the modeled links. In functional mode the
+// bytes are real: the firmware also loads the weights, lays out each expert's
+// input rows and combines the experts' outputs (scheduler_functional.cpp,
+// docs/functional-mode.md).
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -18,6 +21,7 @@
 #include <vector>
 
 #include "../models/common/burst_initiator.h"
+#include "../models/common/expert_ffn.h"
 #include "../models/common/job_descriptor.h"
 #include "../models/interconnect/msi_controller.h"
 #include "../models/gpu/resident_experts.h"
@@ -44,6 +48,10 @@ struct SchedulerConfig {
   uint64_t msi = 0;
   uint64_t ddr_base = 0;
   uint64_t cxl_base = 0;
+  // Functional mode: real int8 weights and activations, drawn from `seed`
+  // (functional_data.h); model.expert_bytes is then the size of an expert's blob.
+  bool functional = false;
+  uint64_t seed = 0;
 };
 
 // One expert job (or its activation copies) as the firmware planned it.
@@ -69,12 +77,19 @@ struct BatchRecord {
 class Scheduler : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<Scheduler> bus;
+  // Functional mode: debug (zero-time) access to GPU HBM, where the firmware
+  // lays out expert inputs and combines outputs (work a real system does in
+  // GPU kernels, not modeled here).
+  tlm_utils::simple_initiator_socket_optional<Scheduler> gpu_debug;
 
   Scheduler(sc_core::sc_module_name name, const SchedulerConfig& config, std::unique_ptr<RoutingSource> routing,
             std::unique_ptr<PlacementPolicy> policy, MsiController& msi);
 
   // Called after each batch (progress reporting).
   void on_batch_done(std::function<void(const BatchRecord&)> callback) { on_batch_done_ = std::move(callback); }
+  // Functional mode: called after each layer with its routing and its outputs (tokens x d_model).
+  using LayerOutputCallback = std::function<void(const LayerRouting&, const std::vector<int8_t>&)>;
+  void on_layer_output(LayerOutputCallback callback) { on_layer_output_ = std::move(callback); }
 
   const std::vector<BatchRecord>& batches() const { return batches_; }
   const std::vector<LayerRecord>& layers() const { return layers_; }
@@ -106,7 +121,7 @@ class Scheduler : public sc_core::sc_module {
 
   void run();
   void boot();
-  void run_layer(uint32_t batch, uint32_t layer, const std::vector<ExpertJobPlan>& plan);
+  void run_layer(uint32_t batch, uint32_t layer, const std::vector<ExpertJobPlan>& plan, const LayerRouting& routing);
   PlacementContext context_for(uint32_t layer) const;
   void prefetch_for(uint32_t layer);
   std::vector<LayerJob> lay_out(const std::vector<ExpertJobPlan>& plan) const;
@@ -119,6 +134,13 @@ class Scheduler : public sc_core::sc_module {
   uint32_t mmio_read32(uint64_t address);
   void report_failed_job(const MsiMessage& m);
   uint64_t weight_address(uint32_t layer, uint32_t expert, Lane lane) const;
+  // Functional mode (scheduler_functional.cpp).
+  ExpertShape expert_shape() const;
+  void load_weights();
+  using TokenRows = std::vector<std::vector<uint32_t>>;  // per job of the layer: its tokens, in order
+  TokenRows stage_inputs(const std::vector<LayerJob>& jobs, const LayerRouting& routing);
+  void combine_outputs(const std::vector<LayerJob>& jobs, const TokenRows& rows, const LayerRouting& routing);
+  void hbm_access(tlm::tlm_command cmd, uint64_t address, void* data, uint64_t bytes);
 
   SchedulerConfig config_;
   std::unique_ptr<PlacementPolicy> policy_;
@@ -138,6 +160,8 @@ class Scheduler : public sc_core::sc_module {
   std::unordered_map<uint32_t, bool> prefetches_;      // tags of prefetch jobs in flight
   bool finished_ = false;
   std::function<void(const BatchRecord&)> on_batch_done_;
+  std::vector<int8_t> activations_;  // functional: the current layer's input, tokens x d_model
+  LayerOutputCallback on_layer_output_;
 };
 
 }  // namespace cxlvp

@@ -45,7 +45,9 @@ commands:
                summary.json  scenario, seed, policy, routing, tokens, simulated_time_s,
                              throughput_tokens_per_s, routes (count, bytes, latency_ns
                              min/mean/p50/p95/p99/max), jobs (per device: count, tokens,
-                             busy_s, utilization), links (bytes, achieved_GBps), batches
+                             busy_s, utilization), links (bytes, achieved_GBps), batches;
+                             simulation.data functional adds output_checksum,
+                             reference_checksum, output_matches_reference, layer_outputs
                routes.csv    per route (initiator->target) latency statistics in ns
                jobs.csv      every job: device, kind, batch, layer, expert, tokens, bytes, start/end ns
                devices.csv   per device busy time;  links.csv  per link/memory bytes and busy time
@@ -89,7 +91,8 @@ options:
                        `parallel -j N < FILE`; the default) or slurm (a script for
                        `sbatch --array=0-<points-1> FILE`)
 
-exit status: 0 success, 1 the simulation failed, 2 bad input (the message names file, line and key).
+exit status: 0 success, 1 the simulation failed (or its functional outputs differ from the
+reference), 2 bad input (the message names file, line and key).
 Documentation: docs/ (architecture.md, one page per model, scenario-reference.md, sweeps.md).
 )";
 
@@ -213,6 +216,11 @@ int run(const Options& o) {
   if (!o.quiet) {
     print_report(report, std::cout);
     std::cout << "\nwall time " << wall_s << " s; results in " << dir.string() << "/\n";
+  }
+  if (report.functional && !report.functional->matches) {  // results are kept: summary.json says where
+    std::cerr << "cxlvp: error: functional outputs differ from the reference at " << report.functional->first_mismatch
+              << '\n';
+    return 1;
   }
   if (report.protocol_violations > 0) {  // results are kept: summary.json says how many
     std::cerr << "cxlvp: error: " << report.protocol_violations

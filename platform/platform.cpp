@@ -76,6 +76,8 @@ SchedulerConfig scheduler_config(const Scenario& s, const MemoryMap& m) {
   c.msi = m.msi();
   c.ddr_base = m.ddr_base;
   c.cxl_base = m.cxl_base;
+  c.functional = s.simulation.data == DataMode::functional;
+  c.seed = s.seed;
   return c;
 }
 
@@ -121,6 +123,16 @@ Platform::Platform(const Scenario& s, const PlatformOptions& options)
   gpu.dma.bind(checked("check_gpu_pcie", pcie.up_in));
   pcie.up_out.bind(checked("check_pcie_rc", rc.up_in));
   rc.add_bar({"gpu.bar0", m.gpu_bar(), mmio::gpu_bar_bytes, 0});
+
+  // Functional mode: the firmware's debug view of HBM, and the check of its outputs against the reference.
+  fw.gpu_debug.bind(gpu.hbm_debug);
+  if (s.simulation.data == DataMode::functional) {
+    const ExpertShape shape{s.model.d_model, s.model.d_ff, s.model.requant_shift, FfnActivation::relu};
+    functional_check_ = std::make_unique<FunctionalCheck>(s.seed, shape, s.model.layers);
+    fw.on_layer_output([this](const LayerRouting& routing, const std::vector<int8_t>& output) {
+      functional_check_->layer_done(routing, output);
+    });
+  }
 }
 
 Platform::TargetSocket& Platform::checked(const char* name, TargetSocket& target) {

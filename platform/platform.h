@@ -15,6 +15,7 @@
 #include <systemc>
 #include <vector>
 
+#include "../firmware/functional_check.h"
 #include "../firmware/scheduler.h"
 #include "../models/common/protocol_checker.h"
 #include "../models/common/serial_link.h"
@@ -52,11 +53,15 @@ class Platform {
   const std::vector<std::unique_ptr<ProtocolChecker>>& checkers() const { return checkers_; }
   uint64_t protocol_violations() const;
 
+  // simulation.data == functional: the platform's outputs against the reference (else null).
+  const FunctionalCheck* functional_check() const { return functional_check_.get(); }
+
  private:
   using TargetSocket = tlm::tlm_base_target_socket_b<32, tlm::tlm_fw_transport_if<>, tlm::tlm_bw_transport_if<>>;
   // `target`, or (checks on) a new checker's `in` whose `out` is bound to `target`.
   TargetSocket& checked(const char* name, TargetSocket& target);
   std::vector<std::unique_ptr<ProtocolChecker>> checkers_;
+  std::unique_ptr<FunctionalCheck> functional_check_;
 
   // Declared first: the modules below are constructed from them.
   MemoryMap map_;

@@ -93,6 +93,22 @@ std::string routing_origin(const WorkloadConfig& w) {
   return w.distribution == RoutingDistribution::zipf ? "zipf" : "uniform";
 }
 
+// Each layer's outputs in one line (the first ones when there are many), then the verdict.
+void print_functional(const FunctionalReport& f, std::ostream& out) {
+  constexpr size_t kMaxLines = 16;
+  out << "\nfunctional data: layer outputs (FNV-1a 64 checksum; token 0's first values)\n";
+  for (size_t i = 0; i < f.layers.size() && i < kMaxLines; ++i) {
+    const LayerOutput& l = f.layers[i];
+    out << "  batch " << l.batch << " layer " << l.layer << ": checksum " << checksum_text(l.checksum) << "  [";
+    for (size_t v = 0; v < l.head.size(); ++v) out << (v ? " " : "") << int(l.head[v]);
+    out << "]\n";
+  }
+  if (f.layers.size() > kMaxLines)
+    out << "  ... " << f.layers.size() - kMaxLines << " more (summary.json: layer_outputs)\n";
+  out << "last layers of all batches: output " << f.output_checksum << ", reference " << f.reference_checksum << ": "
+      << (f.matches ? "output matches the reference bit for bit" : "MISMATCH, first at " + f.first_mismatch) << '\n';
+}
+
 }  // namespace
 
 double RunReport::lower_bound_s() const {
@@ -134,6 +150,9 @@ RunReport collect_report(const Platform& p) {
   r.gpu_cache = {cache.slots(), cache.hits(), cache.misses(), cache.evictions()};
   r.links = {link_report("pcie", p.pcie), link_report("cxl.link", p.cxl.link), memory_report("ddr", p.ddr),
              memory_report("gpu.hbm", p.gpu.hbm), memory_report("cxl.mem", p.cxl.mem)};
+  if (const FunctionalCheck* check = p.functional_check())
+    r.functional = FunctionalReport{checksum_text(check->output_checksum()), checksum_text(check->reference_checksum()),
+                                    check->matches(), check->first_mismatch(), check->layers()};
   return r;
 }
 
@@ -150,6 +169,16 @@ void write_report_files(const RunReport& r, const std::string& dir) {
     j.value("lower_bound_s", r.lower_bound_s());
     j.value("ratio_to_lower_bound", r.lower_bound_s() > 0 ? r.simulated_s() / r.lower_bound_s() : 0.0);
     if (r.protocol_checks) j.value("protocol_violations", r.protocol_violations);
+    if (r.functional) {
+      const FunctionalReport& f = *r.functional;
+      j.value("data", "functional").value("output_checksum", f.output_checksum);
+      j.value("reference_checksum", f.reference_checksum).value("output_matches_reference", f.matches);
+      if (!f.matches) j.value("first_mismatch", f.first_mismatch);
+      j.begin_array("layer_outputs");
+      for (const auto& l : f.layers)
+        j.begin_object().value("batch", l.batch).value("layer", l.layer).value("checksum", checksum_text(l.checksum)).end_object();
+      j.end_array();
+    }
     j.begin_object("routes");
     for (const auto& x : r.routes) {
       j.begin_object(x.name).value("count", x.count).value("bytes", x.bytes);
@@ -255,6 +284,7 @@ void print_report(const RunReport& r, std::ostream& out) {
     fixed(10, 2) << gbps(l.downstream_bytes + l.upstream_bytes, r.simulated_ps);
     fixed(7, 1) << (r.simulated_ps ? 100.0 * l.busy_ps / r.simulated_ps : 0.0) << "%\n";
   }
+  if (r.functional) print_functional(*r.functional, out);
   out.unsetf(std::ios::floatfield);
   out << std::setprecision(6);
 }

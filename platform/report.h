@@ -4,6 +4,7 @@
 // console summary. Wall-clock figures go to the console only, so result files
 // are byte-identical for the same scenario and seed.
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -44,6 +45,14 @@ struct ExpertCacheReport {  // the GPU's HBM-resident experts
   uint64_t hits = 0, misses = 0, evictions = 0;
 };
 
+// simulation.data == functional: the outputs and their check (docs/functional-mode.md).
+struct FunctionalReport {
+  std::string output_checksum, reference_checksum;  // FNV-1a 64 of every batch's last-layer outputs
+  bool matches = false;
+  std::string first_mismatch;       // where the outputs first differ from the reference; empty when they match
+  std::vector<LayerOutput> layers;  // per layer of each batch: checksum and token 0's first values
+};
+
 struct RunReport {
   std::string scenario, scenario_file, policy, compute;
   std::string routing;  // zipf, uniform or trace:<file name>
@@ -62,6 +71,7 @@ struct RunReport {
   double lower_bound_s() const;  // sum over layers of the placement problem's lower bound
   std::vector<JobReport> jobs;
   ExpertCacheReport gpu_cache;
+  std::optional<FunctionalReport> functional;  // functional mode only
 
   size_t failed_jobs() const;
   const JobReport* first_failed_job() const;

@@ -21,11 +21,16 @@ namespace cxlvp {
 // simulation.checks: none, or a TLM-2.0 base-protocol checker on every main binding.
 enum class ChecksMode { none, protocol };
 
+// simulation.data: timing (bytes are counted, not held) or functional (real
+// int8 weights and activations, computed on and checked; docs/functional-mode.md).
+enum class DataMode { timing, functional };
+
 struct SimulationConfig {
   uint64_t burst_bytes = 4096;  // bytes per TLM transaction on bulk paths
   double quantum_ns = 1000;     // temporal-decoupling quantum
   ComputeMode compute = ComputeMode::per_token;
   ChecksMode checks = ChecksMode::none;  // protocol: insert ProtocolCheckers (docs/protocol-checking.md)
+  DataMode data = DataMode::timing;
 };
 
 struct HostConfig {

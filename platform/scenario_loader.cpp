@@ -19,6 +19,7 @@
 #include <sstream>
 #include <utility>
 
+#include "../firmware/functional_data.h"
 #include "../firmware/routing_trace.h"
 #include "memory_map.h"
 
@@ -374,6 +375,11 @@ Schema::Schema() {
                        {{"none", ChecksMode::none}, {"protocol", ChecksMode::protocol}},
                        "run-time checks: none, or protocol (a TLM-2.0 base-protocol checker on every main binding; "
                        "violations fail the run; docs/protocol-checking.md)");
+  enum_key<DataMode>("simulation.data", FIELD(simulation.data),
+                     {{"timing", DataMode::timing}, {"functional", DataMode::functional}},
+                     "timing: transfers carry no data, only their size and time; functional: experts hold real "
+                     "int8 weights, every executor computes on the bytes it reads, and the outputs are checked "
+                     "against a reference (docs/functional-mode.md)");
 
   block("platform", "The hardware: address map, host, CPU, PCIe, GPU and CXL memory expander.");
   block("platform.address_map", "Where the memories and the MMIO window sit in the host physical address space.");
@@ -487,6 +493,10 @@ Schema::Schema() {
              "rate of expanding compressed weights to 16 bit (output bytes); 0 = free");
   number_key("platform.cxl.ndp.register_latency_ns", "ns", FIELD(platform.cxl.ndp.register_latency_ns),
              at_least(0.0), "register block access");
+  unsigned_key("platform.cxl.ndp.max_d_model", "-", FIELD(platform.cxl.ndp.max_d_model), in_range(1u, 65535u),
+               "functional jobs: largest d_model the engine's buffers hold (its MAX_D_MODEL register)");
+  unsigned_key("platform.cxl.ndp.max_d_ff", "-", FIELD(platform.cxl.ndp.max_d_ff), in_range(1u, 65535u),
+               "functional jobs: largest d_ff the engine's buffers hold (its MAX_D_FF register)");
 
   const auto value_bytes = one_of<unsigned>({1, 2, 4});
   block("model", "The MoE model: its shape and where its expert weights live.");
@@ -503,6 +513,10 @@ Schema::Schema() {
   enum_key<WeightsHome>("model.weights_home", FIELD(model.weights_home),
                         {{"ddr", WeightsHome::ddr}, {"cxl", WeightsHome::cxl}},
                         "memory that holds every expert's weights: host DDR or CXL device DRAM");
+  unsigned_key("model.requant_shift", "bits", FIELD(model.requant_shift), in_range(0u, 31u),
+               "functional mode: right shift of both requantizations; the shifts that keep the seeded per-row "
+               "scales in 16 bits depend on d_model, d_ff and top_k (docs/functional-mode.md); timing mode "
+               "ignores it");
 
   block("workload", "The tokens and how they are routed to experts.");
   enum_key<RoutingDistribution>("workload.distribution", FIELD(workload.distribution),
@@ -611,6 +625,7 @@ class Loader {
     bind_block(root_, "");
     check_required_keys();
     check_top_k();
+    check_functional();  // before check_platform: it sets the expert's size
     check_platform();
     check_routing_trace();  // last: it reads the whole trace
     return scenario_;
@@ -700,6 +715,62 @@ class Loader {
     if (top_k > experts)
       fail_about("workload.top_k", "must be <= model.experts, which is " + std::to_string(experts) + " (got " +
                                        std::to_string(top_k) + ")");
+  }
+
+  // simulation.data functional: int8 weights and activations in the layout
+  // every executor reads (models/common/expert_ffn.h). Keys that describe a
+  // size or format take the values that layout implies; written otherwise,
+  // they are errors, and so are shapes too large to compute quickly or too
+  // large for the NDP engine's buffers.
+  void check_functional() {
+    if (scenario_.simulation.data != DataMode::functional) return;
+    MoeModelConfig& m = scenario_.model;
+    const auto int8_only = [this](const char* key, unsigned& bytes, const char* what) {
+      if (given_.count(key) && bytes != 1)
+        fail_about(key, std::string("functional mode holds int8 ") + what + ": must be 1 (got " +
+                            std::to_string(bytes) + ")");
+      bytes = 1;
+    };
+    int8_only("model.weight_bytes_per_param", m.weight_bytes_per_param, "weights");
+    int8_only("model.activation_bytes_per_value", m.activation_bytes_per_value, "activations");
+    const NdpConfig& ndp = scenario_.platform.cxl.ndp;
+    const auto bounded = [this, &ndp](const char* key, unsigned value, unsigned limit, const char* ndp_key,
+                                      unsigned ndp_limit) {
+      if (value > limit)
+        fail_about(key, "functional mode: must be <= " + std::to_string(limit) + " (got " + std::to_string(value) + ")");
+      if (ndp.enabled && value > ndp_limit)
+        fail_about(key, "must be <= " + std::to_string(ndp_limit) + ", the NDP engine's " + ndp_key + " (got " +
+                            std::to_string(value) + ")");
+    };
+    bounded("model.d_model", m.d_model, 1024, "platform.cxl.ndp.max_d_model", ndp.max_d_model);
+    bounded("model.d_ff", m.d_ff, 4096, "platform.cxl.ndp.max_d_ff", ndp.max_d_ff);
+    const ExpertShape shape{m.d_model, m.d_ff, m.requant_shift, FfnActivation::relu};
+    if (m.expert_bytes != 0)
+      fail_about("model.expert_bytes", "functional mode derives it: the int8 blob of W1, W2 and their scales, " +
+                                           std::to_string(shape.blob_bytes()) + " bytes here; leave it out or 0");
+    m.expert_bytes = shape.blob_bytes();
+    const QuantizationConfig& q = scenario_.quantization;
+    const std::pair<const char*, double> weight_factors[] = {{"quantization.gpu_weight_compression", q.gpu_weight_compression},
+                                                             {"quantization.cpu_weight_compression", q.cpu_weight_compression},
+                                                             {"quantization.ndp_weight_compression", q.ndp_weight_compression}};
+    for (const auto& [key, factor] : weight_factors)
+      if (factor != 1)
+        fail_about(key, "functional mode computes on the int8 blob as stored: must be 1 (got " + number_text(factor) +
+                            "); compressed formats are timing-only");
+    if (q.activation_compression != 1)
+      fail_about("quantization.activation_compression", "functional mode moves int8 activations as they are: must be 1 "
+                                                        "(got " + number_text(q.activation_compression) + ")");
+    const unsigned top_k = scenario_.workload.top_k;
+    const ShiftRange usable = usable_shift_range(m.d_model, m.d_ff, top_k);
+    const std::string shape_text = "d_model " + std::to_string(m.d_model) + ", d_ff " + std::to_string(m.d_ff) +
+                                   " and top_k " + std::to_string(top_k);
+    if (usable.lo > usable.hi)
+      fail_about("workload.top_k", "functional mode: no requantization shift keeps the per-row scales of " +
+                                       shape_text + " in 16 bits; lower top_k");
+    if (m.requant_shift < usable.lo || m.requant_shift > usable.hi)
+      fail_about("model.requant_shift", "must be in " + std::to_string(usable.lo) + ".." + std::to_string(usable.hi) +
+                                            " for " + shape_text + ", so that the per-row scales fit 16 bits (got " +
+                                            std::to_string(m.requant_shift) + ")");
   }
 
   void check_platform() const {
@@ -803,6 +874,12 @@ value where a mapping is expected.
   The whole trace is read and checked against the model and workload when the scenario is loaded
   (docs/workloads.md); a problem in it is reported as `TRACE_FILE:LINE: workload.trace_file: MESSAGE`,
   a file that cannot be opened against the line that names it.
+- `simulation.data: functional` (docs/functional-mode.md) holds int8 weights and activations:
+  `model.weight_bytes_per_param` and `model.activation_bytes_per_value` become 1 and
+  `model.expert_bytes` the size of an expert's int8 blob (each an error when written otherwise);
+  `model.d_model` <= 1024 and `model.d_ff` <= 4096 (and, with an NDP engine, <= its `max_d_model`
+  and `max_d_ff`); every `quantization` factor must be 1 (compressed formats are timing-only); and
+  `model.requant_shift` must be in the range that keeps the seeded scales in 16 bits for the shape.
 
 ## Overrides
 

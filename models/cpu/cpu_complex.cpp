@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "../common/device_job.h"
+#include "../common/functional_job.h"
 
 namespace cxlvp {
 
@@ -35,6 +36,16 @@ bool CpuComplex::execute(const JobDescriptor& d) {
   const ComputeRate rate{config_.per_token_us, amx_flops_per_second(), config_.dequant_GBps};
   const uint64_t compute = compute_ps(mode_, rate, d.tokens, d.flops, d.dequant_bytes);
   auto& b = cores_.bus;
+  if (d.flags & job_flags::functional) {  // the cores compute on the bytes they read
+    ExpertShape shape;
+    if (!functional_shape(d, shape)) {
+      regs_.report_error(JobError::bad_dimensions);
+      return false;
+    }
+    if (compute_expert_functional(b, bus, d, shape, d.weight_addr, compute)) return true;
+    regs_.report_error(JobError::bus_error);
+    return false;
+  }
   const bool ok = b.stream(bus, tlm::TLM_READ_COMMAND, d.act_in_addr, d.act_in_bytes, nullptr) &&
                   compute_expert(b, bus, mode_, d.weight_addr, d.weight_bytes, compute) &&
                   b.stream(bus, tlm::TLM_WRITE_COMMAND, d.act_out_addr, d.act_out_bytes, nullptr);

@@ -10,7 +10,8 @@
 // bound how much of a slow path's bandwidth they can use; the AMX tile rate
 // (or the per-token cost) paces consumption. A job therefore takes
 // max(compute, weight streaming), and weights in CXL memory are limited by the
-// CXL link.
+// CXL link. Functional jobs compute the integer expert FFN (expert_ffn.h) on
+// the bytes the cores read (functional_job.h).
 #include <cstdint>
 #include <systemc>
 #include <tlm>

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "../common/debug_access.h"
 #include "../common/device_job.h"
+#include "../common/functional_job.h"
 #include "../common/job_log.h"
 
 namespace cxlvp {
@@ -14,6 +16,7 @@ Gpu::Gpu(sc_core::sc_module_name name, const GpuConfig& config, ComputeMode mode
     : sc_module(name),
       mmio("mmio"),
       dma("dma"),
+      hbm_debug("hbm_debug"),
       hbm("hbm", config.hbm),
       config_(config),
       mode_(mode),
@@ -33,6 +36,7 @@ Gpu::Gpu(sc_core::sc_module_name name, const GpuConfig& config, ComputeMode mode
       compute_queue_(1) {
   mmio.register_b_transport(this, &Gpu::b_transport);
   mmio.register_transport_dbg(this, &Gpu::transport_dbg);
+  hbm_debug.register_transport_dbg(this, &Gpu::hbm_transport_dbg);
   local_.bind(hbm.in);
   SC_HAS_PROCESS(Gpu);
   SC_THREAD(front_end);
@@ -103,9 +107,40 @@ void Gpu::fetch_engine() {
         finish(fetcher_, "gpu", d, start, JobError::bus_error);
         continue;
       }
+    } else if (!slot->hit && (d.flags & job_flags::functional) && !preload(d, slot->index)) {
+      resident_.invalidate(d.expert);
+      finish(fetcher_, "gpu", d, sc_core::sc_time_stamp().value(), JobError::bus_error);
+      continue;
     }
     compute_queue_.put({d, slot->index});
   }
+}
+
+// `preloaded` counts the weights as resident without fetching them. A
+// functional job also needs their bytes in the slot, so they are copied there
+// by debug transport: at no cost, as if loaded before the run, which is what
+// the ideal assumes.
+bool Gpu::preload(const JobDescriptor& d, unsigned slot) {
+  std::vector<uint8_t> weights(d.weight_bytes);
+  return debug_transfer(dma, tlm::TLM_READ_COMMAND, d.weight_addr, weights.data(), weights.size()) &&
+         debug_transfer(local_, tlm::TLM_WRITE_COMMAND, slot_address(slot), weights.data(), weights.size());
+}
+
+// The SMs run one expert job: activations from HBM, weights from the job's
+// slot, outputs to HBM; functional jobs compute on the bytes they read.
+JobError Gpu::compute(const JobDescriptor& d, unsigned slot) {
+  const ComputeRate rate{config_.per_token_us, config_.peak_TFLOPS * 1e12 * config_.efficiency, config_.dequant_GBps};
+  const uint64_t compute = compute_ps(mode_, rate, d.tokens, d.flops, d.dequant_bytes);
+  if (d.flags & job_flags::functional) {
+    ExpertShape shape;
+    if (!functional_shape(d, shape)) return JobError::bad_dimensions;
+    return compute_expert_functional(sm_.bus, local_, d, shape, slot_address(slot), compute) ? JobError::none
+                                                                                              : JobError::bus_error;
+  }
+  const bool ok = sm_.bus.stream(local_, tlm::TLM_READ_COMMAND, d.act_in_addr, d.act_in_bytes, nullptr) &&
+                  compute_expert(sm_.bus, local_, mode_, slot_address(slot), d.weight_bytes, compute) &&
+                  sm_.bus.stream(local_, tlm::TLM_WRITE_COMMAND, d.act_out_addr, d.act_out_bytes, nullptr);
+  return ok ? JobError::none : JobError::bus_error;
 }
 
 void Gpu::compute_engine() {
@@ -113,19 +148,11 @@ void Gpu::compute_engine() {
     const ComputeJob j = compute_queue_.get();
     const JobDescriptor& d = j.job;
     const uint64_t start = sc_core::sc_time_stamp().value();
-    bool ok = true;
-    if (d.tokens > 0) {
-      const ComputeRate rate{config_.per_token_us, config_.peak_TFLOPS * 1e12 * config_.efficiency,
-                             config_.dequant_GBps};
-      const uint64_t compute = compute_ps(mode_, rate, d.tokens, d.flops, d.dequant_bytes);
-      ok = sm_.bus.stream(local_, tlm::TLM_READ_COMMAND, d.act_in_addr, d.act_in_bytes, nullptr) &&
-           compute_expert(sm_.bus, local_, mode_, slot_address(j.slot), d.weight_bytes, compute) &&
-           sm_.bus.stream(local_, tlm::TLM_WRITE_COMMAND, d.act_out_addr, d.act_out_bytes, nullptr);
-    }
+    const JobError error = d.tokens > 0 ? compute(d, j.slot) : JobError::none;
     sm_.sync();
     resident_.release(d.expert);
     slot_released_.notify(sc_core::SC_ZERO_TIME);
-    finish(sm_, "gpu", d, start, ok ? JobError::none : JobError::bus_error);
+    finish(sm_, "gpu", d, start, error);
   }
 }
 

@@ -5,6 +5,9 @@
 //    activation transfers, completion MSIs, all as real transactions over PCIe.
 //  - `hbm` is its local memory; expert weights are cached in HBM slots
 //    (ResidentExperts) after the reserved workspace.
+//  - `hbm_debug` gives debug transport (zero time, transport_dbg only) into
+//    HBM, as a debugger's view of device memory; functional mode's firmware
+//    uses it for the work it does not model (docs/functional-mode.md).
 // Four engines run concurrently, as on real hardware: a front end that reads
 // descriptors, a copy engine for activation copies, a fetch engine that brings
 // a job's expert weights into HBM on a miss, and the compute engine (SMs),
@@ -32,6 +35,7 @@ class Gpu : public sc_core::sc_module {
 
   tlm_utils::simple_target_socket<Gpu> mmio;
   tlm_utils::simple_initiator_socket<Gpu> dma;
+  tlm_utils::simple_target_socket_optional<Gpu> hbm_debug;
   Dram hbm;
 
   // expert_slot_bytes: size of one HBM expert slot (the model's expert size).
@@ -52,8 +56,11 @@ class Gpu : public sc_core::sc_module {
   void fetch_engine();
   void compute_engine();
   void finish(ThreadBus& engine, const char* device, const JobDescriptor& d, uint64_t start_ps, JobError error);
+  JobError compute(const JobDescriptor& d, unsigned slot);
+  bool preload(const JobDescriptor& d, unsigned slot);
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) { regs_.transport(p, delay); }
   unsigned transport_dbg(tlm::tlm_generic_payload& p) { return regs_.transport_dbg(p); }
+  unsigned hbm_transport_dbg(tlm::tlm_generic_payload& p) { return local_->transport_dbg(p); }
 
   GpuConfig config_;
   ComputeMode mode_;
