@@ -4,8 +4,8 @@
 // as its own child process of cxlvp, on the presets the published figure was
 // measured on; the results become a table of entries
 // {name, unit, measured, published, source, error_pct}, printed and written to
-// calibration.json, with the loaded-latency curves and the AMX batch sweep as
-// CSV files.
+// calibration.json, with the loaded-latency curves and the AMX and NDP batch
+// sweeps as CSV files.
 #include <string>
 #include <vector>
 
