@@ -496,7 +496,8 @@ void write_json(const std::vector<Entry>& entries, const Options& o, const fs::p
     j.value("source", e.source);
     if (const auto err = e.error_pct()) j.value("error_pct", *err);
     else j.null("error_pct");
-    j.value("status", e.status()).value("basis", e.basis).value("presets", join(e.reference, ", "));
+    j.value("status", e.status()).value("basis", e.basis);
+    j.value("presets", join(o.presets.empty() ? e.reference : o.presets, ", "));  // what the probe ran on
     j.value("note", e.note);
     if (e.status() == "explained") j.value("explanation", e.explanation);
     j.end_object();
