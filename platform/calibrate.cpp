@@ -341,8 +341,8 @@ bool run_suite(Suite& suite, const Options& o, const fs::path& dir) {
     if (run.ok) run.result = read_result(work / (run.id + ".txt"));
     else {
       all_ok = false;
-      std::cerr << "cxlvp: calibrate: probe " << run.id << " failed: " << child_failure(work / (run.id + ".log"), status)
-                << "\n";
+      std::cerr << "cxlvp: calibrate: probe " << run.id
+                << " failed: " << child_failure(work / (run.id + ".log"), status) << "\n";
     }
   }
   std::cerr << "cxlvp: calibrate: " << done << " probes run\n";

@@ -97,7 +97,9 @@ class Probe : public sc_core::sc_module {
   void gpu_chase();
   void amx();
   void ndp();
-  [[noreturn]] void fail(const std::string& what) const { throw std::runtime_error(std::string(to_string(r_.kind)) + ": " + what); }
+  [[noreturn]] void fail(const std::string& what) const {
+    throw std::runtime_error(std::string(to_string(r_.kind)) + ": " + what);
+  }
 
   const Scenario& s_;
   const MemoryMap& m_;
@@ -219,7 +221,8 @@ void Probe::chaser() {
 
 void Probe::boot(uint64_t regs, unsigned lane) {
   uint64_t msi = m_.msi() + 4 * lane;
-  if (!fw_.bus.access(fw_bus, tlm::TLM_WRITE_COMMAND, regs + job_regs::msi_addr, &msi, 8)) fail("MSI_ADDR write failed");
+  if (!fw_.bus.access(fw_bus, tlm::TLM_WRITE_COMMAND, regs + job_regs::msi_addr, &msi, 8))
+    fail("MSI_ADDR write failed");
 }
 
 // Writes the descriptor, rings the doorbell and waits for the job's MSI, as the

@@ -726,7 +726,9 @@ class Loader {
     else fail_at(kPresetKey, preset->first, "expected a preset name or a list of them (got " + describe(value) + ")");
     for (const auto& name : names) {
       const Preset* p = find_preset(name);
-      if (!p) fail_at(kPresetKey, preset->first, "unknown preset " + quoted(name) + " (expected one of " + preset_names() + ")");
+      if (!p)
+        fail_at(kPresetKey, preset->first,
+                "unknown preset " + quoted(name) + " (expected one of " + preset_names() + ")");
       for (const auto& [key, text] : p->keys) {
         const KeyEntry* entry = schema_.find(key);
         if (!entry || entry->is_block()) throw std::logic_error("preset " + name + " sets unknown key " + key);

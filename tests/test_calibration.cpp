@@ -67,8 +67,9 @@ TEST_CASE("calibrate: every published figure is met within 10 %, or the entry sa
   }
   CHECK(with_figure >= 9);
   // The figures the calibration is for are met, not explained away.
-  for (const char* name : {"ddr_chase_latency", "cxl_chase_latency", "cxl_ddr_latency_ratio", "cz120_mix_2to1_bandwidth",
-                           "pcie5_x16_h2d_bandwidth", "amx_gemm_spr", "amx_gemm_gnr", "amx_gemv_b1_weight_stream"}) {
+  for (const char* name : {"ddr_chase_latency", "cxl_chase_latency", "cxl_ddr_latency_ratio",
+                           "cz120_mix_2to1_bandwidth", "pcie5_x16_h2d_bandwidth", "amx_gemm_spr", "amx_gemm_gnr",
+                           "amx_gemv_b1_weight_stream"}) {
     INFO(name);
     const int i = t.find(name);
     REQUIRE(i >= 0);
@@ -129,7 +130,8 @@ TEST_CASE("sensitivity: doubling the CXL link latency adds two traversals to the
 
 TEST_CASE("sensitivity: the DRAM idle latency moves the DDR chase one for one", "[calibration]") {
   const double base = probe("chase --memory ddr" + kBase)["latency_ns"];
-  const double slower = probe("chase --memory ddr" + kBase + " --set platform.host.ddr.idle_latency_ns=174.3")["latency_ns"];
+  const double slower =
+      probe("chase --memory ddr" + kBase + " --set platform.host.ddr.idle_latency_ns=174.3")["latency_ns"];
   CHECK(slower - base == Approx(50).epsilon(0.02));
 }
 
@@ -157,7 +159,8 @@ TEST_CASE("sensitivity: the AMX rate sets large-GEMM TFLOPS, DDR bandwidth sets 
 TEST_CASE("calibrate rejects bad options and unknown presets with exit status 2", "[calibration]") {
   const Outcome unknown = run_cxlvp("calibrate --probe chase --preset spr nonesuch");
   CHECK(unknown.status == 2);
-  CHECK(unknown.err.find("platform.preset: unknown preset 'nonesuch' (expected one of paper, spr") != std::string::npos);
+  CHECK(unknown.err.find("platform.preset: unknown preset 'nonesuch' (expected one of paper, spr") !=
+        std::string::npos);
   CHECK(run_cxlvp("calibrate --probe nonesuch").status == 2);
   CHECK(run_cxlvp("calibrate --probe stream --mix 2").status == 2);
   const Outcome help = run_cxlvp("calibrate --help");

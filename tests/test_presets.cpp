@@ -116,7 +116,8 @@ TEST_CASE("the real-hardware study runs on its presets, faster than on the paper
   // PCIe 5.0 x16 (56.8 GB/s of payload) instead of the paper's 32 GB/s fetches the hot experts sooner.
   const auto simulated_s = [](const std::string& scenario) {
     const fs::path out = scratch() / fs::path(scenario).stem();
-    const Outcome o = run_cxlvp("run " + std::string(CXLVP_SOURCE_DIR) + "/" + scenario + " --quiet --out " + out.string());
+    const Outcome o =
+        run_cxlvp("run " + std::string(CXLVP_SOURCE_DIR) + "/" + scenario + " --quiet --out " + out.string());
     INFO(o.err);
     REQUIRE(o.status == 0);
     const std::string summary = slurp(out / "summary.json");
