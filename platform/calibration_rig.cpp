@@ -32,6 +32,13 @@ constexpr uint64_t kLine = 64;
 constexpr unsigned kGpuLane = 0, kCpuLane = 1, kNdpLane = 2;  // MSI vectors, as the scheduler uses them
 using Socket = tlm_utils::simple_initiator_socket<class Probe>;
 
+// Why a transfer failed, for the one-line error.
+std::string failure(const BurstInitiator& bus) {
+  if (bus.status() == tlm::TLM_ADDRESS_ERROR_RESPONSE)
+    return "address error (the probes use the first 4 GiB of host DDR and CXL memory)";
+  return "error response " + std::to_string(int(bus.status()));
+}
+
 uint64_t local_ps(ThreadBus& t) { return sc_core::sc_time_stamp().value() + t.keeper.get_local_time().value(); }
 
 // Line addresses in [base, base + span) in a scrambled order (an LCG over the
@@ -53,6 +60,7 @@ class Probe : public sc_core::sc_module {
  public:
   Socket fw_bus{"fw_bus"}, read_bus{"read_bus"}, write_bus{"write_bus"}, chase_bus{"chase_bus"};
   ProbeResult result;
+  std::string error;  // the first failure, empty when every step succeeded
 
   SC_HAS_PROCESS(Probe);
   Probe(sc_core::sc_module_name name, const Scenario& s, const MemoryMap& m, MsiController& irq,
@@ -97,8 +105,12 @@ class Probe : public sc_core::sc_module {
   void gpu_chase();
   void amx();
   void ndp();
-  [[noreturn]] void fail(const std::string& what) const {
-    throw std::runtime_error(std::string(to_string(r_.kind)) + ": " + what);
+  // Stops the simulation with the first failure; run_probe reports it. (An
+  // exception out of a thread would reach the user as a multi-line SystemC report.)
+  [[noreturn]] void fail(const std::string& what) {
+    if (error.empty()) error = std::string(to_string(r_.kind)) + ": " + what;
+    sc_core::sc_stop();
+    for (;;) sc_core::wait(never_);
   }
 
   const Scenario& s_;
@@ -109,6 +121,7 @@ class Probe : public sc_core::sc_module {
   // stream: units of the mix done by each side, so neither runs ahead.
   unsigned reads_done_ = 0, writes_done_ = 0;
   sc_core::sc_event progress_;
+  sc_core::sc_event never_;  // a failed thread waits on it for good
   uint64_t stream_end_ps_ = 0;
   void side_finished(uint64_t end_ps);
 };
@@ -131,7 +144,8 @@ void Probe::chase(unsigned reads) {
   LineWalk walk(memory_base() + layout::weights, layout::GiB);
   const uint64_t start = local_ps(chaser_);
   for (unsigned i = 0; i < reads; ++i)
-    if (!chaser_.bus.stream(chase_bus, tlm::TLM_READ_COMMAND, walk.next(), kLine, nullptr)) fail("chase read failed");
+    if (!chaser_.bus.stream(chase_bus, tlm::TLM_READ_COMMAND, walk.next(), kLine, nullptr))
+      fail("chase read: " + failure(chaser_.bus));
   result["latency_ns"] = double(local_ps(chaser_) - start) / reads / 1e3;
 }
 
@@ -146,7 +160,7 @@ void Probe::reader() {
     while (done < bytes) {
       const uint64_t n = std::min(bytes - done, span);
       if (!reader_.bus.stream(read_bus, tlm::TLM_READ_COMMAND, base, n, nullptr, 1e3 / r_.load_GBps))
-        fail("load read failed");
+        fail("load read: " + failure(reader_.bus));
       done += n;
     }
     result["achieved_GBps"] = double(bytes) / double(local_ps(reader_)) * 1e3;
@@ -164,7 +178,7 @@ void Probe::reader() {
       sc_core::wait(progress_);
     }
     if (!reader_.bus.stream(read_bus, tlm::TLM_READ_COMMAND, base + (i * chunk) % layout::GiB, chunk, nullptr))
-      fail("stream read failed");
+      fail("stream read: " + failure(reader_.bus));
     ++reads_done_;
     reader_.sync();
     progress_.notify(sc_core::SC_ZERO_TIME);
@@ -183,7 +197,7 @@ void Probe::writer() {
       sc_core::wait(progress_);
     }
     if (!writer_.bus.stream(write_bus, tlm::TLM_WRITE_COMMAND, base + (i * chunk) % layout::GiB, chunk, nullptr))
-      fail("stream write failed");
+      fail("stream write: " + failure(writer_.bus));
     ++writes_done_;
     writer_.sync();
     progress_.notify(sc_core::SC_ZERO_TIME);
@@ -212,7 +226,8 @@ void Probe::chaser() {
   const uint64_t start = local_ps(chaser_);
   unsigned reads = 0;
   while (local_ps(chaser_) < window_ps * 9 / 10) {
-    if (!chaser_.bus.stream(chase_bus, tlm::TLM_READ_COMMAND, walk.next(), kLine, nullptr)) fail("chase read failed");
+    if (!chaser_.bus.stream(chase_bus, tlm::TLM_READ_COMMAND, walk.next(), kLine, nullptr))
+      fail("chase read: " + failure(chaser_.bus));
     ++reads;
   }
   result["latency_ns"] = double(local_ps(chaser_) - start) / std::max(1u, reads) / 1e3;
@@ -222,7 +237,7 @@ void Probe::chaser() {
 void Probe::boot(uint64_t regs, unsigned lane) {
   uint64_t msi = m_.msi() + 4 * lane;
   if (!fw_.bus.access(fw_bus, tlm::TLM_WRITE_COMMAND, regs + job_regs::msi_addr, &msi, 8))
-    fail("MSI_ADDR write failed");
+    fail("MSI_ADDR write: " + failure(fw_.bus));
 }
 
 // Writes the descriptor, rings the doorbell and waits for the job's MSI, as the
@@ -237,7 +252,7 @@ const JobRecord& Probe::submit(uint64_t regs, uint64_t desc_host, uint64_t desc_
   if (!fw_.bus.access(fw_bus, tlm::TLM_WRITE_COMMAND, desc_host, raw, JobDescriptor::kBytes) ||
       !fw_.bus.access(fw_bus, tlm::TLM_WRITE_COMMAND, regs + job_regs::desc_addr, &address, 8) ||
       !fw_.bus.access(fw_bus, tlm::TLM_WRITE_COMMAND, regs + job_regs::doorbell, &ring, 4))
-    fail("job submission failed");
+    fail("job submission: " + failure(fw_.bus));
   fw_.sync();
   const MsiMessage msg = irq_.next();
   if (msg.data != d.tag) fail(std::string(device) + " job failed");
@@ -406,6 +421,7 @@ ProbeResult run_probe(const Scenario& scenario, const ProbeRequest& request) {
   JobLog::global().clear();
   Rig rig(s, request);
   sc_core::sc_start();
+  if (!rig.probe.error.empty()) throw std::runtime_error(rig.probe.error);
   return rig.probe.result;
 }
 

@@ -163,6 +163,10 @@ TEST_CASE("calibrate rejects bad options and unknown presets with exit status 2"
         std::string::npos);
   CHECK(run_cxlvp("calibrate --probe nonesuch").status == 2);
   CHECK(run_cxlvp("calibrate --probe stream --mix 2").status == 2);
+  // A probe that cannot run fails in one line, exit status 1.
+  const Outcome no_ndp = run_cxlvp("calibrate --probe ndp --preset spr cz120");
+  CHECK(no_ndp.status == 1);
+  CHECK(no_ndp.err == "cxlvp: error: ndp: needs platform.cxl.ndp.enabled: true\n");
   const Outcome help = run_cxlvp("calibrate --help");
   CHECK(help.status == 0);
   CHECK(help.out.find("presets: paper, spr, gnr, cz120, cxl-x16, h100-pcie, h200-pcie") != std::string::npos);
