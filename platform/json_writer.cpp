@@ -93,4 +93,10 @@ JsonWriter& JsonWriter::value(const std::string& k, bool v) {
   return *this;
 }
 
+JsonWriter& JsonWriter::null(const std::string& k) {
+  key(k);
+  out_ << "null";
+  return *this;
+}
+
 }  // namespace cxlvp

@@ -22,6 +22,7 @@ class JsonWriter {
   JsonWriter& value(const std::string& key, uint64_t v);
   JsonWriter& value(const std::string& key, unsigned v) { return value(key, uint64_t(v)); }
   JsonWriter& value(const std::string& key, bool v);
+  JsonWriter& null(const std::string& key);  // a value that is not known
 
   static std::string quote(const std::string& s);
   static std::string number(double v);  // up to 9 significant digits, no exponent noise

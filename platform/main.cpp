@@ -12,6 +12,7 @@
 
 #include "../firmware/routing_trace_format.h"
 #include "bench.h"
+#include "calibrate.h"
 #include "platform.h"
 #include "report.h"
 #include "scenario_loader.h"
@@ -37,6 +38,7 @@ usage:
   cxlvp keys
   cxlvp bench [--scenarios A.yaml B.yaml ...] [--bursts 4096,16384,65536] [--quick] [--scaling]
               [--calls N] [--out DIR]
+  cxlvp calibrate [--preset NAME ...] [--set KEY=VALUE ...] [--out DIR] [-j N]
   cxlvp --help
 
 commands:
@@ -69,6 +71,11 @@ commands:
              second, simulated time across burst sizes; prints whether the speed targets
              hold; --scaling adds tokens/experts/layers x1,x2,x4 (cxlvp bench --help,
              docs/performance.md)
+  calibrate  run microbenchmarks on the modeled platform (pointer chase, streams, loaded
+             latency, PCIe copies, AMX GEMM/GEMV, NDP) and compare them with published
+             hardware figures: prints the table, writes DIR/calibration.json and the
+             loaded-latency and AMX batch curves as CSV (default DIR: results/calibration;
+             cxlvp calibrate --help, docs/calibration.md)
 
 options:
   --out DIR            result folder; an existing result folder there is replaced
@@ -234,13 +241,15 @@ int run(const Options& o) {
 
 int sc_main(int argc, char** argv) {
   const bool bench = argc > 1 && std::string(argv[1]) == "bench";  // parses its own options (bench.h)
-  const Options o = bench ? Options() : parse(argc, argv);
+  const bool calibrate = argc > 1 && std::string(argv[1]) == "calibrate";  // so does calibrate (calibrate.h)
+  const Options o = bench || calibrate ? Options() : parse(argc, argv);
   // Model errors become exceptions we report in one line instead of aborting.
   sc_core::sc_report_handler::set_actions(sc_core::SC_ERROR, sc_core::SC_DISPLAY | sc_core::SC_THROW);
   sc_core::sc_report_handler::set_actions(sc_core::SC_FATAL, sc_core::SC_DISPLAY | sc_core::SC_THROW);
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   try {
     if (bench) return run_bench(std::vector<std::string>(argv + 2, argv + argc));
+    if (calibrate) return run_calibrate(std::vector<std::string>(argv + 2, argv + argc));
     if (o.command == "help") {
       std::cout << kUsage;
       return 0;

@@ -22,6 +22,7 @@
 #include "../firmware/functional_data.h"
 #include "../firmware/routing_trace.h"
 #include "memory_map.h"
+#include "presets.h"
 
 namespace cxlvp {
 
@@ -337,6 +338,14 @@ class Schema {
                      }});
   }
 
+  // platform.preset: a name or a list of names, applied by the Loader before
+  // every other key (apply_presets), so it has nothing to bind here.
+  void preset_key(const std::string& path, const char* meaning) {
+    keys_.push_back({path, "preset", "a preset name or a list of them", "-", "one or a list of " + preset_names(),
+                     meaning, false, [](Scenario&, const std::string&) {},
+                     [](Scenario&) { return std::string("none"); }});
+  }
+
   // The DRAM block shared by host DDR, GPU HBM and CXL device DRAM.
   void dram_block(const std::string& path, Field<DramConfig> dram, const char* meaning) {
     block(path, meaning);
@@ -382,6 +391,9 @@ Schema::Schema() {
                      "against a reference (docs/functional-mode.md)");
 
   block("platform", "The hardware: address map, host, CPU, PCIe, GPU and CXL memory expander.");
+  preset_key(kPresetKey,
+             "documented hardware sets to start from, applied in order before the scenario's own keys and --set "
+             "(docs/calibration.md#presets)");
   block("platform.address_map", "Where the memories and the MMIO window sit in the host physical address space.");
   uint64_key("platform.address_map.ddr_base", "bytes", FIELD(platform.address_map.ddr_base),
              any_value<uint64_t>(), "base of host DDR; 0 = automatic (DDR at 0)");
@@ -622,6 +634,7 @@ class Loader {
                           "expected a mapping of scenario keys (got " + describe(root_) + ")");
     for (const auto& assignment : overrides) apply_override(assignment);
     scenario_.file = path_;
+    apply_presets();  // first: the file's own keys and --set override them
     bind_block(root_, "");
     check_required_keys();
     check_top_k();
@@ -680,6 +693,10 @@ class Loader {
       if (!key.IsScalar()) fail_at(prefix, key, "expected a key name (got " + describe(key) + ")");
       if (prefix.empty() && key.Scalar() == kSweepKey) continue;  // checked by load_sweep_grid
       const std::string path = prefix.empty() ? key.Scalar() : prefix + "." + key.Scalar();
+      if (path == kPresetKey) {  // applied before the walk (apply_presets)
+        given_.insert(path);
+        continue;
+      }
       const KeyEntry* entry = schema_.find(path);
       if (!entry) fail_at(path, key, schema_.unknown_key_message(path));
       if (!seen.insert(path).second)
@@ -702,6 +719,40 @@ class Loader {
       entry.bind(scenario_, value.Scalar());
     } catch (const BadValue& bad) {
       fail_at(entry.path, key, bad.message);
+    }
+  }
+
+  // platform.preset: NAME or [NAME, ...]. Each preset's keys are bound in
+  // order, later presets over earlier ones; the walk of the tree then binds the
+  // scenario's own keys over them.
+  void apply_presets() {
+    const auto platform = find_item(root_, "platform");
+    if (!platform) return;
+    const auto preset = find_item(platform->second, "preset");
+    if (!preset) return;
+    const YAML::Node& value = preset->second;
+    std::vector<std::string> names;
+    if (value.IsScalar()) names.push_back(value.Scalar());
+    else if (value.IsSequence())
+      for (const auto& item : value) {
+        if (!item.IsScalar()) fail_at(kPresetKey, preset->first, "expected a preset name (got " + describe(item) + ")");
+        names.push_back(item.Scalar());
+      }
+    else fail_at(kPresetKey, preset->first, "expected a preset name or a list of them (got " + describe(value) + ")");
+    for (const auto& name : names) {
+      const Preset* p = find_preset(name);
+      if (!p)
+        fail_at(kPresetKey, preset->first,
+                "unknown preset " + quoted(name) + " (expected one of " + preset_names() + ")");
+      for (const auto& [key, text] : p->keys) {
+        const KeyEntry* entry = schema_.find(key);
+        if (!entry || entry->is_block()) throw std::logic_error("preset " + name + " sets unknown key " + key);
+        try {
+          entry->bind(scenario_, text);
+        } catch (const BadValue& bad) {
+          throw std::logic_error("preset " + name + ": " + key + ": " + bad.message);
+        }
+      }
     }
   }
 

@@ -31,6 +31,8 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
 // The top-level key of a scenario's sweep grid (sweep_grid.h). The loader
 // skips it: it describes many runs, not one.
 inline constexpr const char* kSweepKey = "sweep";
+// platform.preset: named hardware sets applied before the scenario's keys (platform/presets.h).
+inline constexpr const char* kPresetKey = "platform.preset";
 
 // Throws ScenarioError(file, line, prefix, "unknown key ...") for the first
 // prefix of the dotted `path` that is not a key of the schema (a value or a

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 
-FIGURES = ("scheme_comparison.png", "threshold_sweep.png", "quantization.png")
+FIGURES = ("scheme_comparison.png", "threshold_sweep.png", "quantization.png", "loaded_latency.png")
 SUMMARY_COLUMNS = ["scenario", "policy", "compute", "tokens", "simulated_time_s", "throughput_tokens_per_s",
                    "gpu_busy_s", "gpu_utilization", "cpu_busy_s", "cpu_utilization", "ndp_busy_s",
                    "ndp_utilization", "status", "point"]
@@ -36,6 +36,16 @@ def write_sweep(path, keys, grid, throughput):
             out.writerow(list(values) + (figures if status == "ok" else [""] * 12) + [status, f"p{i:03d}"])
 
 
+def write_loaded_latency(path):
+    with open(path, "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["memory", "offered_GBps", "achieved_GBps", "latency_ns"])
+        for memory, peak, idle in (("ddr", 300, 136), ("cxl", 26, 289)):
+            for k in range(11):
+                load = peak * k / 10
+                out.writerow([memory, load, load, idle * (1 + k * k / 40)])
+
+
 def plot(plot_py, outdir, *args):
     subprocess.run([sys.executable, plot_py, outdir, *args], check=True, stdout=subprocess.DEVNULL)
     return {name for name in FIGURES if os.path.exists(os.path.join(outdir, name))}
@@ -57,8 +67,11 @@ def main():
         write_sweep(quantization, ["quantization.ndp_weight_compression"], [(c,) for c in (1, 2, 4)],
                     lambda c: 3000 * c ** 0.5)
 
+        loaded = os.path.join(tmp, "loaded_latency.csv")
+        write_loaded_latency(loaded)
+
         everything = os.path.join(tmp, "all")
-        made = plot(plot_py, everything, "--runs", *runs, "--sweep", threshold, quantization)
+        made = plot(plot_py, everything, "--runs", *runs, "--sweep", threshold, quantization, "--loaded-latency", loaded)
         assert made == set(FIGURES), made
         for name in FIGURES:
             size = os.path.getsize(os.path.join(everything, name))
@@ -68,6 +81,8 @@ def main():
         assert only_runs == {"scheme_comparison.png"}, only_runs
         only_threshold = plot(plot_py, os.path.join(tmp, "threshold_only"), "--sweep", threshold)
         assert only_threshold == {"threshold_sweep.png"}, only_threshold
+        only_loaded = plot(plot_py, os.path.join(tmp, "loaded_only"), "--loaded-latency", loaded)
+        assert only_loaded == {"loaded_latency.png"}, only_loaded
     print("test_plot: every figure made, and only from its inputs")
 
 

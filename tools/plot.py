@@ -3,7 +3,7 @@
 # pyenv or venv python3 that may come first on PATH.
 """Figures from cxlvp results, in the manner of the CXL-Expert paper.
 
-usage: tools/plot.py OUTDIR [--runs NAME=DIR ...] [--sweep SWEEP.csv ...]
+usage: tools/plot.py OUTDIR [--runs NAME=DIR ...] [--sweep SWEEP.csv ...] [--loaded-latency CSV]
 
   --runs NAME=DIR   result folders of `cxlvp run` (each with summary.json), one per scheme:
                     gpu_only, monde_ideal, cxl_expert get the paper's values beside them
@@ -13,6 +13,9 @@ usage: tools/plot.py OUTDIR [--runs NAME=DIR ...] [--sweep SWEEP.csv ...]
                     (throughput normalized to the best point)
                     varying a key with "compression" in its name -> OUTDIR/quantization.png
                     (throughput vs compression factor)
+  --loaded-latency CSV  loaded_latency.csv of `cxlvp calibrate` (memory, offered_GBps,
+                    achieved_GBps, latency_ns) -> OUTDIR/loaded_latency.png
+                    (latency vs achieved bandwidth per memory, as Intel MLC prints it)
 
 Each figure is written only when its inputs were given. Needs python3-matplotlib.
 """
@@ -48,6 +51,7 @@ def parse_args():
     parser.add_argument("--runs", action="extend", nargs="+", default=[], metavar="NAME=DIR",
                         help="result folders, one per scheme")
     parser.add_argument("--sweep", action="extend", nargs="+", default=[], metavar="CSV", help="sweep.csv files")
+    parser.add_argument("--loaded-latency", metavar="CSV", help="loaded_latency.csv of cxlvp calibrate")
     return parser.parse_args()
 
 
@@ -164,6 +168,30 @@ def line_figure(lines, path, title, xlabel, ylabel, normalize):
     plt.close(fig)
 
 
+def loaded_latency(csv_path, path):
+    """Latency against achieved bandwidth, one line per memory (the curve Intel MLC's
+    --loaded_latency prints); the idle point is the first of each line."""
+    curves = OrderedDict()
+    with open(csv_path, newline="") as f:
+        for row in csv.DictReader(f):
+            curves.setdefault(row["memory"], []).append((float(row["achieved_GBps"]), float(row["latency_ns"])))
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    names = {"ddr": "host DDR", "cxl": "CXL memory"}
+    for memory, points in curves.items():
+        points.sort()
+        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", markersize=3,
+                label=names.get(memory, memory))
+    ax.set_xlabel("achieved read bandwidth (GB/s)")
+    ax.set_ylabel("chase latency (ns)")
+    ax.set_yscale("log")
+    ax.set_title("Loaded latency: DDR vs CXL (cxlvp calibrate)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=150)
+    plt.close(fig)
+
+
 def main():
     args = parse_args()
     os.makedirs(args.outdir, exist_ok=True)
@@ -198,10 +226,15 @@ def main():
                     f"compression factor ({keys}, x)", "throughput (tokens/s)", normalize=False)
         written.append(path)
 
+    if args.loaded_latency:
+        path = os.path.join(args.outdir, "loaded_latency.png")
+        loaded_latency(args.loaded_latency, path)
+        written.append(path)
+
     for path in written:
         print(path)
     if not written:
-        print("plot.py: nothing to plot (give --runs or --sweep)", file=sys.stderr)
+        print("plot.py: nothing to plot (give --runs, --sweep or --loaded-latency)", file=sys.stderr)
 
 
 if __name__ == "__main__":
