@@ -59,9 +59,9 @@ void build_lane(Lane& lane, const char* name, NdpUnderTest impl) {
 
 }  // namespace
 
-// Bounds (docs/ndp-plugin.md): the estimate is within 15 % of the RTL for jobs
-// of 8 tokens or more, within 50 % for single tokens (fixed latencies the fast
-// model does not itemize dominate there).
+// Bounds (docs/ndp-plugin.md): the estimate is within 10 % of the RTL for jobs
+// of 8 tokens or more, within 25 % for single tokens (there the RTL's per-tile
+// memory latencies, which the fast model overlaps, weigh most).
 TEST_CASE("ndp timing: TLM estimate vs RTL cycles", "[ndp][timing]") {
   set_quantum_ns(1000);
   Lane tlm, rtl;
@@ -77,7 +77,7 @@ TEST_CASE("ndp timing: TLM estimate vs RTL cycles", "[ndp][timing]") {
 
   std::printf("RTL: LANES %u, TILE %u, 1000 MHz; TLM: mac_GMACps %g, internal_GBps %g\n", p.lanes, p.tile,
               p.lanes * 1.0, NdpRtlParameters::port_bytes * 1.0);
-  std::printf("| tokens | d_model | d_ff | MACs | TLM estimate (us) | RTL (us) | RTL cycles | error |\n");
+  std::printf("| tokens | d_model | d_ff | MACs | TLM estimate (us) | RTL (us) | RTL (cycles) | error |\n");
   std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   for (size_t i = 0; i < std::size(kSizes); ++i) {
     const Size& s = kSizes[i];
@@ -88,7 +88,7 @@ TEST_CASE("ndp timing: TLM estimate vs RTL cycles", "[ndp][timing]") {
                 r_us * 1e3, err * 100);
     CHECK(tlm.correct[i]);
     CHECK(rtl.correct[i]);
-    CHECK(std::fabs(err) <= (s.tokens >= 8 ? 0.15 : 0.50));
+    CHECK(std::fabs(err) <= (s.tokens >= 8 ? 0.10 : 0.25));
   }
   std::printf("RTL engine: %llu cycles in %.2f s wall (whole simulation) = %.2f M cycles/s\n",
               (unsigned long long)engine.cycles(), wall_s, engine.cycles() / wall_s * 1e-6);
