@@ -289,12 +289,39 @@ void NdpRtlEngine::on_edge() {
     } else {
       m.mem = Impl::Mem::read;
       m.ready_ps.assign(m.burst_count(), 0);
-      m.burst_err.assign(m.burst_count(), m.bytes == 0);
+      m.burst_err.assign(m.burst_count(), false);
       m.issued = 0;
+      if (m.bytes == 0) {  // outside the protocol (bytes >= 1): one failed beat, so that nothing hangs
+        m.ready_ps.assign(1, now);
+        m.burst_err.assign(1, true);
+        m.issued = 1;
+      }
     }
-    return;  // channels below start on the next edge
+  } else {
+    serve_memory_port(now);
   }
 
+  // Completion interrupt: the MSI write, then irq_ready for one cycle.
+  if (m.irq_ready.read()) {
+    m.irq_ready.write(false);
+  } else if (m.irq_valid.read() && !m.msi_sent) {
+    m.msi_sent = true;
+    m.msi_ps = now;
+    m.msi_word = m.irq_data.read();
+    if (const uint64_t to = m.irq_addr.read()) {
+      bool ok = false;
+      m.msi_ps = m.issue(msi, tlm::TLM_WRITE_COMMAND, to, reinterpret_cast<uint8_t*>(&m.msi_word), 4, false, now, ok);
+    }
+  }
+  if (m.msi_sent && m.msi_ps <= now && !m.irq_ready.read()) {
+    m.irq_ready.write(true);
+    m.msi_sent = false;
+  }
+}
+
+// The memory port's data and response channels for the request in progress.
+void NdpRtlEngine::serve_memory_port(uint64_t now) {
+  Impl& m = *impl_;
   switch (m.mem) {
     case Impl::Mem::idle:
       break;
@@ -339,12 +366,14 @@ void NdpRtlEngine::on_edge() {
           std::vector<uint64_t> in_flight(m.window, now);
           m.ack_ps = now;
           m.ack_err = m.bytes == 0;
+          uint64_t at = now;
           for (uint64_t i = 0; i < m.burst_count(); ++i) {
             const uint64_t off = i * m.burst_bytes;
             const auto len = unsigned(std::min(m.burst_bytes, m.bytes - off));
             bool ok = false;
-            const uint64_t done = m.issue(mem, tlm::TLM_WRITE_COMMAND, m.addr + off, m.data.data() + off, len, true,
-                                          in_flight[i % m.window], ok);
+            at = std::max(at, in_flight[i % m.window]);
+            const uint64_t done =
+                m.issue(mem, tlm::TLM_WRITE_COMMAND, m.addr + off, m.data.data() + off, len, true, at, ok);
             in_flight[i % m.window] = done;
             m.ack_ps = std::max(m.ack_ps, done);
             m.ack_err = m.ack_err || !ok;
@@ -364,23 +393,6 @@ void NdpRtlEngine::on_edge() {
         m.mem_rsp_valid.write(true);
       }
       break;
-  }
-
-  // Completion interrupt: the MSI write, then irq_ready for one cycle.
-  if (m.irq_ready.read()) {
-    m.irq_ready.write(false);
-  } else if (m.irq_valid.read() && !m.msi_sent) {
-    m.msi_sent = true;
-    m.msi_ps = now;
-    m.msi_word = m.irq_data.read();
-    if (const uint64_t to = m.irq_addr.read()) {
-      bool ok = false;
-      m.msi_ps = m.issue(msi, tlm::TLM_WRITE_COMMAND, to, reinterpret_cast<uint8_t*>(&m.msi_word), 4, false, now, ok);
-    }
-  }
-  if (m.msi_sent && m.msi_ps <= now && !m.irq_ready.read()) {
-    m.irq_ready.write(true);
-    m.msi_sent = false;
   }
 }
 

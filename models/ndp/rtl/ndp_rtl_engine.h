@@ -47,6 +47,7 @@ class NdpRtlEngine : public NdpEngineBase {
   void end_of_simulation() override;
   void clock();
   void on_edge();
+  void serve_memory_port(uint64_t now);
 
   std::unique_ptr<Impl> impl_;
 };
