@@ -4,6 +4,7 @@
 // the one under test, driven by a host initiator the way firmware drives it
 // (descriptor, blob and activations written through the HDM window, registers
 // through the BAR), with an MSI sink on the link's upstream side.
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -54,11 +55,20 @@ struct FfnJob {
   std::vector<int8_t> x, expected;
 };
 
-// Addresses are deliberately not aligned to the 16-byte port.
-inline FfnJob ffn_job(uint32_t tag, uint32_t tokens, unsigned d_model, unsigned d_ff, unsigned shift = 8,
+// The requantization shift that keeps most outputs of ffn_job()'s random
+// data off the int8 rails, so that rounding shows in the results: an int8 dot
+// product of d random terms is about sqrt(d) x 5461 (= 128^2 / 3), the mean
+// scale is 2048, and the aim is about 32.
+inline unsigned unsaturated_shift(unsigned d_model) {
+  return unsigned(std::lround(std::log2(std::sqrt(double(d_model)) * 5461 * 2048 / 32)));
+}
+
+// Addresses are deliberately not aligned to the 16-byte port. shift < 0:
+// unsaturated_shift(d_model).
+inline FfnJob ffn_job(uint32_t tag, uint32_t tokens, unsigned d_model, unsigned d_ff, int shift = -1,
                       FfnActivation act = FfnActivation::relu, uint32_t seed = 1, unsigned slot = 0) {
   FfnJob j;
-  const ExpertShape s{d_model, d_ff, shift, act};
+  const ExpertShape s{d_model, d_ff, shift < 0 ? unsaturated_shift(d_model) : unsigned(shift), act};
   j.blob = pattern(s.blob_bytes(), seed);
   // Scales in 1..4095: large enough to reach both int8 rails at shift 8.
   for (uint64_t o = s.scale1_offset(); o + 1 < s.blob_bytes(); o += 2) j.blob[o + 1] &= 0x0F;
@@ -80,9 +90,17 @@ inline FfnJob ffn_job(uint32_t tag, uint32_t tokens, unsigned d_model, unsigned 
   d.flops = 2 * s.macs(tokens);
   d.d_model = uint16_t(d_model);
   d.d_ff = uint16_t(d_ff);
-  d.requant_shift = uint8_t(shift);
+  d.requant_shift = uint8_t(s.shift);
   d.activation = uint8_t(act);
   return j;
+}
+
+// Share of outputs strictly between the rails: how much of a job's result
+// depends on rounding rather than on saturation.
+inline double unsaturated_share(const FfnJob& j) {
+  size_t inside = 0;
+  for (int8_t v : j.expected) inside += v > -128 && v < 127;
+  return j.expected.empty() ? 0 : double(inside) / double(j.expected.size());
 }
 
 inline uint64_t ndp_desc_addr(unsigned slot) { return 0x1000 + slot * JobDescriptor::kBytes; }

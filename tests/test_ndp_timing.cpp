@@ -43,7 +43,7 @@ void build_lane(Lane& lane, const char* name, NdpUnderTest impl) {
     t.write_reg<uint64_t>(kNdpRegs + job_regs::msi_addr, kNdpMsiAddr);
     size_t i = 0;
     for (const Size& s : kSizes) {
-      const FfnJob job = ffn_job(uint32_t(i + 1), s.tokens, s.d_model, s.d_ff, 12, FfnActivation::relu, uint32_t(i));
+      const FfnJob job = ffn_job(uint32_t(i + 1), s.tokens, s.d_model, s.d_ff, -1, FfnActivation::relu, uint32_t(i));
       load_job(t, job, ndp_desc_addr(0));
       ring(t, ndp_desc_addr(0));
       t.sync();
