@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "models/common/job_log.h"
 #include "ndp_bench.h"
 
 using namespace cxlvp;
@@ -71,6 +72,16 @@ void check_all_ok(const Outcome& o, const std::vector<FfnJob>& jobs, bool unsatu
   CHECK(o.status == 0);
   CHECK(o.error == 0);
   CHECK(o.completed == jobs.size());
+  // Both engines log their jobs for the reports.
+  const auto& log = JobLog::global().records();
+  REQUIRE(log.size() == jobs.size());
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    CHECK(log[i].device == "ndp");
+    CHECK(log[i].ok);
+    CHECK(log[i].job.tag == jobs[i].d.tag);
+    CHECK(log[i].job.tokens == jobs[i].d.tokens);
+    CHECK(log[i].end_ps >= log[i].start_ps);
+  }
 }
 
 // One job that fails with `code`: its MSI carries `tag` with the failed bit,
@@ -82,6 +93,8 @@ void check_failed(const Outcome& o, uint32_t tag, JobError code) {
   CHECK(o.error == uint32_t(code));
   CHECK(o.status == 2u);  // idle, error, nothing queued
   CHECK(o.completed == 1);
+  REQUIRE(JobLog::global().records().size() == 1);
+  CHECK_FALSE(JobLog::global().records()[0].ok);
 }
 
 }  // namespace

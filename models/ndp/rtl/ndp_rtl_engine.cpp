@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../../common/hop_trace.h"
+#include "../../common/job_log.h"
 #include "../../common/job_queue_registers.h"
 #include "../../common/transaction_recorder.h"
 #include "Vndp_engine.h"
@@ -112,6 +113,13 @@ struct NdpRtlEngine::Impl {
   size_t issued = 0;
   uint64_t ack_ps = 0;
   bool ack_err = false;
+
+  // The job in progress as the pins show it, for the job log (reports): it
+  // opens with the engine's first memory request (the descriptor read) and
+  // closes with its interrupt.
+  bool job_open = false;
+  bool descriptor_read = false;  // the read in progress is the job's descriptor
+  JobRecord record;
 
   // Interrupt.
   bool msi_sent = false;
@@ -283,6 +291,11 @@ void NdpRtlEngine::on_edge() {
     m.beats = std::max<uint64_t>(1, (m.bytes + kBeat - 1) / kBeat);
     m.beat = 0;
     m.data.assign(m.beats * kBeat, 0);
+    if (!m.job_open) {
+      m.job_open = true;
+      m.record = JobRecord{"ndp", JobDescriptor{}, now, 0, true};
+      m.descriptor_read = !m.mem_req_write.read() && m.bytes == JobDescriptor::kBytes;
+    }
     if (m.mem_req_write.read()) {
       m.mem = Impl::Mem::write_data;
       m.mem_wready.write(true);
@@ -308,6 +321,11 @@ void NdpRtlEngine::on_edge() {
     m.msi_sent = true;
     m.msi_ps = now;
     m.msi_word = m.irq_data.read();
+    if (!m.job_open) m.record = JobRecord{"ndp", JobDescriptor{}, now, 0, true};  // failed before any read
+    m.record.end_ps = now;
+    m.record.ok = !(m.msi_word & job_regs::msi_failed_bit);
+    JobLog::global().add(std::move(m.record));
+    m.job_open = false;
     if (const uint64_t to = m.irq_addr.read()) {
       bool ok = false;
       m.msi_ps = m.issue(msi, tlm::TLM_WRITE_COMMAND, to, reinterpret_cast<uint8_t*>(&m.msi_word), 4, false, now, ok);
@@ -327,6 +345,12 @@ void NdpRtlEngine::serve_memory_port(uint64_t now) {
       break;
     case Impl::Mem::read: {
       if (m.mem_rsp_valid.read() && m.mem_rsp_ready.read() && ++m.beat == m.beats) {
+        if (m.descriptor_read) {
+          uint8_t raw[JobDescriptor::kBytes];
+          std::memcpy(raw, m.data.data(), sizeof(raw));
+          m.record.job = JobDescriptor::decode(raw);
+          m.descriptor_read = false;
+        }
         m.mem_rsp_valid.write(false);
         m.mem_req_ready.write(true);
         m.mem = Impl::Mem::idle;
