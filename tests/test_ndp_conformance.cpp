@@ -228,9 +228,11 @@ NDP_CONFORMANCE("saturation in requantization", saturation) {
 
 // Three jobs rung back to back: completed in order, each with its own MSI.
 NDP_CONFORMANCE("back-to-back jobs", back_to_back) {
+  const NdpRtlParameters p = ndp_rtl_parameters();
   const std::vector<FfnJob> jobs = {ffn_job(0x51, 3, 32, 64, -1, FfnActivation::relu, 11, 0),
                                     ffn_job(0x52, 17, 40, 24, -1, FfnActivation::none, 12, 1),
-                                    ffn_job(0x53, 1, 128, 256, -1, FfnActivation::relu, 13, 2)};
+                                    ffn_job(0x53, 1, std::min(128u, p.max_d_model), std::min(256u, p.max_d_ff), -1,
+                                            FfnActivation::relu, 13, 2)};
   check_all_ok(run_jobs(impl, jobs, 3), jobs);
 }
 
@@ -240,7 +242,9 @@ NDP_CONFORMANCE("job submitted while busy", submitted_while_busy) {
   set_quantum_ns(1000);
   auto cxl = ndp_expander("cxl", ndp_config(impl));
   WriteRecorder up("up");
-  const FfnJob first = ffn_job(0x61, 16, 128, 512, -1, FfnActivation::relu, 21, 0);
+  const NdpRtlParameters p = ndp_rtl_parameters();
+  const FfnJob first =
+      ffn_job(0x61, 16, std::min(128u, p.max_d_model), std::min(512u, p.max_d_ff), -1, FfnActivation::relu, 21, 0);
   const FfnJob second = ffn_job(0x62, 2, 64, 64, -1, FfnActivation::relu, 22, 1);
   uint32_t status_busy = 0, status_queued = 0;
   std::vector<int8_t> y1, y2;
@@ -321,8 +325,9 @@ NDP_CONFORMANCE("bad input: doorbell while the queue is full", queue_full) {
   set_quantum_ns(1000);
   auto cxl = ndp_expander("cxl", ndp_config(impl));
   WriteRecorder up("up");
-  const unsigned depth = ndp_rtl_parameters().queue_depth;
-  const FfnJob running = ffn_job(0x100, 4, 256, 1024, -1, FfnActivation::relu, 5, 0);
+  const NdpRtlParameters p = ndp_rtl_parameters();
+  const unsigned depth = p.queue_depth;
+  const FfnJob running = ffn_job(0x100, 4, p.max_d_model, p.max_d_ff, -1, FfnActivation::relu, 5, 0);
   const FfnJob quick = ffn_job(0x200, 0, 16, 16, -1, FfnActivation::relu, 6, 1);
   uint32_t error_before = 1, error_after = 0, status_after = 0;
   TestInitiator host("host", [&](TestInitiator& t) {
