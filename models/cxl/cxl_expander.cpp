@@ -31,7 +31,7 @@ CxlExpander::CxlExpander(sc_core::sc_module_name name, const CxlConfig& config, 
       ndp = make_rtl_ndp("ndp", config.ndp, mode, burst_bytes, config.dram.capacity_bytes);
     else
       throw std::invalid_argument(std::string(this->name()) +
-                                  ": ndp.impl rtl needs the RTL engine (link cxlvp_ndp_rtl, pass make_ndp_rtl_engine)");
+                                  ": ndp.impl rtl needs the RTL engine (link cxlvp_ndp_rtl, pass ndp_rtl_factory())");
     ctrl.ndp_regs_out.bind(ndp->mmio);
     ndp->mem.bind(ctrl.ndp_mem_in);
     ndp->msi.bind(ctrl.ndp_msi_in);
