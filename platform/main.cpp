@@ -31,7 +31,7 @@ const char* const kUsage = R"(cxlvp - SystemC/TLM-2.0 virtual platform for MoE i
 
 usage:
   cxlvp run SCENARIO.yaml [--out DIR] [--set KEY=VALUE ...] [--transactions FILE]
-            [--save-routing FILE] [--timeline FILE] [--quiet]
+            [--save-routing FILE] [--timeline FILE] [--vcd FILE] [--quiet]
   cxlvp sweep SCENARIO.yaml [-j N] [--out DIR] [--set KEY=VALUE ...]
               [--jobs-file FILE [--format parallel|slurm]]
   cxlvp validate SCENARIO.yaml [--set KEY=VALUE ...]
@@ -90,6 +90,8 @@ options:
   --timeline FILE      write a Chrome/Perfetto trace (JSON) of every job per device engine,
                        the transfers per link and the layers per batch to FILE; open it in
                        ui.perfetto.dev or chrome://tracing
+  --vcd FILE           write the RTL NDP engine's waveforms to FILE (VCD, for GTKWave);
+                       needs platform.cxl.ndp.impl: rtl (docs/ndp-plugin.md)
   --quiet              no summary, progress or notes on the console
   -j N                 sweep: points run at once (default 1)
   --jobs-file FILE     sweep: run nothing, write one `cxlvp run` command per point to FILE;
@@ -104,7 +106,7 @@ Documentation: docs/ (architecture.md, one page per model, scenario-reference.md
 )";
 
 struct Options {
-  std::string command, scenario, out, transactions, save_routing, timeline;
+  std::string command, scenario, out, transactions, save_routing, timeline, vcd;
   std::vector<std::string> overrides;
   bool quiet = false;
   unsigned jobs = 0;  // sweep -j; 0 when not given
@@ -140,6 +142,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--transactions") o.transactions = operand();
     else if (a == "--save-routing") o.save_routing = operand();
     else if (a == "--timeline") o.timeline = operand();
+    else if (a == "--vcd") o.vcd = operand();
     else if (a == "--quiet") o.quiet = true;
     else if (a == "-j" || a == "--jobs") o.jobs = jobs_count(operand());
     else if (a == "--jobs-file") o.jobs_file = operand();
@@ -157,6 +160,7 @@ Options parse(int argc, char** argv) {
   if (o.command != "sweep" && (o.jobs || !o.jobs_file.empty() || !o.format.empty()))
     bad_usage("-j, --jobs-file and --format apply to sweep only");
   if (o.command != "run" && !o.timeline.empty()) bad_usage("--timeline applies to run only");
+  if (o.command != "run" && !o.vcd.empty()) bad_usage("--vcd applies to run only");
   if (o.command == "sweep" && (!o.transactions.empty() || !o.save_routing.empty()))
     bad_usage("--transactions and --save-routing apply to run, not to the points of a sweep");
   if (!o.format.empty() && o.jobs_file.empty()) bad_usage("--format needs --jobs-file");
@@ -181,12 +185,17 @@ int run(const Options& o) {
   if (!o.quiet && has_sweep_block(o.scenario))
     std::cerr << "cxlvp: " << o.scenario
               << " has a sweep: block; running the base scenario only (cxlvp sweep runs the grid)\n";
+  if (!o.vcd.empty() && !(s.platform.cxl.ndp.enabled && s.platform.cxl.ndp.impl == NdpImpl::rtl)) {
+    std::cerr << "cxlvp: error: --vcd writes the RTL NDP engine's waveforms; " << o.scenario
+              << " does not use it (set platform.cxl.ndp.impl: rtl)\n";
+    return kExitBadInput;
+  }
   const fs::path dir = prepare_output(o, s);
   const fs::path staging = dir.parent_path() / ("." + dir.filename().string() + ".partial." + std::to_string(getpid()));
   if (!o.transactions.empty()) TransactionRecorder::global().open_log(o.transactions);
 
   const auto wall_start = std::chrono::steady_clock::now();
-  Platform platform(s, PlatformOptions{o.save_routing});
+  Platform platform(s, PlatformOptions{o.save_routing, o.vcd});
   fs::create_directories(staging);  // after the platform, which may reject --save-routing: no folder left behind
   if (!o.quiet) {
     std::cerr << "cxlvp: running " << s.name << " (" << s.workload.batches << " batches x " << s.model.layers

@@ -34,6 +34,7 @@ namespace cxlvp {
 // How to run a scenario, besides the scenario itself (command-line options).
 struct PlatformOptions {
   std::string save_routing;  // when not empty: write the run's routing to this trace file (.csv or .jsonl)
+  std::string vcd;           // when not empty: the RTL NDP engine's waveforms go to this VCD file
 };
 
 class Platform {

@@ -21,6 +21,7 @@
 
 #include "../firmware/functional_data.h"
 #include "../firmware/routing_trace.h"
+#include "../models/ndp/rtl/ndp_rtl_engine.h"
 #include "memory_map.h"
 #include "presets.h"
 
@@ -491,6 +492,11 @@ Schema::Schema() {
   dram_block("platform.cxl.dram", FIELD(platform.cxl.dram), "Device DRAM inside the CXL expander.");
   block("platform.cxl.ndp", "The near-data processing engine inside the CXL expander.");
   bool_key("platform.cxl.ndp.enabled", FIELD(platform.cxl.ndp.enabled), "whether the expander has an NDP engine");
+  enum_key<NdpImpl>("platform.cxl.ndp.impl", FIELD(platform.cxl.ndp.impl), {{"tlm", NdpImpl::tlm}, {"rtl", NdpImpl::rtl}},
+                    "implementation of the engine: tlm (the fast model) or rtl (the verilated Verilog engine, "
+                    "functional jobs only; docs/ndp-plugin.md)");
+  number_key("platform.cxl.ndp.rtl_clock_MHz", "MHz", FIELD(platform.cxl.ndp.rtl_clock_MHz), above_and_at_most(0, 10000),
+             "impl rtl: the engine's clock; its MAC array does LANES MACs and its memory port moves 16 bytes per cycle");
   number_key("platform.cxl.ndp.mac_GMACps", "GMAC/s", FIELD(platform.cxl.ndp.mac_GMACps), above(0.0),
              "MAC array rate; 1 MAC = 2 FLOPs (1000 -> 2 TFLOPS)");
   number_key("platform.cxl.ndp.internal_GBps", "GB/s", FIELD(platform.cxl.ndp.internal_GBps), above(0.0),
@@ -640,6 +646,7 @@ class Loader {
     check_top_k();
     check_functional();  // before check_platform: it sets the expert's size
     check_platform();
+    check_ndp_impl();
     check_routing_trace();  // last: it reads the whole trace
     return scenario_;
   }
@@ -827,6 +834,24 @@ class Loader {
   void check_platform() const {
     const auto problems = check_platform_fit(scenario_);
     if (!problems.empty()) fail_about(problems.front().key, problems.front().message);
+  }
+
+  // The RTL engine's queue depth is a Verilog parameter (CMake
+  // CXLVP_NDP_RTL_QUEUE_DEPTH); the scenario must not claim another one.
+  void check_ndp_impl() const {
+    const NdpConfig& ndp = scenario_.platform.cxl.ndp;
+    if (ndp.impl != NdpImpl::rtl) return;
+    if (!ndp.enabled) fail_about("platform.cxl.ndp.impl", "rtl needs platform.cxl.ndp.enabled: true");
+    // TODO(lead, merge with the functional data path): the RTL engine runs
+    // functional jobs only (others fail with bad_descriptor), so impl rtl
+    // needs simulation.data: functional. When that key is in the tree:
+    //   if (scenario_.simulation.data != <functional>)
+    //     fail_about("platform.cxl.ndp.impl", "rtl runs functional jobs only: needs simulation.data: functional");
+    const unsigned depth = ndp_rtl_parameters().queue_depth;
+    if (ndp.queue_depth != depth)
+      fail_about("platform.cxl.ndp.queue_depth", "must be " + std::to_string(depth) +
+                                                     " with impl rtl, the RTL engine's QUEUE_DEPTH (got " +
+                                                     std::to_string(ndp.queue_depth) + ")");
   }
 
   // workload.trace_file goes with distribution trace and only with it. The

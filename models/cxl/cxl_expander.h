@@ -30,10 +30,12 @@ class CxlExpander : public sc_core::sc_module {
   SerialLink link;
   CxlDeviceController ctrl;
   Dram mem;
-  std::unique_ptr<NdpEngine> ndp;  // null when ndp.enabled is false
+  std::unique_ptr<NdpEngineBase> ndp;  // null when ndp.enabled is false
 
+  // `make_rtl_ndp` builds the engine when ndp.impl is rtl (the verilated
+  // engine lives in its own library, cxlvp_ndp_rtl: ndp_rtl_factory()).
   CxlExpander(sc_core::sc_module_name name, const CxlConfig& config, const CxlHostWindows& windows,
-              ComputeMode mode, uint64_t burst_bytes);
+              ComputeMode mode, uint64_t burst_bytes, const NdpFactory& make_rtl_ndp = nullptr);
 };
 
 }  // namespace cxlvp

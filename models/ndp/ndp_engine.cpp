@@ -9,18 +9,13 @@ namespace cxlvp {
 
 NdpEngine::NdpEngine(sc_core::sc_module_name name, const NdpConfig& config, ComputeMode mode,
                      uint64_t burst_bytes, uint64_t dram_bytes)
-    : sc_module(name),
-      mmio("mmio"),
-      mem("mem"),
-      msi("msi"),
+    : NdpEngineBase(name),
       config_(config),
       mode_(mode),
       dram_bytes_(dram_bytes),
       regs_(std::string(this->name()) + ".regs", kVersion, config.queue_depth,
             sc_core::sc_time(config.register_latency_ns, sc_core::SC_NS), config.max_d_model, config.max_d_ff),
       engine_(this->name(), burst_bytes, bursts_in_flight(config.bytes_in_flight, burst_bytes)) {
-  mmio.register_b_transport(this, &NdpEngine::b_transport);
-  mmio.register_transport_dbg(this, &NdpEngine::transport_dbg);
   SC_HAS_PROCESS(NdpEngine);
   SC_THREAD(run);
 }

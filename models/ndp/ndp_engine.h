@@ -12,18 +12,22 @@
 #include <cstdint>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "../common/burst_initiator.h"
 #include "../common/compute_model.h"
 #include "../common/job_descriptor.h"
 #include "../common/job_queue_registers.h"
+#include "ndp_engine_base.h"
 
 namespace cxlvp {
 
+// ndp.impl: which implementation of the engine the expander instantiates.
+enum class NdpImpl { tlm, rtl };
+
 struct NdpConfig {
   bool enabled = true;
+  NdpImpl impl = NdpImpl::tlm;    // rtl: the verilated engine of models/ndp/rtl (docs/ndp-plugin.md)
+  double rtl_clock_MHz = 1000;    // rtl: the engine's clock
   double mac_GMACps = 1000;       // MAC array rate; 1 MAC = 2 FLOPs (1000 -> 2 TFLOPS)
   double internal_GBps = 100;     // memory-port bandwidth into device DRAM
   double per_token_us = 500;      // per_token mode: cost of one token through one expert
@@ -35,13 +39,9 @@ struct NdpConfig {
   unsigned max_d_ff = 4096;
 };
 
-class NdpEngine : public sc_core::sc_module {
+class NdpEngine : public NdpEngineBase {
  public:
   static constexpr uint32_t kVersion = 0x00010000;
-
-  tlm_utils::simple_target_socket<NdpEngine> mmio;
-  tlm_utils::simple_initiator_socket<NdpEngine> mem;
-  tlm_utils::simple_initiator_socket<NdpEngine> msi;
 
   NdpEngine(sc_core::sc_module_name name, const NdpConfig& config, ComputeMode mode, uint64_t burst_bytes,
             uint64_t dram_bytes);
@@ -50,8 +50,8 @@ class NdpEngine : public sc_core::sc_module {
   void run();
   bool execute(const JobDescriptor& d);
   bool execute_functional(const JobDescriptor& d, uint64_t compute, double port_pace);
-  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) { regs_.transport(p, delay); }
-  unsigned transport_dbg(tlm::tlm_generic_payload& p) { return regs_.transport_dbg(p); }
+  void register_access(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override { regs_.transport(p, delay); }
+  unsigned register_debug(tlm::tlm_generic_payload& p) override { return regs_.transport_dbg(p); }
 
   NdpConfig config_;
   ComputeMode mode_;
