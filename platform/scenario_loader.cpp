@@ -842,12 +842,18 @@ class Loader {
     const NdpConfig& ndp = scenario_.platform.cxl.ndp;
     if (ndp.impl != NdpImpl::rtl) return;
     if (!ndp.enabled) fail_about("platform.cxl.ndp.impl", "rtl needs platform.cxl.ndp.enabled: true");
-    // TODO(lead, merge with the functional data path): the RTL engine runs
-    // functional jobs only (others fail with bad_descriptor), so impl rtl
-    // needs simulation.data: functional. When that key is in the tree:
-    //   if (scenario_.simulation.data != <functional>)
-    //     fail_about("platform.cxl.ndp.impl", "rtl runs functional jobs only: needs simulation.data: functional");
-    const unsigned depth = ndp_rtl_parameters().queue_depth;
+    // The RTL engine runs functional jobs only (others fail with bad_descriptor).
+    if (scenario_.simulation.data != DataMode::functional)
+      fail_about("platform.cxl.ndp.impl", "rtl runs functional jobs only: needs simulation.data: functional");
+    const NdpRtlParameters rtl = ndp_rtl_parameters();
+    const MoeModelConfig& m = scenario_.model;
+    if (m.d_model > rtl.max_d_model)
+      fail_about("model.d_model", "at most " + std::to_string(rtl.max_d_model) +
+                                      " with platform.cxl.ndp.impl rtl (the RTL engine's MAX_D_MODEL)");
+    if (m.d_ff > rtl.max_d_ff)
+      fail_about("model.d_ff", "at most " + std::to_string(rtl.max_d_ff) +
+                                   " with platform.cxl.ndp.impl rtl (the RTL engine's MAX_D_FF)");
+    const unsigned depth = rtl.queue_depth;
     if (ndp.queue_depth != depth)
       fail_about("platform.cxl.ndp.queue_depth", "must be " + std::to_string(depth) +
                                                      " with impl rtl, the RTL engine's QUEUE_DEPTH (got " +

@@ -16,6 +16,16 @@ using cxlvp_test::slurp;
 namespace {
 
 const std::string kDefault = std::string(CXLVP_SOURCE_DIR) + "/scenarios/default.yaml";
+const std::string kNdpRtl = std::string(CXLVP_SOURCE_DIR) + "/scenarios/studies/ndp_rtl.yaml";
+
+// The value of a string field of summary.json.
+std::string summary_field(const fs::path& out, const std::string& key) {
+  const std::string text = slurp(out / "summary.json");
+  const auto at = text.find("\"" + key + "\": \"");
+  if (at == std::string::npos) return "";
+  const auto start = at + key.size() + 5;
+  return text.substr(start, text.find('"', start) - start);
+}
 
 void check_rejected(const Outcome& o, const std::string& expected) {
   INFO(o.err);
@@ -35,8 +45,7 @@ TEST_CASE("ndp rtl: --vcd with the TLM engine is refused", "[ndp][rtl][cli]") {
 }
 
 TEST_CASE("ndp rtl: a queue depth other than the RTL's is refused", "[ndp][rtl][cli]") {
-  check_rejected(run_cxlvp("validate " + kDefault +
-                           " --set platform.cxl.ndp.impl=rtl --set platform.cxl.ndp.queue_depth=8"),
+  check_rejected(run_cxlvp("validate " + kNdpRtl + " --set platform.cxl.ndp.queue_depth=8"),
                  "platform.cxl.ndp.queue_depth: must be 64 with impl rtl");
 }
 
@@ -45,14 +54,43 @@ TEST_CASE("ndp rtl: an unknown implementation is refused", "[ndp][rtl][cli]") {
                  "platform.cxl.ndp.impl: must be one of tlm, rtl");
 }
 
-// Every expert on the GPU or CPU: the RTL engine only meets the firmware's
-// boot (MSI_ADDR write, QUEUE_DEPTH read), which the waveforms show as
+TEST_CASE("ndp rtl: the RTL engine needs functional data", "[ndp][rtl][cli]") {
+  check_rejected(run_cxlvp("validate " + kDefault + " --set platform.cxl.ndp.impl=rtl"),
+                 "platform.cxl.ndp.impl: rtl runs functional jobs only: needs simulation.data: functional");
+}
+
+TEST_CASE("ndp rtl: a d_ff beyond the RTL engine's MAX_D_FF is refused", "[ndp][rtl][cli]") {
+  check_rejected(run_cxlvp("validate " + kNdpRtl + " --set model.d_ff=2048"),
+                 "model.d_ff: at most 1024 with platform.cxl.ndp.impl rtl");
+}
+
+// The issue's acceptance run: the study with the RTL engine and with the TLM
+// engine gives the same layer outputs, both equal to the reference, and the
+// NDP engine did run jobs in both.
+TEST_CASE("ndp rtl: the study gives identical outputs with the RTL and the TLM engine", "[ndp][rtl][cli]") {
+  const fs::path rtl = scratch() / "rtl", tlm = scratch() / "tlm";
+  const Outcome a = run_cxlvp("run " + kNdpRtl + " --quiet --out " + rtl.string());
+  const Outcome b = run_cxlvp("run " + kNdpRtl + " --quiet --out " + tlm.string() + " --set platform.cxl.ndp.impl=tlm");
+  INFO(a.err << b.err);
+  REQUIRE(a.status == 0);
+  REQUIRE(b.status == 0);
+  const std::string sum = summary_field(rtl, "output_checksum");
+  CHECK(sum.size() == 18);  // 0x + 16 hex digits
+  CHECK(sum == summary_field(tlm, "output_checksum"));
+  CHECK(sum == summary_field(rtl, "reference_checksum"));
+  for (const fs::path& out : {rtl, tlm}) {
+    const std::string jobs = slurp(out / "jobs.csv");
+    CHECK(jobs.find(",ndp,") != std::string::npos);
+  }
+}
+
+// Every expert on the GPU: the RTL engine only meets the firmware's boot
+// (MSI_ADDR write, QUEUE_DEPTH read), which the waveforms show as
 // register-bus cycles, and the run ends.
 TEST_CASE("ndp rtl: run --vcd writes the engine's waveforms", "[ndp][rtl][cli]") {
   const fs::path vcd = scratch() / "ndp.vcd";
-  const Outcome o = run_cxlvp("run " + kDefault + " --quiet --out " + (scratch() / "r").string() +
-                              " --set platform.cxl.ndp.impl=rtl --set policy.hot_experts=4"
-                              " --set policy.warm_experts=28 --vcd " + vcd.string());
+  const Outcome o = run_cxlvp("run " + kNdpRtl + " --quiet --out " + (scratch() / "r").string() +
+                              " --set policy.name=gpu_only --vcd " + vcd.string());
   INFO(o.err);
   REQUIRE(o.status == 0);
   const std::string text = slurp(vcd);

@@ -141,8 +141,8 @@ struct NdpRtlEngine::Impl {
     payload.set_byte_enable_ptr(nullptr);
     payload.set_dmi_allowed(false);
     payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    trace.reset(node, true, bulk);
     const uint64_t now = sc_core::sc_time_stamp().value();
+    trace.reset(node, true, bulk, now);
     sc_time delay = sc_time::from_value(issue_ps - now);
     trace.stamp(node, delay);
     socket->b_transport(payload, delay);
