@@ -26,15 +26,19 @@ void AddressRouter::add_window(const AddressWindow& w) {
     }
   }
   windows_.push_back(w);
+  last_hit_ = nullptr;  // the vector may have moved
   std::sort(windows_.begin(), windows_.end(), [](const auto& a, const auto& b) { return a.base < b.base; });
 }
 
 const AddressWindow* AddressRouter::decode(uint64_t address) const {
+  if (last_hit_ && address >= last_hit_->base && address < last_hit_->end()) return last_hit_;
   auto it = std::upper_bound(windows_.begin(), windows_.end(), address,
                              [](uint64_t a, const AddressWindow& w) { return a < w.base; });
   if (it == windows_.begin()) return nullptr;
   --it;
-  return address < it->end() ? &*it : nullptr;
+  if (address >= it->end()) return nullptr;
+  last_hit_ = &*it;
+  return last_hit_;
 }
 
 void AddressRouter::b_transport(int, tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {

@@ -45,6 +45,8 @@ class AddressRouter : public sc_core::sc_module {
   sc_core::sc_time latency_;
   NodeId node_;
   std::vector<AddressWindow> windows_;
+  // Streams hit one window again and again: the last hit is tried first.
+  mutable const AddressWindow* last_hit_ = nullptr;
 };
 
 }  // namespace cxlvp
