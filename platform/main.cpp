@@ -197,6 +197,11 @@ int run(const Options& o) {
   const auto wall_start = std::chrono::steady_clock::now();
   Platform platform(s, PlatformOptions{o.save_routing, o.vcd});
   fs::create_directories(staging);  // after the platform, which may reject --save-routing: no folder left behind
+  // jobs.csv is written as jobs finish, so memory does not grow with them;
+  // rows stay in memory only for the timeline.
+  JobTable jobs(platform.fw, !o.timeline.empty());
+  jobs.stream_to((staging / "jobs.csv").string());
+  JobLog::global().set_sink([&jobs](const JobRecord& r) { jobs.add(r); });
   if (!o.quiet) {
     std::cerr << "cxlvp: running " << s.name << " (" << s.workload.batches << " batches x " << s.model.layers
               << " layers x " << s.workload.tokens_per_batch << " tokens)\n";
@@ -217,7 +222,9 @@ int run(const Options& o) {
               << " before the firmware finished: a device never completed a job\n";
     return 1;
   }
-  const RunReport report = collect_report(platform);
+  JobLog::global().set_sink(nullptr);
+  jobs.close_stream();
+  const RunReport report = collect_report(platform, &jobs);
   if (const JobReport* failed = report.first_failed_job()) {
     fs::remove_all(staging);
     std::cerr << "cxlvp: error: " << report.failed_jobs() << " job(s) failed; first: " << failed->kind << " job "

@@ -13,55 +13,6 @@ namespace cxlvp {
 
 namespace {
 
-std::string job_kind(const JobRecord& r) {
-  if (r.device == "gpu.fetch") return "fetch";
-  if (r.job.op == JobOp::copy) return (r.job.flags & job_flags::to_host) ? "scatter" : "gather";
-  return "expert";
-}
-
-std::vector<JobReport> join_jobs(const Platform& p) {
-  std::vector<JobReport> out;
-  for (const JobRecord& r : JobLog::global().records()) {
-    JobReport j;
-    j.tag = r.job.tag;
-    j.device = r.device;
-    j.kind = job_kind(r);
-    if (const auto it = p.fw.planned().find(r.job.tag); it != p.fw.planned().end()) {
-      j.batch = it->second.batch;
-      j.layer = it->second.layer;
-      j.expert = it->second.expert;
-      j.tokens = it->second.tokens;
-      j.lane = to_string(it->second.lane);
-    }
-    j.weight_bytes = j.kind == "expert" || j.kind == "fetch" ? r.job.weight_bytes : 0;
-    j.activation_bytes = j.kind == "fetch"             ? 0
-                         : r.job.op == JobOp::copy ? r.job.act_in_bytes
-                                                   : r.job.act_in_bytes + r.job.act_out_bytes;
-    j.start_ps = r.start_ps;
-    j.end_ps = r.end_ps;
-    j.ok = r.ok;
-    out.push_back(j);
-  }
-  std::sort(out.begin(), out.end(), [](const JobReport& a, const JobReport& b) {
-    return std::tie(a.start_ps, a.tag, a.device) < std::tie(b.start_ps, b.tag, b.device);
-  });
-  return out;
-}
-
-std::vector<DeviceReport> sum_devices(const std::vector<JobReport>& jobs) {
-  std::map<std::string, DeviceReport> by_name;
-  for (const char* d : {"gpu", "gpu.fetch", "gpu.copy", "cpu", "ndp"}) by_name[d].name = d;
-  for (const JobReport& j : jobs) {
-    DeviceReport& d = by_name[j.device];
-    ++d.jobs;
-    if (j.kind == "expert") d.tokens += j.tokens;
-    d.busy_ps += j.end_ps - j.start_ps;
-  }
-  std::vector<DeviceReport> out;
-  for (auto& [name, d] : by_name) out.push_back(d);
-  return out;
-}
-
 LinkReport link_report(const std::string& name, const SerialLink& l) {
   return {name, l.downstream_bytes(), l.upstream_bytes(), std::max(l.downstream_busy_ps(), l.upstream_busy_ps())};
 }
@@ -117,16 +68,7 @@ double RunReport::lower_bound_s() const {
   return sum;
 }
 
-size_t RunReport::failed_jobs() const {
-  return size_t(std::count_if(jobs.begin(), jobs.end(), [](const JobReport& j) { return !j.ok; }));
-}
-
-const JobReport* RunReport::first_failed_job() const {
-  const auto it = std::find_if(jobs.begin(), jobs.end(), [](const JobReport& j) { return !j.ok; });
-  return it == jobs.end() ? nullptr : &*it;
-}
-
-RunReport collect_report(const Platform& p) {
+RunReport collect_report(const Platform& p, const JobTable* jobs) {
   const Scenario& s = p.scenario();
   RunReport r;
   r.scenario = s.name;
@@ -144,8 +86,17 @@ RunReport collect_report(const Platform& p) {
   for (const auto& b : r.batches) r.assignments += b.tokens;
   r.simulated_ps = r.batches.empty() ? 0 : r.batches.back().end_ps;
   r.routes = TransactionRecorder::global().routes();
-  r.jobs = join_jobs(p);
-  r.devices = sum_devices(r.jobs);
+  std::optional<JobTable> from_log;
+  if (!jobs) {
+    from_log.emplace(p.fw, true);
+    for (const JobRecord& rec : JobLog::global().records()) from_log->add(rec);
+    jobs = &*from_log;
+  }
+  r.jobs = jobs->rows();
+  r.jobs_streamed = jobs->streamed();
+  r.devices = jobs->devices();
+  r.failed = jobs->failed();
+  r.first_failed = jobs->first_failed();
   const ResidentExperts& cache = p.gpu.resident();
   r.gpu_cache = {cache.slots(), cache.hits(), cache.misses(), cache.evictions()};
   r.links = {link_report("pcie", p.pcie), link_report("cxl.link", p.cxl.link), memory_report("ddr", p.ddr),
@@ -223,13 +174,9 @@ void write_report_files(const RunReport& r, const std::string& dir) {
                               << n(x.mean_ns) << ',' << n(x.p50_ns) << ',' << n(x.p95_ns) << ',' << n(x.p99_ns)
                               << ',' << n(x.max_ns);
                           });
-  write_csv<JobReport>(dir + "/jobs.csv",
-                       "tag,device,kind,batch,layer,expert,tokens,weight_bytes,activation_bytes,start_ns,end_ns,ok",
-                       r.jobs, [](std::ostream& o, const JobReport& x) {
-                         o << x.tag << ',' << x.device << ',' << x.kind << ',' << x.batch << ',' << x.layer << ','
-                           << x.expert << ',' << x.tokens << ',' << x.weight_bytes << ',' << x.activation_bytes
-                           << ',' << n(x.start_ps / 1e3) << ',' << n(x.end_ps / 1e3) << ',' << (x.ok ? 1 : 0);
-                       });
+  if (!r.jobs_streamed)
+    write_csv<JobReport>(dir + "/jobs.csv", JobTable::kCsvHeader, r.jobs,
+                         [](std::ostream& o, const JobReport& x) { JobTable::write_row(o, x); });
   write_csv<DeviceReport>(dir + "/devices.csv", "device,jobs,tokens,busy_s", r.devices,
                           [](std::ostream& o, const DeviceReport& x) {
                             o << x.name << ',' << x.jobs << ',' << x.tokens << ',' << n(x.busy_ps * 1e-12);

@@ -10,34 +10,17 @@
 #include <vector>
 
 #include "../models/common/job_log.h"
+#include "job_table.h"
 #include "../models/common/transaction_recorder.h"
 #include "platform.h"
 
 namespace cxlvp {
-
-struct DeviceReport {
-  std::string name;  // gpu (SMs), gpu.fetch, gpu.copy, cpu, ndp
-  uint64_t jobs = 0;
-  uint64_t tokens = 0;
-  uint64_t busy_ps = 0;
-};
 
 struct LinkReport {
   std::string name;  // pcie, cxl.link, and memories: ddr, gpu.hbm, cxl.mem
   uint64_t downstream_bytes = 0;  // host -> device (memories: written)
   uint64_t upstream_bytes = 0;    // device -> host (memories: read)
   uint64_t busy_ps = 0;           // the busier direction (memories: summed over channels / channels)
-};
-
-struct JobReport {
-  uint32_t tag = 0;
-  std::string device;
-  std::string kind;  // expert, fetch, scatter, gather
-  std::string lane;  // gpu, cpu or ndp: the lane the firmware planned the expert (or its copies) for
-  uint32_t batch = 0, layer = 0, expert = 0, tokens = 0;
-  uint64_t weight_bytes = 0, activation_bytes = 0;
-  uint64_t start_ps = 0, end_ps = 0;
-  bool ok = true;
 };
 
 struct ExpertCacheReport {  // the GPU's HBM-resident experts
@@ -69,17 +52,22 @@ struct RunReport {
   std::vector<BatchRecord> batches;
   std::vector<LayerRecord> layers;
   double lower_bound_s() const;  // sum over layers of the placement problem's lower bound
-  std::vector<JobReport> jobs;
+  std::vector<JobReport> jobs;  // every job, in the order they finished; empty when streamed to jobs.csv
+  bool jobs_streamed = false;    // jobs.csv was written during the run
+  uint64_t failed = 0;
+  std::optional<JobReport> first_failed;
   ExpertCacheReport gpu_cache;
   std::optional<FunctionalReport> functional;  // functional mode only
 
-  size_t failed_jobs() const;
-  const JobReport* first_failed_job() const;
+  size_t failed_jobs() const { return size_t(failed); }
+  const JobReport* first_failed_job() const { return first_failed ? &*first_failed : nullptr; }
   double simulated_s() const { return simulated_ps * 1e-12; }
   double throughput_tokens_per_s() const { return simulated_ps ? tokens / simulated_s() : 0.0; }
 };
 
-RunReport collect_report(const Platform& platform);
+// `jobs`: the table the run fed (see JobTable); without one the jobs are
+// taken from JobLog::global()'s records.
+RunReport collect_report(const Platform& platform, const JobTable* jobs = nullptr);
 
 // Writes summary.json, routes.csv, jobs.csv, devices.csv, links.csv, batches.csv into `dir`.
 void write_report_files(const RunReport& r, const std::string& dir);

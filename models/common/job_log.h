@@ -2,6 +2,7 @@
 // JobLog: devices report every job they finish (what ran, where, when); the
 // report layer turns it into the per-job table and per-device busy time.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,12 +21,18 @@ struct JobRecord {
 class JobLog {
  public:
   static JobLog& global();
-  void add(JobRecord r) { records_.push_back(std::move(r)); }
+  // With a sink, records go to it and are not kept (long runs stream them).
+  void add(JobRecord r) {
+    if (sink_) sink_(r);
+    else records_.push_back(std::move(r));
+  }
+  void set_sink(std::function<void(const JobRecord&)> sink) { sink_ = std::move(sink); }
   const std::vector<JobRecord>& records() const { return records_; }
   void clear() { records_.clear(); }
 
  private:
   std::vector<JobRecord> records_;
+  std::function<void(const JobRecord&)> sink_;
 };
 
 }  // namespace cxlvp

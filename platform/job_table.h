@@ -1,0 +1,75 @@
+#pragma once
+// JobTable: the per-job rows of a run (jobs.csv) and their per-device totals,
+// built as devices finish jobs. A command-line run streams the rows straight
+// to jobs.csv and keeps only the totals, so memory does not grow with the
+// number of jobs on long runs; rows are kept in memory only when asked (the
+// timeline needs them, and in-process users such as tests read them).
+#include <cstdint>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "../firmware/scheduler.h"
+#include "../models/common/job_log.h"
+
+namespace cxlvp {
+
+struct DeviceReport {
+  std::string name;  // gpu (SMs), gpu.fetch, gpu.copy, cpu, ndp
+  uint64_t jobs = 0;
+  uint64_t tokens = 0;
+  uint64_t busy_ps = 0;
+};
+
+struct JobReport {
+  uint32_t tag = 0;
+  std::string device;
+  std::string kind;  // expert, fetch, scatter, gather
+  std::string lane;  // gpu, cpu or ndp: the lane the firmware planned the expert (or its copies) for
+  uint32_t batch = 0, layer = 0, expert = 0, tokens = 0;
+  uint64_t weight_bytes = 0, activation_bytes = 0;
+  uint64_t start_ps = 0, end_ps = 0;
+  bool ok = true;
+};
+
+class JobTable {
+ public:
+  static constexpr const char* kCsvHeader =
+      "tag,device,kind,batch,layer,expert,tokens,weight_bytes,activation_bytes,start_ns,end_ns,ok";
+
+  // `firmware` tells which batch, layer and expert each job tag belongs to.
+  JobTable(const Scheduler& firmware, bool keep_rows);
+
+  // Writes every row added from now on to `path` (CSV with header), in the
+  // order jobs finish. Throws std::runtime_error if it cannot be written.
+  void stream_to(const std::string& path);
+  void add(const JobRecord& record);
+  // Ends the stream (rows stay countable); throws if the file could not be written.
+  void close_stream();
+
+  bool streamed() const { return streamed_; }
+  const std::vector<JobReport>& rows() const { return rows_; }  // empty unless kept
+  std::vector<DeviceReport> devices() const;
+  uint64_t failed() const { return failed_; }
+  const std::optional<JobReport>& first_failed() const { return first_failed_; }
+
+  static void write_row(std::ostream& o, const JobReport& j);  // one CSV line, no newline
+
+ private:
+  JobReport join(const JobRecord& r) const;
+
+  const Scheduler& firmware_;
+  bool keep_;
+  std::vector<JobReport> rows_;
+  std::map<std::string, DeviceReport> devices_;
+  uint64_t failed_ = 0;
+  std::optional<JobReport> first_failed_;
+  std::unique_ptr<std::ofstream> csv_;
+  std::string csv_path_;
+  bool streamed_ = false;
+};
+
+}  // namespace cxlvp
