@@ -8,7 +8,9 @@
 namespace cxlvp {
 
 namespace {
-constexpr uint64_t kDescriptorSlots = layout::descriptor_bytes / JobDescriptor::kBytes;
+// Each lane has its own descriptor ring, a third of the descriptor region.
+constexpr uint64_t kRingBytes = layout::descriptor_bytes / 3 / JobDescriptor::kBytes * JobDescriptor::kBytes;
+constexpr uint64_t kRingSlots = kRingBytes / JobDescriptor::kBytes;
 }  // namespace
 
 Scheduler::Scheduler(sc_core::sc_module_name name, const SchedulerConfig& config,
@@ -56,7 +58,8 @@ void Scheduler::boot() {
     q.descriptors_device = device[lane];
     if (!q.regs) continue;
     mmio_write(q.regs + job_regs::msi_addr, config_.msi + 4 * lane, 8);
-    q.depth = mmio_read32(q.regs + job_regs::queue_depth);
+    q.depth = unsigned(std::min<uint64_t>(mmio_read32(q.regs + job_regs::queue_depth), kRingSlots));
+    q.ring = layout::descriptors + lane * kRingBytes;
   }
 }
 
@@ -163,7 +166,11 @@ uint32_t Scheduler::submit(Lane device, JobDescriptor d) {
 }
 
 void Scheduler::ring_doorbell(DeviceQueue& q, const JobDescriptor& d) {
-  const uint64_t slot = layout::descriptors + (d.tag % kDescriptorSlots) * JobDescriptor::kBytes;
+  // A ring of QUEUE_DEPTH slots is enough: the device reads a descriptor when
+  // it takes the job from its doorbell queue, which never holds more than
+  // QUEUE_DEPTH jobs, so a slot is read before it comes round again. (It keeps
+  // the memory a long run touches fixed.)
+  const uint64_t slot = q.ring + (q.rung++ % q.depth) * JobDescriptor::kBytes;
   uint8_t raw[JobDescriptor::kBytes];
   d.encode(raw);
   if (!core_.bus.access(bus, tlm::TLM_WRITE_COMMAND, q.descriptors_host + slot, raw, JobDescriptor::kBytes))

@@ -111,6 +111,8 @@ class Scheduler : public sc_core::sc_module {
     uint64_t descriptors_host = 0;  // descriptor ring as the firmware writes it
     uint64_t descriptors_device = 0;  // the same ring in the device's view
     unsigned depth = 0, outstanding = 0;
+    uint64_t ring = 0;   // this lane's descriptor ring: offset in its descriptor memory
+    uint64_t rung = 0;   // descriptors written so far (the next ring slot)
     std::deque<JobDescriptor> waiting;
   };
   struct LayerJob {

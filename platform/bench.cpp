@@ -1,5 +1,6 @@
 #include "bench.h"
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -49,7 +50,8 @@ const char* const kBenchUsage = R"(usage:
   (c) a table, then whether the targets hold: paper scenarios at 4 KiB in < 2 s wall
       in total, and end-to-end transactions per wall second >= 10 % of (a)
   (d) --scaling: the first scenario at tokens_per_batch, experts and layers x1, x2, x4
-      (at the first burst size); wall-time factor per doubling (linear => ~2x)
+      (at the first burst size); wall-time factor per doubling (linear => ~2x); and
+      (e) the cheapest scenario at 10, 100 and 1000 batches with each run's peak memory
 
   --quick     fewer raw kernel calls (2e6)
   --out DIR   also write DIR/bench.json
@@ -131,6 +133,7 @@ struct RunResult {
   std::string error;
   uint64_t transactions = 0;
   double simulated_s = 0;
+  double peak_rss_MiB = 0;  // the child's maximum resident set size
   double tx_per_s() const { return wall_s > 0 ? transactions / wall_s : 0; }
 };
 
@@ -146,10 +149,12 @@ void run_child(RunResult& r, const fs::path& tmp, unsigned index) {
   const auto start = Clock::now();
   const pid_t pid = start_self(args, log);
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
+  struct rusage usage {};
+  while (wait4(pid, &status, 0, &usage) < 0) {
     if (errno != EINTR) throw std::runtime_error(std::string("waiting for a run: ") + std::strerror(errno));
   }
   r.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
+  r.peak_rss_MiB = double(usage.ru_maxrss) / 1024;  // Linux reports KiB
   r.status = status;
 
   const fs::path summary = out / "summary.json";
@@ -400,6 +405,36 @@ int run_bench(const std::vector<std::string>& args) {
       std::cout << std::flush;
     }
   }
+  // (e) memory on long runs: the cheapest scenario (fewest transactions) at
+  // 10, 100 and 1000 batches; job rows are streamed and transactions
+  // aggregated, so the peak should not grow in proportion.
+  std::vector<RunResult> memory_runs;
+  if (o.scaling) {
+    const RunResult* cheapest = nullptr;
+    for (const auto& r : runs)
+      if (r.ok && (!cheapest || r.transactions < cheapest->transactions)) cheapest = &r;
+    if (cheapest) {
+      std::cout << "\nmemory: " << stem(cheapest->scenario) << " at " << cheapest->burst << " B bursts\n"
+                << std::left << std::setw(10) << "batches" << std::right << std::setw(9) << "wall s" << std::setw(12)
+                << "peak MiB" << "\n";
+      for (const unsigned batches : {10u, 100u, 1000u}) {
+        RunResult r;
+        r.scenario = cheapest->scenario;
+        r.burst = cheapest->burst;
+        r.label = "batches " + std::to_string(batches);
+        r.sets = {"simulation.burst_bytes=" + std::to_string(r.burst), "workload.batches=" + std::to_string(batches)};
+        run_child(r, tmp, index++);
+        std::cout << std::left << std::setw(10) << batches << std::right << std::setw(9) << fixed(r.wall_s, 3);
+        if (r.ok) std::cout << std::setw(12) << fixed(r.peak_rss_MiB, 1) << "\n";
+        else std::cout << "  FAILED: " << r.error << "\n";
+        failed = failed || !r.ok;
+        memory_runs.push_back(r);
+      }
+      if (memory_runs.size() == 3 && memory_runs[0].ok && memory_runs[2].ok)
+        std::cout << "  peak memory x" << fixed(memory_runs[2].peak_rss_MiB / memory_runs[0].peak_rss_MiB, 2)
+                  << " for x100 batches\n";
+    }
+  }
   std::error_code ec;
   fs::remove_all(tmp, ec);
 
@@ -414,7 +449,7 @@ int run_bench(const std::vector<std::string>& args) {
       j.value("wall_s", r.wall_s).value("transactions", r.transactions).value("tx_per_s", r.tx_per_s());
       j.value("ratio_to_raw", kernel.rate() > 0 ? r.tx_per_s() / kernel.rate() : 0.0);
       j.value("simulated_s_per_wall_s", r.wall_s > 0 ? r.simulated_s / r.wall_s : 0.0);
-      j.value("simulated_time_s", r.simulated_s);
+      j.value("simulated_time_s", r.simulated_s).value("peak_rss_MiB", r.peak_rss_MiB);
       j.end_object();
     };
     j.begin_object();
@@ -432,6 +467,9 @@ int run_bench(const std::vector<std::string>& args) {
       j.begin_array("scaling");
       for (const auto& axis : axes)
         for (const auto& r : axis.runs) run_object(r);
+      j.end_array();
+      j.begin_array("memory");
+      for (const auto& r : memory_runs) run_object(r);
       j.end_array();
     }
     j.end_object();
