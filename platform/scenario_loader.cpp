@@ -621,6 +621,7 @@ class Loader {
     std::error_code ignored;
     if (std::filesystem::is_directory(path_, ignored))
       throw ScenarioError(path_, 0, "", std::string("cannot open scenario: ") + std::strerror(EISDIR));
+    if (!reading_ends(path_)) throw ScenarioError(path_, 0, "", "cannot open scenario: not a regular file");
     std::ifstream in(path_);
     if (!in) throw ScenarioError(path_, 0, "", std::string("cannot open scenario: ") + std::strerror(errno));
     try {
