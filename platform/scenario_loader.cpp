@@ -627,7 +627,9 @@ class Loader {
     try {
       return YAML::Load(in);
     } catch (const YAML::Exception& e) {
-      throw ScenarioError(path_, e.mark.is_null() ? 0 : e.mark.line + 1, "", "yaml: " + e.msg);
+      // The file is open, so "bad file" is yaml-cpp 0.7's wording for its nesting limit (DeepRecursion).
+      const std::string what = e.msg == YAML::ErrorMsg::BAD_FILE ? "nested too deeply" : e.msg;
+      throw ScenarioError(path_, e.mark.is_null() ? 0 : e.mark.line + 1, "", "yaml: " + what);
     }
   }
 

@@ -57,6 +57,27 @@ void check_one_line_naming(const Outcome& o, const Error& e) {
 
 const RoutingTraceShape kReplayShape{32, 2, 2, 2};  // tests/data/traces/replay.yaml's
 
+// As tests/fuzz/fuzz_scenario.cpp does: lines starting with "#--set " are overrides too.
+std::vector<std::string> overrides_in(const fs::path& scenario) {
+  const std::string prefix = "#--set ";
+  std::vector<std::string> overrides;
+  std::ifstream in(scenario);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(prefix, 0) == 0) overrides.push_back(line.substr(prefix.size()));
+  return overrides;
+}
+
+// The same overrides as `cxlvp` options, each single-quoted for the shell.
+std::string set_options(const std::vector<std::string>& overrides) {
+  std::string options;
+  for (const auto& assignment : overrides) {
+    std::string quoted;
+    for (char c : assignment) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    options += " --set '" + quoted + "'";
+  }
+  return options;
+}
+
 }  // namespace
 
 TEST_CASE("every scenario the fuzzer found a problem with is rejected in one line", "[hostile]") {
@@ -67,12 +88,14 @@ TEST_CASE("every scenario the fuzzer found a problem with is rejected in one lin
     const fs::path copy = dir / "scenario.yaml";
     fs::copy_file(input, copy, fs::copy_options::overwrite_existing);
     INFO("input: " << input.filename().string());
+    const auto overrides = overrides_in(copy);
+    const std::string validate = "validate " + copy.string() + set_options(overrides);
     try {
-      load_scenario(copy.string());
-      load_sweep_grid(copy.string());
-      CHECK(cxlvp_test::run_cxlvp("validate " + copy.string()).status == 0);
+      load_scenario(copy.string(), overrides);
+      load_sweep_grid(copy.string(), overrides);
+      CHECK(cxlvp_test::run_cxlvp(validate).status == 0);
     } catch (const ScenarioError& e) {
-      check_one_line_naming(cxlvp_test::run_cxlvp("validate " + copy.string()), e);
+      check_one_line_naming(cxlvp_test::run_cxlvp(validate), e);
     }
   }
 }
