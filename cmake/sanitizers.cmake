@@ -17,6 +17,12 @@ if(CXLVP_SANITIZE OR CXLVP_FUZZ)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
 endif()
+if(CXLVP_SANITIZE AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  # GCC 12's flow analysis under -fsanitize=address reports members of
+  # libstdc++'s <regex> automaton (used by catch.hpp) as maybe uninitialized;
+  # the plain build, where the warning stays on, shows they are not.
+  add_compile_options(-Wno-maybe-uninitialized)
+endif()
 if(CXLVP_FUZZ)
   add_compile_options(-fsanitize=fuzzer-no-link)
 endif()
