@@ -34,6 +34,7 @@ RoutingTraceReader::RoutingTraceReader(std::string path, const RoutingTraceShape
   std::error_code ignored;
   if (std::filesystem::is_directory(path_, ignored))  // opens fine on Linux, then fails every read
     throw RoutingTraceError(path_, 0, std::string("cannot open routing trace: ") + std::strerror(EISDIR));
+  if (!reading_ends(path_)) throw RoutingTraceError(path_, 0, "cannot open routing trace: not a regular file");
   in_.open(path_);
   if (!in_) throw RoutingTraceError(path_, 0, std::string("cannot open routing trace: ") + std::strerror(errno));
   if (encoding_ != TraceEncoding::csv) return;

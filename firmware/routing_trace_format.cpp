@@ -152,6 +152,13 @@ RoutingTraceError::RoutingTraceError(std::string file, uint64_t line, std::strin
       line(line),
       message(std::move(message)) {}
 
+bool reading_ends(const std::string& path) {
+  std::error_code error;  // a path that cannot be looked at is left to the open that follows
+  const auto type = std::filesystem::status(path, error).type();
+  return error || type == std::filesystem::file_type::regular || type == std::filesystem::file_type::fifo ||
+         type == std::filesystem::file_type::not_found;
+}
+
 const char* const kTraceCsvHeader = "step,layer,token,experts";
 
 TraceEncoding trace_encoding(const std::string& path) {

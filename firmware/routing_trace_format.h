@@ -26,6 +26,12 @@ enum class TraceEncoding { csv, jsonl };
 // From the extension of `path`: .csv or .jsonl; anything else throws RoutingTraceError.
 TraceEncoding trace_encoding(const std::string& path);
 
+// Whether reading `path` to its end finishes: a regular file or a pipe
+// (`cxlvp validate <(...)`), or nothing there at all (opening it then fails
+// with its own message). Not a device such as /dev/zero or a terminal, which
+// would be read forever or wait for input. Used for scenarios and traces alike.
+bool reading_ends(const std::string& path);
+
 // The CSV header line; JSONL files have none.
 extern const char* const kTraceCsvHeader;
 

@@ -197,11 +197,23 @@ int run(const Options& o) {
   const auto wall_start = std::chrono::steady_clock::now();
   Platform platform(s, PlatformOptions{o.save_routing, o.vcd});
   fs::create_directories(staging);  // after the platform, which may reject --save-routing: no folder left behind
+  // However run() is left before the rename (a failure reported below, or an
+  // exception out of the simulation), the half-written folder goes with it.
+  struct RemoveOnExit {
+    const fs::path& path;
+    ~RemoveOnExit() {
+      std::error_code ignored;  // a destructor must not throw
+      fs::remove_all(path, ignored);
+    }
+  } remove_staging{staging};
   // jobs.csv is written as jobs finish, so memory does not grow with them;
   // rows stay in memory only for the timeline.
   JobTable jobs(platform.fw, !o.timeline.empty());
   jobs.stream_to((staging / "jobs.csv").string());
   JobLog::global().set_sink([&jobs](const JobRecord& r) { jobs.add(r); });
+  struct DetachSink {
+    ~DetachSink() { JobLog::global().set_sink(nullptr); }
+  } detach_sink;
   if (!o.quiet) {
     std::cerr << "cxlvp: running " << s.name << " (" << s.workload.batches << " batches x " << s.model.layers
               << " layers x " << s.workload.tokens_per_batch << " tokens)\n";
@@ -217,7 +229,6 @@ int run(const Options& o) {
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   TransactionRecorder::global().close_log();
   if (!finished) {
-    fs::remove_all(staging);
     std::cerr << "cxlvp: error: simulation stopped at " << sc_core::sc_time_stamp()
               << " before the firmware finished: a device never completed a job\n";
     return 1;
@@ -226,7 +237,6 @@ int run(const Options& o) {
   jobs.close_stream();
   const RunReport report = collect_report(platform, &jobs);
   if (const JobReport* failed = report.first_failed_job()) {
-    fs::remove_all(staging);
     std::cerr << "cxlvp: error: " << report.failed_jobs() << " job(s) failed; first: " << failed->kind << " job "
               << failed->tag << " on " << failed->device << " (batch " << failed->batch << ", layer " << failed->layer
               << ", expert " << failed->expert << ") at " << failed->end_ps / 1e3 << " ns\n";

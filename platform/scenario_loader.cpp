@@ -656,12 +656,15 @@ class Loader {
     std::error_code ignored;
     if (std::filesystem::is_directory(path_, ignored))
       throw ScenarioError(path_, 0, "", std::string("cannot open scenario: ") + std::strerror(EISDIR));
+    if (!reading_ends(path_)) throw ScenarioError(path_, 0, "", "cannot open scenario: not a regular file");
     std::ifstream in(path_);
     if (!in) throw ScenarioError(path_, 0, "", std::string("cannot open scenario: ") + std::strerror(errno));
     try {
       return YAML::Load(in);
     } catch (const YAML::Exception& e) {
-      throw ScenarioError(path_, e.mark.is_null() ? 0 : e.mark.line + 1, "", "yaml: " + e.msg);
+      // The file is open, so "bad file" is yaml-cpp 0.7's wording for its nesting limit (DeepRecursion).
+      const std::string what = e.msg == YAML::ErrorMsg::BAD_FILE ? "nested too deeply" : e.msg;
+      throw ScenarioError(path_, e.mark.is_null() ? 0 : e.mark.line + 1, "", "yaml: " + what);
     }
   }
 

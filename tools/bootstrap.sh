@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config libsystemc-dev libyaml-cpp-dev libboost-dev catch2 verilator
-          python3 python3-matplotlib)
+          python3 python3-matplotlib
+          clang libclang-rt-14-dev)  # the fuzz build (tools/fuzz.sh): clang's libFuzzer and sanitizer runtimes
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

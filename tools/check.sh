@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Everything CI checks (.ci/run calls exactly this), each step announced with
+# the time it starts (docs/testing.md):
+#   1. tools/bootstrap.sh: packages, then the RelWithDebInfo build in build/
+#   2. the test suite in build/
+#   3. the AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan/
+#      (CMake preset "asan") and the test suite under it, leak check included
+#   4. the fuzz targets, 60 s each (tools/fuzz.sh; FUZZ_SECONDS changes it)
+# Stops at the first step that fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+start=$(date +%s)
+step() { echo "== check: $* ($(date -u +%H:%M:%S), $(( $(date +%s) - start )) s so far)"; }
+
+step "bootstrap and build (build/)"
+./tools/bootstrap.sh
+
+step "test suite (build/)"
+ctest --test-dir build --output-on-failure -j "$jobs"
+
+step "sanitizer build (build-asan/, ASan + UBSan)"
+if [ ! -f build-asan/CMakeCache.txt ]; then
+  cmake --preset asan >/dev/null
+fi
+cmake --build build-asan -j "$jobs"
+
+step "test suite under ASan + UBSan (build-asan/)"
+# The "asan" test preset (CMakePresets.json) leaves out two tests:
+#  - install_and_use_from_another_project builds docs/example against the
+#    installed libraries with plain flags, which cannot link instrumented objects
+#    (the plain build runs it);
+#  - plot_figures runs Python only: nothing instrumented would run.
+ctest --preset asan -j "$jobs"
+
+step "fuzzing (build-fuzz/)"
+./tools/fuzz.sh "${FUZZ_SECONDS:-60}"
+
+step "all checks passed"
