@@ -171,7 +171,12 @@ std::string number(double v) {
 
 int run_one_probe(const Options& o) {
   const Scenario s = probe_scenario(o.presets, o.sets);
-  const ProbeResult result = run_probe(s, o.request);
+  std::string error;
+  const ProbeResult result = run_probe(s, o.request, error);
+  if (!error.empty()) {
+    std::cerr << "cxlvp: error: " << error << '\n';
+    return 1;
+  }
   if (o.result_file.empty()) {
     for (const auto& [key, value] : result) std::cout << key << " = " << value << "\n";
     return 0;

@@ -408,7 +408,7 @@ bool parse_probe_kind(const std::string& text, ProbeKind& kind) {
   return false;
 }
 
-ProbeResult run_probe(const Scenario& scenario, const ProbeRequest& request) {
+ProbeResult run_probe(const Scenario& scenario, const ProbeRequest& request, std::string& error) {
   Scenario s = scenario;
   s.simulation.compute = ComputeMode::roofline;  // AMX and NDP probes time FLOPs against bytes
   if (request.kind == ProbeKind::gpu_chase) {     // one 64 B read in flight: a dependent walk
@@ -421,7 +421,7 @@ ProbeResult run_probe(const Scenario& scenario, const ProbeRequest& request) {
   JobLog::global().clear();
   Rig rig(s, request);
   sc_core::sc_start();
-  if (!rig.probe.error.empty()) throw std::runtime_error(rig.probe.error);
+  error = rig.probe.error;
   return rig.probe.result;
 }
 

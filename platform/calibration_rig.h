@@ -31,9 +31,11 @@ struct ProbeRequest {
 using ProbeResult = std::map<std::string, double>;
 
 // Elaborates the rig for `s`, runs the probe to completion and returns what it
-// measured. Throws std::runtime_error when a job fails or the scenario cannot
-// run the probe (e.g. an NDP probe with the NDP engine disabled).
-ProbeResult run_probe(const Scenario& s, const ProbeRequest& request);
+// measured. When a job fails or the scenario cannot run the probe (e.g. an NDP
+// probe with the NDP engine disabled) `error` says why, in one line. Not an exception: a
+// throw once SystemC's coroutines have run confuses AddressSanitizer's view of
+// the stack (google/sanitizers#189), so the error comes back as a value.
+ProbeResult run_probe(const Scenario& s, const ProbeRequest& request, std::string& error);
 
 const char* to_string(ProbeKind kind);
 // False when `text` names no probe.
