@@ -258,9 +258,12 @@ class Schema {
   }
 
   void required_string(const std::string& path, Field<std::string> field, const char* meaning) {
-    keys_.push_back({path, "string", "a string", "-", "not empty", meaning, true,
+    keys_.push_back({path, "string", "a string", "-", "not empty; no '/', not '.' or '..'", meaning, true,
                      [field](Scenario& s, const std::string& text) {
                        if (text.empty()) throw BadValue{"must not be empty"};
+                       // The name is the default result folder's name (results/NAME).
+                       if (text.find('/') != std::string::npos || text == "." || text == "..")
+                         throw BadValue{"must be a folder name: no '/', not '.' or '..'"};
                        field(s) = text;
                      },
                      [field](Scenario& s) { return field(s); }});
