@@ -233,7 +233,6 @@ int run(const Options& o) {
               << " before the firmware finished: a device never completed a job\n";
     return 1;
   }
-  JobLog::global().set_sink(nullptr);
   jobs.close_stream();
   const RunReport report = collect_report(platform, &jobs);
   if (const JobReport* failed = report.first_failed_job()) {

@@ -227,6 +227,23 @@ TEST_CASE("occupancy: queueing, out-of-order reservations and gaps", "[memory][o
   CHECK(o.reserve(5000, 0, 0, 0) == 5000);             // nothing to send: no wait
 }
 
+namespace {
+// Brute-force first fit: the earliest start at or after `arrival` where
+// `service` overlaps none of the [start, end) intervals in `busy`.
+uint64_t first_fit(const std::vector<std::pair<uint64_t, uint64_t>>& busy, uint64_t arrival, uint64_t service) {
+  uint64_t start = arrival;
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (const auto& [s, e] : busy)
+      if (start < e && s < start + service) {
+        start = e;
+        moved = true;
+      }
+  }
+  return start;
+}
+}  // namespace
+
 // Randomised against a brute-force first-fit over all reservations so far
 // (3000 reservations, random arrivals in and out of order, random sizes).
 TEST_CASE("occupancy: matches brute-force first fit", "[memory][occupancy]") {
@@ -239,15 +256,7 @@ TEST_CASE("occupancy: matches brute-force first fit", "[memory][occupancy]") {
     const uint64_t a = arrival(rng);
     const int n = bytes(rng);
     const uint64_t service = uint64_t(n) * 500;
-    uint64_t start = a;
-    for (bool moved = true; moved;) {
-      moved = false;
-      for (const auto& [s, e] : busy)
-        if (start < e && s < start + service) {
-          start = e;
-          moved = true;
-        }
-    }
+    const uint64_t start = first_fit(busy, a, service);
     busy.push_back({start, start + service});
     INFO("reservation " << i << " at " << a << " of " << n << " B");
     REQUIRE(o.reserve(a, n, 0, 0) == start + service);
@@ -268,15 +277,7 @@ TEST_CASE("occupancy: forgetting the past does not change first fit", "[memory][
     now += 2'000;  // the kernel moves on; callers run up to 200 ns ahead of it
     const uint64_t a = now + ahead(rng);
     const uint64_t service = uint64_t(bytes(rng)) * 500;
-    uint64_t start = a;
-    for (bool moved = true; moved;) {
-      moved = false;
-      for (const auto& [s, e] : busy)
-        if (start < e && s < start + service) {
-          start = e;
-          moved = true;
-        }
-    }
+    const uint64_t start = first_fit(busy, a, service);
     busy.push_back({start, start + service});
     REQUIRE(o.reserve(a, double(service) / 500, 0, now) == start + service);
     // Brute force keeps only what can still matter, to stay fast.
