@@ -20,11 +20,6 @@ namespace cxlvp {
 using sc_core::sc_signal;
 using sc_core::sc_time;
 
-NdpRtlParameters ndp_rtl_parameters() {
-  return {CXLVP_NDP_RTL_LANES, CXLVP_NDP_RTL_TILE, CXLVP_NDP_RTL_MAX_D_MODEL, CXLVP_NDP_RTL_MAX_D_FF,
-          CXLVP_NDP_RTL_QUEUE_DEPTH};
-}
-
 namespace {
 
 constexpr unsigned kBeat = NdpRtlParameters::port_bytes;
