@@ -7,14 +7,12 @@
 
 namespace cxlvp {
 
-using sc_core::sc_time;
-
-BurstInitiator::BurstInitiator(const std::string& node_name, tlm_utils::tlm_quantumkeeper& keeper,
-                               uint64_t burst_bytes, unsigned window)
+BurstInitiator::BurstInitiator(const std::string& node_name, QuantumKeeper& keeper, uint64_t burst_bytes,
+                               unsigned window)
     : node_(register_node(node_name)),
       keeper_(keeper),
       burst_(burst_bytes),
-      in_flight_(std::max(1u, window), 0),
+      in_flight_(std::max(1u, window)),
       scratch_(burst_bytes) {
   if (burst_bytes == 0) throw std::invalid_argument(node_name + ": burst size must be positive");
   payload_.set_extension(&trace_);
@@ -22,14 +20,17 @@ BurstInitiator::BurstInitiator(const std::string& node_name, tlm_utils::tlm_quan
 
 BurstInitiator::~BurstInitiator() { payload_.clear_extension(&trace_); }
 
-void BurstInitiator::advance_to(uint64_t t_ps) {
-  const uint64_t now = now_ps();
-  keeper_.set(sc_time::from_value(t_ps > now ? t_ps - now : 0));
-  if (keeper_.need_sync()) keeper_.sync();
+void BurstInitiator::advance_to(const Time& t, Time& now) {
+  const bool ahead = t > now;
+  keeper_.set(ahead ? t - now : sc_core::SC_ZERO_TIME);
+  if (keeper_.due_at(ahead ? t : now)) {
+    keeper_.sync();
+    now = sc_core::sc_time_stamp();
+  }
 }
 
-uint64_t BurstInitiator::issue(Socket& socket, tlm::tlm_command cmd, uint64_t address, uint8_t* data,
-                               unsigned length, bool functional, bool bulk, uint64_t issue_ps) {
+bool BurstInitiator::issue(Socket& socket, tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length,
+                           bool functional, bool bulk, const Time& now, const Time& at, Time& done) {
   payload_.set_command(cmd);
   payload_.set_address(address);
   payload_.set_data_ptr(data);
@@ -38,73 +39,80 @@ uint64_t BurstInitiator::issue(Socket& socket, tlm::tlm_command cmd, uint64_t ad
   payload_.set_byte_enable_ptr(nullptr);
   payload_.set_dmi_allowed(false);
   payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  const uint64_t now = now_ps();
-  trace_.reset(node_, functional, bulk, now);
-  sc_time delay = sc_time::from_value(issue_ps - now);
+  trace_.reset(node_, functional, bulk, now.value());
+  Time delay = at - now;
   trace_.stamp(node_, delay);
   socket->b_transport(payload_, delay);
   status_ = payload_.get_response_status();
-  if (status_ != tlm::TLM_OK_RESPONSE) return 0;
-  const uint64_t done = now + delay.value();
-  TransactionRecorder::global().record(payload_, trace_, issue_ps, done);
-  return done;
+  if (status_ != tlm::TLM_OK_RESPONSE) return false;
+  done = now + delay;
+  TransactionRecorder::global().record(payload_, trace_, at.value(), done.value());
+  return true;
 }
 
 bool BurstInitiator::stream(Socket& socket, tlm::tlm_command cmd, uint64_t address, uint64_t bytes,
                             uint8_t* data, double pace_ps_per_byte) {
-  std::fill(in_flight_.begin(), in_flight_.end(), 0);
-  uint64_t next_issue = local_ps();
-  uint64_t last_done = next_issue;
-  double paced = static_cast<double>(next_issue);
+  Time now = sc_core::sc_time_stamp();
+  Time next_issue = now + keeper_.get_local_time();
+  std::fill(in_flight_.begin(), in_flight_.end(), sc_core::SC_ZERO_TIME);
+  Time last_done = next_issue;
+  // The paced consumer's clock, in picoseconds (only when there is a pace).
+  const bool paced = pace_ps_per_byte > 0;
+  double consumer_ps = next_issue.to_double();
+  const auto consumer = [&consumer_ps] { return Time::from_value(static_cast<uint64_t>(consumer_ps)); };
   size_t slot = 0;
   for (uint64_t off = 0; off < bytes; off += burst_) {
     const auto len = static_cast<unsigned>(std::min(burst_, bytes - off));
-    const uint64_t t = std::max({next_issue, in_flight_[slot], static_cast<uint64_t>(paced)});
-    const uint64_t done = issue(socket, cmd, address + off, data ? data + off : scratch_.data(), len,
-                                data != nullptr, true, t);
-    if (!done) return false;
+    Time t = std::max(next_issue, in_flight_[slot]);
+    if (paced) t = std::max(t, consumer());
+    Time done;
+    if (!issue(socket, cmd, address + off, data ? data + off : scratch_.data(), len, data != nullptr, true, now, t,
+               done))
+      return false;
     in_flight_[slot] = done;
     slot = (slot + 1) % in_flight_.size();
     last_done = std::max(last_done, done);
-    paced = std::max(paced, static_cast<double>(t)) + pace_ps_per_byte * len;
+    if (paced) consumer_ps = std::max(consumer_ps, t.to_double()) + pace_ps_per_byte * len;
     next_issue = t;
-    advance_to(t);
+    advance_to(t, now);
   }
-  advance_to(std::max({last_done, static_cast<uint64_t>(paced)}));
+  advance_to(paced ? std::max(last_done, consumer()) : last_done, now);
   return true;
 }
 
 bool BurstInitiator::copy(Socket& from, uint64_t src, Socket& to, uint64_t dst, uint64_t bytes,
                           bool functional) {
-  std::fill(in_flight_.begin(), in_flight_.end(), 0);
   std::vector<uint8_t> buffer(functional ? burst_ : 0);
   uint8_t* data = functional ? buffer.data() : scratch_.data();
-  uint64_t next_issue = local_ps();
-  uint64_t last_done = next_issue;
+  Time now = sc_core::sc_time_stamp();
+  Time next_issue = now + keeper_.get_local_time();
+  std::fill(in_flight_.begin(), in_flight_.end(), sc_core::SC_ZERO_TIME);
+  Time last_done = next_issue;
   size_t slot = 0;
   for (uint64_t off = 0; off < bytes; off += burst_) {
     const auto len = static_cast<unsigned>(std::min(burst_, bytes - off));
-    const uint64_t t = std::max(next_issue, in_flight_[slot]);
-    const uint64_t read_done = issue(from, tlm::TLM_READ_COMMAND, src + off, data, len, functional, true, t);
-    if (!read_done) return false;
-    const uint64_t done = issue(to, tlm::TLM_WRITE_COMMAND, dst + off, data, len, functional, true, read_done);
-    if (!done) return false;
+    const Time t = std::max(next_issue, in_flight_[slot]);
+    Time read_done, done;
+    if (!issue(from, tlm::TLM_READ_COMMAND, src + off, data, len, functional, true, now, t, read_done)) return false;
+    if (!issue(to, tlm::TLM_WRITE_COMMAND, dst + off, data, len, functional, true, now, read_done, done)) return false;
     in_flight_[slot] = done;
     slot = (slot + 1) % in_flight_.size();
     last_done = std::max(last_done, done);
     next_issue = t;
-    advance_to(t);
+    advance_to(t, now);
   }
-  advance_to(last_done);
+  advance_to(last_done, now);
   return true;
 }
 
 bool BurstInitiator::access(Socket& socket, tlm::tlm_command cmd, uint64_t address, void* data,
                             unsigned length) {
-  const uint64_t done =
-      issue(socket, cmd, address, static_cast<uint8_t*>(data), length, true, false, local_ps());
-  if (!done) return false;
-  advance_to(done);
+  Time now = sc_core::sc_time_stamp();
+  Time done;
+  if (!issue(socket, cmd, address, static_cast<uint8_t*>(data), length, true, false, now,
+             now + keeper_.get_local_time(), done))
+    return false;
+  advance_to(done, now);
   return true;
 }
 

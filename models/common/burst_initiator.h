@@ -13,7 +13,9 @@
 //
 // Time is kept in the owning thread's quantum keeper: bursts are issued at
 // local time offsets and the keeper synchronises once a quantum is exceeded,
-// never per transaction.
+// never per transaction. Times are sc_time values throughout: their arithmetic
+// is inline, while building one from an integer (sc_time::from_value) is a
+// library call, and this loop runs for every burst.
 #include <algorithm>
 #include <cstdint>
 #include <tlm>
@@ -24,11 +26,19 @@
 
 namespace cxlvp {
 
+// A quantum keeper that tells whether an absolute time lies past its next
+// synchronisation point, for a caller that already knows the kernel time
+// (need_sync() asks the kernel on every call).
+class QuantumKeeper : public tlm_utils::tlm_quantumkeeper {
+ public:
+  bool due_at(const sc_core::sc_time& absolute) const { return absolute >= m_next_sync_point; }
+};
+
 class BurstInitiator {
  public:
   using Socket = tlm::tlm_initiator_socket<>;
 
-  BurstInitiator(const std::string& node_name, tlm_utils::tlm_quantumkeeper& keeper,
+  BurstInitiator(const std::string& node_name, QuantumKeeper& keeper,
                  uint64_t burst_bytes, unsigned window);
   ~BurstInitiator();
   BurstInitiator(const BurstInitiator&) = delete;
@@ -43,28 +53,35 @@ class BurstInitiator {
   // `to`) burst by burst; each burst's write issues when its read completes.
   bool copy(Socket& from, uint64_t src, Socket& to, uint64_t dst, uint64_t bytes, bool functional);
   // Lets `ps` of the thread's own time pass (work that moves no data).
-  void spend(uint64_t ps) { advance_to(local_ps() + ps); }
+  void spend(uint64_t ps) { advance_to(local_time() + sc_core::sc_time::from_value(ps)); }
   // One access that completes before the caller continues (MMIO, descriptors).
   bool access(Socket& socket, tlm::tlm_command cmd, uint64_t address, void* data, unsigned length);
 
   tlm::tlm_response_status status() const { return status_; }
   uint64_t burst_bytes() const { return burst_; }
   NodeId node() const { return node_; }
-  tlm_utils::tlm_quantumkeeper& keeper() { return keeper_; }
+  QuantumKeeper& keeper() { return keeper_; }
 
  private:
-  uint64_t now_ps() const { return sc_core::sc_time_stamp().value(); }
-  uint64_t local_ps() const { return now_ps() + keeper_.get_local_time().value(); }
-  // Issues one transaction at absolute time issue_ps; returns completion time or 0 on error.
-  uint64_t issue(Socket& socket, tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length,
-                 bool functional, bool bulk, uint64_t issue_ps);
-  // Moves the keeper's local time to `t_ps` and synchronises if the quantum is exceeded.
-  void advance_to(uint64_t t_ps);
+  using Time = sc_core::sc_time;
+  // The thread's own time: kernel time plus the keeper's local offset.
+  Time local_time() const { return sc_core::sc_time_stamp() + keeper_.get_local_time(); }
+  // Issues one transaction at absolute time `at` while the kernel stands at
+  // `now`; sets `done` to its completion time. False on an error response.
+  bool issue(Socket& socket, tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length,
+             bool functional, bool bulk, const Time& now, const Time& at, Time& done);
+  // Moves the keeper's local time to `t` (absolute) and synchronises if the
+  // quantum is exceeded, which moves the kernel time `now` on.
+  void advance_to(const Time& t, Time& now);
+  void advance_to(const Time& t) {
+    Time now = sc_core::sc_time_stamp();
+    advance_to(t, now);
+  }
 
   NodeId node_;
-  tlm_utils::tlm_quantumkeeper& keeper_;
+  QuantumKeeper& keeper_;
   uint64_t burst_;
-  std::vector<uint64_t> in_flight_;  // completion times, ring of `window` entries
+  std::vector<Time> in_flight_;  // completion times, ring of `window` entries
   std::vector<uint8_t> scratch_;      // stands in for data in timing-only bursts
   tlm::tlm_generic_payload payload_;
   HopTrace trace_;
@@ -90,7 +107,7 @@ struct ThreadBus {
   // handing work to another thread).
   void sync() { keeper.sync(); }
 
-  tlm_utils::tlm_quantumkeeper keeper;
+  QuantumKeeper keeper;
   BurstInitiator bus;
 };
 

@@ -49,22 +49,27 @@ class HopTrace : public tlm::tlm_extension<HopTrace> {
   }
 };
 
-// Stamp the payload's trace, if it carries one (debug or foreign initiators may not).
-inline void stamp_hop(tlm::tlm_generic_payload& p, NodeId node, const sc_core::sc_time& delay) {
-  if (auto* t = p.get_extension<HopTrace>()) t->stamp(node, delay);
+// Stamp the payload's trace, if it carries one (debug or foreign initiators
+// may not); returns it, so a hop looks the extension up once.
+inline HopTrace* stamp_hop(tlm::tlm_generic_payload& p, NodeId node, const sc_core::sc_time& delay) {
+  auto* t = p.get_extension<HopTrace>();
+  if (t) t->stamp(node, delay);
+  return t;
 }
 
 // The kernel time of a transaction in flight: from its trace, else the kernel's.
 inline uint64_t kernel_now_ps(const HopTrace* t) { return t ? t->now_ps : sc_core::sc_time_stamp().value(); }
 
-// Mark the terminal target of a transaction, and whether its bytes should be copied.
+// Mark the terminal target of a transaction (its trace `t`, may be null), and
+// say whether its bytes should be copied.
+inline bool arrive_at_target(HopTrace* t, NodeId node, const sc_core::sc_time& delay) {
+  if (!t) return true;
+  t->stamp(node, delay);
+  t->target = node;
+  return t->carries_data;
+}
 inline bool arrive_at_target(tlm::tlm_generic_payload& p, NodeId node, const sc_core::sc_time& delay) {
-  if (auto* t = p.get_extension<HopTrace>()) {
-    t->stamp(node, delay);
-    t->target = node;
-    return t->carries_data;
-  }
-  return true;
+  return arrive_at_target(p.get_extension<HopTrace>(), node, delay);
 }
 
 }  // namespace cxlvp

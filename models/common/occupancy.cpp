@@ -11,7 +11,7 @@ void Occupancy::erase_forgotten() {
 
 uint64_t Occupancy::interleave(uint64_t arrival_ps, double wire_bytes, uint64_t payload_bytes,
                               double packet_wire_bytes) {
-  const auto service = static_cast<uint64_t>(wire_bytes * ps_per_byte_ + 0.5);
+  const uint64_t service = service_ps(wire_bytes);
   busy_ps_ += service;
   payload_bytes_ += payload_bytes;
   const auto next = std::upper_bound(busy_.begin() + std::ptrdiff_t(head_), busy_.end(), arrival_ps,
@@ -22,18 +22,19 @@ uint64_t Occupancy::interleave(uint64_t arrival_ps, double wire_bytes, uint64_t 
 }
 
 uint64_t Occupancy::reserve(uint64_t arrival_ps, double wire_bytes, uint64_t payload_bytes, uint64_t now_ps) {
-  const auto service = static_cast<uint64_t>(wire_bytes * ps_per_byte_ + 0.5);
+  const uint64_t service = service_ps(wire_bytes);
   busy_ps_ += service;
   payload_bytes_ += payload_bytes;
   if (service == 0) return arrival_ps;
   forget_before(now_ps);
 
-  // Common case: the resource is idle from the arrival on.
-  if (head_ == busy_.size() || arrival_ps >= busy_.back().end) {
-    if (head_ < busy_.size() && busy_.back().end == arrival_ps) busy_.back().end += service;
-    else busy_.emplace_back(arrival_ps, arrival_ps + service);
+  // Common cases: the resource is idle from the arrival on, or the arrival
+  // falls in its last busy interval (a saturated stream queues behind it).
+  if (head_ == busy_.size() || arrival_ps > busy_.back().end) {
+    busy_.emplace_back(arrival_ps, arrival_ps + service);
     return arrival_ps + service;
   }
+  if (arrival_ps >= busy_.back().start) return busy_.back().end += service;
   // Otherwise the first gap of `service` at or after the arrival.
   const auto live = busy_.begin() + std::ptrdiff_t(head_);
   auto next = std::upper_bound(live, busy_.end(), arrival_ps, [](uint64_t t, const Interval& i) { return t < i.end; });

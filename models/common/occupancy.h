@@ -58,7 +58,19 @@ class Occupancy {
     Interval(uint64_t s, uint64_t e) : start(s), end(e) {}
     uint64_t start, end;
   };
+  // Time on the resource for `wire_bytes`; streams repeat one size, so the
+  // last answer is kept (the multiply and conversion sat on every reservation).
+  uint64_t service_ps(double wire_bytes) {
+    if (wire_bytes != last_wire_bytes_) {
+      last_wire_bytes_ = wire_bytes;
+      last_service_ps_ = static_cast<uint64_t>(wire_bytes * ps_per_byte_ + 0.5);
+    }
+    return last_service_ps_;
+  }
+
   double ps_per_byte_;
+  double last_wire_bytes_ = 0;
+  uint64_t last_service_ps_ = 0;
   // busy_[head_..] are the live intervals: sorted, disjoint, never touching.
   // Few (old ones are forgotten) and most reservations append at the end, so
   // a vector beats a tree here. Dead ones before head_ are erased in bulk

@@ -25,14 +25,13 @@ SerialLink::SerialLink(sc_core::sc_module_name name, std::unique_ptr<LinkFormat>
 
 void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occupancy& there,
                        Occupancy& back, tlm_utils::simple_initiator_socket<SerialLink>& next) {
-  stamp_hop(p, node_, delay);
+  const HopTrace* trace = stamp_hop(p, node_, delay);
   const bool read = p.is_read();
   const uint64_t len = p.get_data_length();
   const WireCost c = cost(read, len);
   // Single accesses (registers, descriptors, MSIs) are interleaved with bulk
   // traffic, as link arbitration does packet by packet; bursts of a stream
   // queue for the link whatever their size.
-  const HopTrace* trace = p.get_extension<HopTrace>();
   const bool one_packet = trace && !trace->bulk;
   const uint64_t now = kernel_now_ps(trace);
   const auto occupy = [&](Occupancy& o, uint64_t at, double wire, uint64_t payload) {

@@ -11,10 +11,10 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "node_registry.h"
 #include "occupancy.h"
+#include "target_socket.h"
 
 namespace cxlvp {
 
@@ -35,9 +35,9 @@ class LinkFormat {
 
 class SerialLink : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<SerialLink> down_in;
+  TargetSocket<SerialLink> down_in;
   tlm_utils::simple_initiator_socket<SerialLink> down_out;
-  tlm_utils::simple_target_socket<SerialLink> up_in;
+  TargetSocket<SerialLink> up_in;
   tlm_utils::simple_initiator_socket<SerialLink> up_out;
 
   SerialLink(sc_core::sc_module_name name, std::unique_ptr<LinkFormat> format, sc_core::sc_time latency);

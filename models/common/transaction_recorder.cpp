@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iomanip>
+#include <iterator>
 #include <stdexcept>
 
 namespace cxlvp {
@@ -13,12 +14,7 @@ TransactionRecorder& TransactionRecorder::global() {
 
 void TransactionRecorder::record(const tlm::tlm_generic_payload& p, const HopTrace& trace,
                                  uint64_t start_ps, uint64_t end_ps) {
-  const uint32_t key = (static_cast<uint32_t>(trace.initiator) << 16) | trace.target;
-  if (!last_route_ || key != last_key_) {
-    last_key_ = key;
-    last_route_ = &routes_[key];
-  }
-  Route& r = *last_route_;
+  Route& r = route((static_cast<uint32_t>(trace.initiator) << 16) | trace.target);
   r.bytes += p.get_data_length();
   r.latency_ps.add(end_ps - start_ps);
   if (!log_) return;
@@ -29,6 +25,16 @@ void TransactionRecorder::record(const tlm::tlm_generic_payload& p, const HopTra
   for (unsigned i = 0; i < trace.hop_count; ++i)
     o << (i ? ";" : "") << node_name(trace.hops[i].node) << '@' << trace.hops[i].time_ps / 1000.0;
   o << '\n';
+}
+
+TransactionRecorder::Route& TransactionRecorder::route(uint32_t key) {
+  unsigned i = 0;
+  while (i < std::size(recent_) && recent_[i].route && recent_[i].key != key) ++i;
+  RecentRoute hit = i < std::size(recent_) && recent_[i].route ? recent_[i] : RecentRoute{key, &routes_[key]};
+  // Move to the front; a miss drops the least recent.
+  for (unsigned k = std::min<unsigned>(i, std::size(recent_) - 1); k > 0; --k) recent_[k] = recent_[k - 1];
+  recent_[0] = hit;
+  return *hit.route;
 }
 
 void TransactionRecorder::open_log(const std::string& path) {
@@ -61,7 +67,7 @@ std::vector<RouteSummary> TransactionRecorder::routes() const {
 
 void TransactionRecorder::clear() {
   routes_.clear();
-  last_route_ = nullptr;
+  for (auto& r : recent_) r = RecentRoute{};
   log_.reset();
 }
 

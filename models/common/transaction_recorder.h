@@ -42,10 +42,17 @@ class TransactionRecorder {
     uint64_t bytes = 0;
     LatencyHistogram latency_ps;
   };
+  Route& route(uint32_t key);
+
   std::unordered_map<uint32_t, Route> routes_;
-  // Streams repeat one route: the last one is kept (map nodes do not move).
-  uint32_t last_key_ = 0;
-  Route* last_route_ = nullptr;
+  // A copy engine alternates two routes (read here, write there) and a few
+  // engines run at once: the routes seen last are kept, most recent first
+  // (map nodes do not move), so a transaction rarely hashes.
+  struct RecentRoute {
+    uint32_t key = 0;
+    Route* route = nullptr;
+  };
+  RecentRoute recent_[4];
   std::unique_ptr<std::ofstream> log_;
 };
 

@@ -16,13 +16,13 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "../common/burst_initiator.h"
 #include "../common/compute_model.h"
 #include "../common/job_descriptor.h"
 #include "../common/job_queue_registers.h"
 #include "cpu_config.h"
+#include "../common/target_socket.h"
 
 namespace cxlvp {
 
@@ -30,7 +30,7 @@ class CpuComplex : public sc_core::sc_module {
  public:
   static constexpr uint32_t kVersion = 0x00010000;
 
-  tlm_utils::simple_target_socket<CpuComplex> mmio;
+  TargetSocket<CpuComplex> mmio;
   tlm_utils::simple_initiator_socket<CpuComplex> bus;
 
   CpuComplex(sc_core::sc_module_name name, const CpuConfig& config, ComputeMode mode, uint64_t burst_bytes);

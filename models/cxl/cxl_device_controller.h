@@ -17,6 +17,7 @@
 #include "../common/register_bank.h"
 #include "cxl_root_port.h"
 #include "hdm_decoder.h"
+#include "../common/target_socket.h"
 
 namespace cxlvp {
 
@@ -28,7 +29,7 @@ constexpr uint64_t size = 0x10000;
 
 class CxlDeviceController : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<CxlDeviceController> link_in;
+  TargetSocket<CxlDeviceController> link_in;
   tlm_utils::simple_initiator_socket<CxlDeviceController> link_out;
   tlm_utils::simple_initiator_socket<CxlDeviceController> mem_out;
   // Optional: an expander without an NDP engine leaves them unbound.

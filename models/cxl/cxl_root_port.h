@@ -7,9 +7,9 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "../common/node_registry.h"
+#include "../common/target_socket.h"
 
 namespace cxlvp {
 
@@ -22,9 +22,9 @@ struct CxlHostWindows {
 
 class CxlRootPort : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<CxlRootPort> host_in;
+  TargetSocket<CxlRootPort> host_in;
   tlm_utils::simple_initiator_socket<CxlRootPort> link_out;
-  tlm_utils::simple_target_socket<CxlRootPort> link_in;
+  TargetSocket<CxlRootPort> link_in;
   tlm_utils::simple_initiator_socket<CxlRootPort> host_out;
 
   CxlRootPort(sc_core::sc_module_name name, const CxlHostWindows& windows, sc_core::sc_time latency);

@@ -26,6 +26,7 @@
 #include "../memory/dram.h"
 #include "gpu_config.h"
 #include "resident_experts.h"
+#include "../common/target_socket.h"
 
 namespace cxlvp {
 
@@ -33,7 +34,7 @@ class Gpu : public sc_core::sc_module {
  public:
   static constexpr uint32_t kVersion = 0x00010000;
 
-  tlm_utils::simple_target_socket<Gpu> mmio;
+  TargetSocket<Gpu> mmio;
   tlm_utils::simple_initiator_socket<Gpu> dma;
   tlm_utils::simple_target_socket_optional<Gpu> hbm_debug;
   Dram hbm;

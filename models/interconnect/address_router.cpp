@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "../common/hop_trace.h"
+#include "../common/target_socket.h"
 
 namespace cxlvp {
 
@@ -41,7 +42,7 @@ const AddressWindow* AddressRouter::decode(uint64_t address) const {
   return last_hit_;
 }
 
-void AddressRouter::b_transport(int, tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+void AddressRouter::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   stamp_hop(p, node_, delay);
   delay += latency_;
   const uint64_t address = p.get_address();
@@ -55,7 +56,7 @@ void AddressRouter::b_transport(int, tlm::tlm_generic_payload& p, sc_core::sc_ti
   p.set_address(address);
 }
 
-unsigned AddressRouter::transport_dbg(int, tlm::tlm_generic_payload& p) {
+unsigned AddressRouter::transport_dbg(tlm::tlm_generic_payload& p) {
   const uint64_t address = p.get_address();
   const AddressWindow* w = decode(address);
   if (!w) return 0;

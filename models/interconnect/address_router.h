@@ -10,10 +10,10 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
-#include <tlm_utils/multi_passthrough_target_socket.h>
 #include <vector>
 
 #include "../common/node_registry.h"
+#include "../common/target_socket.h"
 
 namespace cxlvp {
 
@@ -28,7 +28,7 @@ struct AddressWindow {
 
 class AddressRouter : public sc_core::sc_module {
  public:
-  tlm_utils::multi_passthrough_target_socket<AddressRouter> in;
+  TargetSocket<AddressRouter> in;
   tlm_utils::multi_passthrough_initiator_socket<AddressRouter> out;
 
   AddressRouter(sc_core::sc_module_name name, sc_core::sc_time latency);
@@ -39,8 +39,8 @@ class AddressRouter : public sc_core::sc_module {
   const AddressWindow* decode(uint64_t address) const;
 
  private:
-  void b_transport(int id, tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
-  unsigned transport_dbg(int id, tlm::tlm_generic_payload& p);
+  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  unsigned transport_dbg(tlm::tlm_generic_payload& p);
 
   sc_core::sc_time latency_;
   NodeId node_;

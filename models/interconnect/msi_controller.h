@@ -7,9 +7,9 @@
 #include <deque>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "../common/node_registry.h"
+#include "../common/target_socket.h"
 
 namespace cxlvp {
 
@@ -21,7 +21,7 @@ struct MsiMessage {
 
 class MsiController : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<MsiController> in;
+  TargetSocket<MsiController> in;
 
   MsiController(sc_core::sc_module_name name, uint64_t window_bytes);
 

@@ -39,7 +39,12 @@ uint64_t Dram::occupy_channels(uint64_t address, uint64_t length, uint64_t arriv
   if (lockstep_ && even) {
     Occupancy& all = channels_[0];
     const uint64_t busy_before = all.busy_ps();
-    const double bytes = double(length) * double(granules / n) / double(granules);
+    if (length != even_length_ || granules != even_granules_) {  // streams repeat one shape
+      even_length_ = length;
+      even_granules_ = granules;
+      even_bytes_ = double(length) * double(granules / n) / double(granules);
+    }
+    const double bytes = even_bytes_;
     const uint64_t done = all.reserve(arrival_ps, bytes, uint64_t(bytes), now_ps);
     lockstep_busy_ps_ += (all.busy_ps() - busy_before) * (n - 1);
     return done;
@@ -71,7 +76,8 @@ uint64_t Dram::occupy_channels(uint64_t address, uint64_t length, uint64_t arriv
 }
 
 void Dram::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
-  const bool copy = arrive_at_target(p, node_, delay);
+  HopTrace* trace = p.get_extension<HopTrace>();
+  const bool copy = arrive_at_target(trace, node_, delay);
   const uint64_t addr = p.get_address();
   const uint64_t len = p.get_data_length();
   if (len == 0 || addr >= config_.capacity_bytes || len > config_.capacity_bytes - addr) {
@@ -82,7 +88,7 @@ void Dram::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
     p.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
     return;
   }
-  const uint64_t now = kernel_now_ps(p.get_extension<HopTrace>());
+  const uint64_t now = kernel_now_ps(trace);
   const uint64_t done = occupy_channels(addr, len, now + delay.value(), now) + latency_ps_;
   delay = sc_core::sc_time::from_value(done - now);
   if (p.is_write()) {

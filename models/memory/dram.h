@@ -7,12 +7,12 @@
 #include <cstdint>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 #include <vector>
 
 #include "../common/node_registry.h"
 #include "../common/occupancy.h"
 #include "sparse_store.h"
+#include "../common/target_socket.h"
 
 namespace cxlvp {
 
@@ -26,7 +26,7 @@ struct DramConfig {
 
 class Dram : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<Dram> in;
+  TargetSocket<Dram> in;
 
   Dram(sc_core::sc_module_name name, const DramConfig& config);
 
@@ -54,6 +54,10 @@ class Dram : public sc_core::sc_module {
   // channels did not book themselves meanwhile.
   bool lockstep_ = true;
   uint64_t lockstep_busy_ps_ = 0;
+  // Bytes per channel of the last even access shape (the division is costly).
+  uint64_t even_length_ = 0;
+  uint32_t even_granules_ = 0;
+  double even_bytes_ = 0;
   SparseStore store_;
   uint64_t bytes_read_ = 0;
   uint64_t bytes_written_ = 0;

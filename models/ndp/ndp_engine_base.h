@@ -11,9 +11,9 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "../common/compute_model.h"
+#include "../common/target_socket.h"
 
 namespace cxlvp {
 
@@ -21,7 +21,7 @@ struct NdpConfig;
 
 class NdpEngineBase : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<NdpEngineBase> mmio;
+  TargetSocket<NdpEngineBase> mmio;
   tlm_utils::simple_initiator_socket<NdpEngineBase> mem;
   tlm_utils::simple_initiator_socket<NdpEngineBase> msi;
 

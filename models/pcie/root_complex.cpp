@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "../common/hop_trace.h"
+#include "../common/target_socket.h"
 
 namespace cxlvp {
 
@@ -48,7 +49,7 @@ void RootComplex::b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time
   p.set_address(address);
 }
 
-void RootComplex::b_transport_up(int, tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+void RootComplex::b_transport_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   stamp_hop(p, node_, delay);
   delay += latency_;
   host_out->b_transport(p, delay);
@@ -64,6 +65,6 @@ unsigned RootComplex::dbg_down(tlm::tlm_generic_payload& p) {
   return n;
 }
 
-unsigned RootComplex::dbg_up(int, tlm::tlm_generic_payload& p) { return host_out->transport_dbg(p); }
+unsigned RootComplex::dbg_up(tlm::tlm_generic_payload& p) { return host_out->transport_dbg(p); }
 
 }  // namespace cxlvp

@@ -9,12 +9,11 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
-#include <tlm_utils/multi_passthrough_target_socket.h>
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
 #include <vector>
 
 #include "../common/node_registry.h"
+#include "../common/target_socket.h"
 
 namespace cxlvp {
 
@@ -27,9 +26,9 @@ struct BarWindow {
 
 class RootComplex : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<RootComplex> host_in;
+  TargetSocket<RootComplex> host_in;
   tlm_utils::multi_passthrough_initiator_socket<RootComplex> down_out;
-  tlm_utils::multi_passthrough_target_socket<RootComplex> up_in;
+  TargetSocket<RootComplex> up_in;
   tlm_utils::simple_initiator_socket<RootComplex> host_out;
 
   RootComplex(sc_core::sc_module_name name, sc_core::sc_time latency);
@@ -38,9 +37,9 @@ class RootComplex : public sc_core::sc_module {
 
  private:
   void b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
-  void b_transport_up(int port, tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  void b_transport_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned dbg_down(tlm::tlm_generic_payload& p);
-  unsigned dbg_up(int port, tlm::tlm_generic_payload& p);
+  unsigned dbg_up(tlm::tlm_generic_payload& p);
   const BarWindow* decode(uint64_t address, uint64_t length) const;
 
   sc_core::sc_time latency_;
