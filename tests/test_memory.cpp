@@ -208,23 +208,30 @@ TEST_CASE("dram: timing-only writes do not allocate backing store", "[memory]") 
 }
 
 // ---------------------------------------------------------------------------
+namespace {
+// Occupancy works in sc_time; these tests speak picoseconds.
+uint64_t reserve_ps(Occupancy& o, uint64_t arrival_ps, double wire_bytes, uint64_t payload_bytes, uint64_t now_ps) {
+  return o.reserve(sc_time::from_value(arrival_ps), wire_bytes, payload_bytes, sc_time::from_value(now_ps)).value();
+}
+}  // namespace
+
 // Occupancy, the contention primitive behind every DRAM channel and link
 // direction: a transfer takes wire_bytes / bandwidth in the earliest idle gap
 // at or after its arrival. At 1 GB/s one byte is 1000 ps. (No elaboration.)
 TEST_CASE("occupancy: queueing, out-of-order reservations and gaps", "[memory][occupancy]") {
   Occupancy o(1e9);
-  CHECK(o.reserve(1000, 100, 100, 0) == 101000);       // idle: arrival + 100 B
-  CHECK(o.reserve(1000, 100, 100, 0) == 201000);       // queues behind the first
-  CHECK(o.reserve(1000000, 100, 0, 0) == 1100000);     // far in the future
-  CHECK(o.reserve(300000, 100, 0, 0) == 400000);       // earlier gap, not after the future one
-  CHECK(o.reserve(450000, 600, 0, 0) == 1700000);      // gap [400k, 1000k) too small for 600 k: after 1100k
-  CHECK(o.reserve(400000, 600, 0, 0) == 1000000);      // exactly fills [400k, 1000k)
-  CHECK(o.reserve(0, 1, 0, 0) == 1000);                // before everything
-  CHECK(o.reserve(201000, 99, 0, 0) == 300000);        // exactly fills [201k, 300k)
-  CHECK(o.reserve(1000, 1, 0, 0) == 1701000);          // everything from 1 ns to 1.7 us is now busy
+  CHECK(reserve_ps(o, 1000, 100, 100, 0) == 101000);       // idle: arrival + 100 B
+  CHECK(reserve_ps(o, 1000, 100, 100, 0) == 201000);       // queues behind the first
+  CHECK(reserve_ps(o, 1000000, 100, 0, 0) == 1100000);     // far in the future
+  CHECK(reserve_ps(o, 300000, 100, 0, 0) == 400000);       // earlier gap, not after the future one
+  CHECK(reserve_ps(o, 450000, 600, 0, 0) == 1700000);      // gap [400k, 1000k) too small for 600 k: after 1100k
+  CHECK(reserve_ps(o, 400000, 600, 0, 0) == 1000000);      // exactly fills [400k, 1000k)
+  CHECK(reserve_ps(o, 0, 1, 0, 0) == 1000);                // before everything
+  CHECK(reserve_ps(o, 201000, 99, 0, 0) == 300000);        // exactly fills [201k, 300k)
+  CHECK(reserve_ps(o, 1000, 1, 0, 0) == 1701000);          // everything from 1 ns to 1.7 us is now busy
   CHECK(o.payload_bytes() == 200);
   CHECK(o.busy_ps() == (100 + 100 + 100 + 100 + 600 + 600 + 1 + 99 + 1) * 1000ull);
-  CHECK(o.reserve(5000, 0, 0, 0) == 5000);             // nothing to send: no wait
+  CHECK(reserve_ps(o, 5000, 0, 0, 0) == 5000);             // nothing to send: no wait
 }
 
 namespace {
@@ -259,7 +266,7 @@ TEST_CASE("occupancy: matches brute-force first fit", "[memory][occupancy]") {
     const uint64_t start = first_fit(busy, a, service);
     busy.push_back({start, start + service});
     INFO("reservation " << i << " at " << a << " of " << n << " B");
-    REQUIRE(o.reserve(a, n, 0, 0) == start + service);
+    REQUIRE(reserve_ps(o, a, n, 0, 0) == start + service);
   }
 }
 
@@ -279,7 +286,7 @@ TEST_CASE("occupancy: forgetting the past does not change first fit", "[memory][
     const uint64_t service = uint64_t(bytes(rng)) * 500;
     const uint64_t start = first_fit(busy, a, service);
     busy.push_back({start, start + service});
-    REQUIRE(o.reserve(a, double(service) / 500, 0, now) == start + service);
+    REQUIRE(reserve_ps(o, a, double(service) / 500, 0, now) == start + service);
     // Brute force keeps only what can still matter, to stay fast.
     busy.erase(std::remove_if(busy.begin(), busy.end(), [now](const auto& b) { return b.second <= now; }), busy.end());
   }
@@ -318,7 +325,7 @@ TEST_CASE("dram: lockstep channels match per-channel reservations", "[memory]") 
         const double bytes = double(len) * double(share) / double(granules);
         Occupancy& c = reference[(first + k) % 4];
         const uint64_t before = c.busy_ps();
-        done = std::max(done, c.reserve(now + ahead.value(), bytes, uint64_t(bytes), now));
+        done = std::max(done, reserve_ps(c, now + ahead.value(), bytes, uint64_t(bytes), now));
         reference_busy += c.busy_ps() - before;
       }
       ++checked;

@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "transaction_recorder.h"
-
 namespace cxlvp {
 
 BurstInitiator::BurstInitiator(const std::string& node_name, QuantumKeeper& keeper, uint64_t burst_bytes,
                                unsigned window)
     : node_(register_node(node_name)),
+      recorder_(TransactionRecorder::global()),
       keeper_(keeper),
       burst_(burst_bytes),
       in_flight_(std::max(1u, window)),
@@ -39,14 +38,14 @@ bool BurstInitiator::issue(Socket& socket, tlm::tlm_command cmd, uint64_t addres
   payload_.set_byte_enable_ptr(nullptr);
   payload_.set_dmi_allowed(false);
   payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  trace_.reset(node_, functional, bulk, now.value());
+  trace_.reset(node_, functional, bulk, now);
   Time delay = at - now;
   trace_.stamp(node_, delay);
   socket->b_transport(payload_, delay);
   status_ = payload_.get_response_status();
   if (status_ != tlm::TLM_OK_RESPONSE) return false;
   done = now + delay;
-  TransactionRecorder::global().record(payload_, trace_, at.value(), done.value());
+  recorder_.record(payload_, trace_, at.value(), done.value());
   return true;
 }
 

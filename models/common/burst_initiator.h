@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "hop_trace.h"
+#include "transaction_recorder.h"
 
 namespace cxlvp {
 
@@ -79,6 +80,7 @@ class BurstInitiator {
   }
 
   NodeId node_;
+  TransactionRecorder& recorder_;
   QuantumKeeper& keeper_;
   uint64_t burst_;
   std::vector<Time> in_flight_;  // completion times, ring of `window` entries

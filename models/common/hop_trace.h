@@ -22,7 +22,7 @@ class HopTrace : public tlm::tlm_extension<HopTrace> {
   // The kernel time (sc_time_stamp()) the transaction was issued at. No model
   // waits inside b_transport, so the whole path runs at this time and hops
   // read it here instead of asking the kernel at every hop (a library call).
-  uint64_t now_ps = 0;
+  sc_core::sc_time now;
   NodeId initiator = 0;
   NodeId target = 0;        // set by the terminal target (memory, register bank)
   bool carries_data = true; // false: timing-only bulk traffic, memories skip the copy
@@ -30,8 +30,8 @@ class HopTrace : public tlm::tlm_extension<HopTrace> {
   uint8_t hop_count = 0;
   Hop hops[kMaxHops];
 
-  void reset(NodeId init, bool data, bool is_bulk, uint64_t kernel_now_ps) {
-    now_ps = kernel_now_ps;
+  void reset(NodeId init, bool data, bool is_bulk, const sc_core::sc_time& kernel_now) {
+    now = kernel_now;
     initiator = init;
     target = init;
     carries_data = data;
@@ -40,7 +40,7 @@ class HopTrace : public tlm::tlm_extension<HopTrace> {
   }
   void stamp(NodeId node, const sc_core::sc_time& delay) {
     if (hop_count < kMaxHops)
-      hops[hop_count++] = Hop{node, now_ps + delay.value()};
+      hops[hop_count++] = Hop{node, now.value() + delay.value()};
   }
 
   tlm::tlm_extension_base* clone() const override { return new HopTrace(*this); }
@@ -58,7 +58,7 @@ inline HopTrace* stamp_hop(tlm::tlm_generic_payload& p, NodeId node, const sc_co
 }
 
 // The kernel time of a transaction in flight: from its trace, else the kernel's.
-inline uint64_t kernel_now_ps(const HopTrace* t) { return t ? t->now_ps : sc_core::sc_time_stamp().value(); }
+inline sc_core::sc_time kernel_now(const HopTrace* t) { return t ? t->now : sc_core::sc_time_stamp(); }
 
 // Mark the terminal target of a transaction (its trace `t`, may be null), and
 // say whether its bytes should be copied.

@@ -5,29 +5,11 @@
 
 namespace cxlvp {
 
-unsigned LatencyHistogram::bucket_of(uint64_t v) {
-  if (v < kSub) return static_cast<unsigned>(v);
-  const unsigned msb = 63u - static_cast<unsigned>(__builtin_clzll(v));
-  const unsigned shift = msb - kSubBits;
-  const unsigned mantissa = static_cast<unsigned>(v >> shift) - kSub;  // 0..kSub-1
-  return (shift + 1) * kSub + mantissa;
-}
-
 double LatencyHistogram::bucket_mid(unsigned b) {
   if (b < kSub) return b;
   const unsigned shift = b / kSub - 1;
   const double lo = std::ldexp(static_cast<double>(kSub + b % kSub), static_cast<int>(shift));
   return lo + std::ldexp(0.5, static_cast<int>(shift)) - 0.5;
-}
-
-void LatencyHistogram::add(uint64_t value) {
-  const unsigned b = bucket_of(value);
-  if (b >= buckets_.size()) buckets_.resize(b + 1, 0);
-  ++buckets_[b];
-  ++count_;
-  sum_ += static_cast<double>(value);
-  min_ = std::min(min_, value);
-  max_ = std::max(max_, value);
 }
 
 double LatencyHistogram::quantile(double q) const {

@@ -3,6 +3,7 @@
 // power of two is split into 256 buckets, so any percentile read back is within
 // 0.4 % of the true sample. Memory is fixed (~128 KiB per histogram) however
 // many samples arrive, which keeps long runs bounded.
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -10,7 +11,16 @@ namespace cxlvp {
 
 class LatencyHistogram {
  public:
-  void add(uint64_t value);
+  // Inline: it runs once per transaction.
+  void add(uint64_t value) {
+    const unsigned b = bucket_of(value);
+    if (b >= buckets_.size()) buckets_.resize(b + 1, 0);
+    ++buckets_[b];
+    ++count_;
+    sum_ += static_cast<double>(value);
+    min_ = std::min(min_, value);
+    max_ = std::max(max_, value);
+  }
   uint64_t count() const { return count_; }
   uint64_t min() const { return count_ ? min_ : 0; }
   uint64_t max() const { return max_; }
@@ -22,7 +32,13 @@ class LatencyHistogram {
  private:
   static constexpr unsigned kSubBits = 8;
   static constexpr unsigned kSub = 1u << kSubBits;
-  static unsigned bucket_of(uint64_t v);
+  static unsigned bucket_of(uint64_t v) {
+    if (v < kSub) return static_cast<unsigned>(v);
+    const unsigned msb = 63u - static_cast<unsigned>(__builtin_clzll(v));
+    const unsigned shift = msb - kSubBits;
+    const unsigned mantissa = static_cast<unsigned>(v >> shift) - kSub;  // 0..kSub-1
+    return (shift + 1) * kSub + mantissa;
+  }
   static double bucket_mid(unsigned b);
 
   std::vector<uint64_t> buckets_;

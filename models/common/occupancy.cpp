@@ -9,41 +9,40 @@ void Occupancy::erase_forgotten() {
   head_ = 0;
 }
 
-uint64_t Occupancy::interleave(uint64_t arrival_ps, double wire_bytes, uint64_t payload_bytes,
-                              double packet_wire_bytes) {
-  const uint64_t service = service_ps(wire_bytes);
-  busy_ps_ += service;
+Occupancy::Time Occupancy::interleave(const Time& arrival, double wire_bytes, uint64_t payload_bytes,
+                                      double packet_wire_bytes) {
+  const Time service = service_time(wire_bytes);
+  busy_ps_ += service.value();
   payload_bytes_ += payload_bytes;
-  const auto next = std::upper_bound(busy_.begin() + std::ptrdiff_t(head_), busy_.end(), arrival_ps,
-                                     [](uint64_t t, const Interval& i) { return t < i.end; });
-  const bool busy_now = next != busy_.end() && next->start <= arrival_ps;
-  const auto wait = busy_now ? static_cast<uint64_t>(packet_wire_bytes * ps_per_byte_ + 0.5) : 0;
-  return arrival_ps + wait + service;
+  const auto next = std::upper_bound(busy_.begin() + std::ptrdiff_t(head_), busy_.end(), arrival,
+                                     [](const Time& t, const Interval& i) { return t < i.end; });
+  const bool busy_now = next != busy_.end() && next->start <= arrival;
+  return arrival + service + (busy_now ? time_for(packet_wire_bytes) : sc_core::SC_ZERO_TIME);
 }
 
-uint64_t Occupancy::reserve(uint64_t arrival_ps, double wire_bytes, uint64_t payload_bytes, uint64_t now_ps) {
-  const uint64_t service = service_ps(wire_bytes);
-  busy_ps_ += service;
+Occupancy::Time Occupancy::reserve(const Time& arrival, double wire_bytes, uint64_t payload_bytes, const Time& now) {
+  const Time service = service_time(wire_bytes);
+  busy_ps_ += service.value();
   payload_bytes_ += payload_bytes;
-  if (service == 0) return arrival_ps;
-  forget_before(now_ps);
+  if (service == sc_core::SC_ZERO_TIME) return arrival;
+  forget_before(now);
 
   // Common cases: the resource is idle from the arrival on, or the arrival
   // falls in its last busy interval (a saturated stream queues behind it).
-  if (head_ == busy_.size() || arrival_ps > busy_.back().end) {
-    busy_.emplace_back(arrival_ps, arrival_ps + service);
-    return arrival_ps + service;
+  if (head_ == busy_.size() || arrival > busy_.back().end) {
+    busy_.emplace_back(arrival, arrival + service);
+    return arrival + service;
   }
-  if (arrival_ps >= busy_.back().start) return busy_.back().end += service;
+  if (arrival >= busy_.back().start) return busy_.back().end += service;
   // Otherwise the first gap of `service` at or after the arrival.
   const auto live = busy_.begin() + std::ptrdiff_t(head_);
-  auto next = std::upper_bound(live, busy_.end(), arrival_ps, [](uint64_t t, const Interval& i) { return t < i.end; });
-  uint64_t start = arrival_ps;
+  auto next = std::upper_bound(live, busy_.end(), arrival, [](const Time& t, const Interval& i) { return t < i.end; });
+  Time start = arrival;
   while (next != busy_.end() && next->start < start + service) {
     start = std::max(start, next->end);
     ++next;
   }
-  const uint64_t end = start + service;
+  const Time end = start + service;
   const bool joins_prev = next != live && std::prev(next)->end == start;
   const bool joins_next = next != busy_.end() && next->start == end;
   if (joins_prev && joins_next) {

@@ -9,31 +9,36 @@
 // requests in flight, callers reserve out of time order. A DMA write issued
 // for when its read data returns (microseconds ahead) must not block a
 // request that arrives now; it takes its own slot in the future and leaves
-// the present free. Times are absolute picoseconds (sc_time values).
+// the present free. Times are absolute sc_time values: callers turn them into
+// transaction delays with sc_time's inline arithmetic, where building an
+// sc_time from an integer would be a library call per hop (perf).
 #include <cstddef>
 #include <cstdint>
+#include <systemc>
 #include <vector>
 
 namespace cxlvp {
 
 class Occupancy {
  public:
+  using Time = sc_core::sc_time;
+
   explicit Occupancy(double bytes_per_second) : ps_per_byte_(1e12 / bytes_per_second) {}
 
-  // Reserves the resource for `wire_bytes` arriving at `arrival_ps`; returns
+  // Reserves the resource for `wire_bytes` arriving at `arrival`; returns
   // the time the last byte leaves. `payload_bytes` only feeds the statistics.
-  // `now_ps` is the global simulated time (sc_time_stamp()), which the caller
+  // `now` is the global simulated time (sc_time_stamp()), which the caller
   // already has: no one can arrive before it, so older intervals are dropped.
-  uint64_t reserve(uint64_t arrival_ps, double wire_bytes, uint64_t payload_bytes, uint64_t now_ps);
+  Time reserve(const Time& arrival, double wire_bytes, uint64_t payload_bytes, const Time& now);
 
   // A transfer that goes out between the packets of queued traffic (link
   // arbitration interleaves queues packet by packet): it waits for the packet
   // on the wire (`packet_wire_bytes`), not for the whole queue, and does not
   // move later reservations. Returns the time its last byte leaves.
-  uint64_t interleave(uint64_t arrival_ps, double wire_bytes, uint64_t payload_bytes, double packet_wire_bytes);
+  Time interleave(const Time& arrival, double wire_bytes, uint64_t payload_bytes, double packet_wire_bytes);
 
-  // Nothing reserved ends after `time_ps`: the resource's future is empty.
-  bool idle_after(uint64_t time_ps) const { return head_ == busy_.size() || busy_.back().end <= time_ps; }
+  // Nothing reserved ends after `t`: the resource's future is empty.
+  bool idle_after(const Time& t) const { return head_ == busy_.size() || busy_.back().end <= t; }
   // Takes `other`'s reservations (not its statistics): for resources that
   // have been kept in lockstep through one representative (Dram).
   void copy_schedule_from(const Occupancy& other) {
@@ -45,9 +50,9 @@ class Occupancy {
   uint64_t busy_ps() const { return busy_ps_; }
 
  private:
-  // Drops intervals that ended by `time_ps` (inline: called on every reservation).
-  void forget_before(uint64_t time_ps) {
-    while (head_ < busy_.size() && busy_[head_].end <= time_ps) ++head_;
+  // Drops intervals that ended by `t` (inline: called on every reservation).
+  void forget_before(const Time& t) {
+    while (head_ < busy_.size() && busy_[head_].end <= t) ++head_;
     if (head_ >= 64 && 2 * head_ >= busy_.size()) erase_forgotten();
   }
   void erase_forgotten();
@@ -55,22 +60,25 @@ class Occupancy {
   struct Interval {
     // A constructor, so push_back builds in place: an aggregate temporary
     // went through the stack and stalled on store forwarding (perf annotate).
-    Interval(uint64_t s, uint64_t e) : start(s), end(e) {}
-    uint64_t start, end;
+    Interval(const Time& s, const Time& e) : start(s), end(e) {}
+    Time start, end;
   };
+  Time time_for(double wire_bytes) const {
+    return Time::from_value(static_cast<uint64_t>(wire_bytes * ps_per_byte_ + 0.5));
+  }
   // Time on the resource for `wire_bytes`; streams repeat one size, so the
   // last answer is kept (the multiply and conversion sat on every reservation).
-  uint64_t service_ps(double wire_bytes) {
+  const Time& service_time(double wire_bytes) {
     if (wire_bytes != last_wire_bytes_) {
       last_wire_bytes_ = wire_bytes;
-      last_service_ps_ = static_cast<uint64_t>(wire_bytes * ps_per_byte_ + 0.5);
+      last_service_ = time_for(wire_bytes);
     }
-    return last_service_ps_;
+    return last_service_;
   }
 
   double ps_per_byte_;
   double last_wire_bytes_ = 0;
-  uint64_t last_service_ps_ = 0;
+  Time last_service_;
   // busy_[head_..] are the live intervals: sorted, disjoint, never touching.
   // Few (old ones are forgotten) and most reservations append at the end, so
   // a vector beats a tree here. Dead ones before head_ are erased in bulk

@@ -12,7 +12,7 @@ SerialLink::SerialLink(sc_core::sc_module_name name, std::unique_ptr<LinkFormat>
       up_in("up_in"),
       up_out("up_out"),
       format_(std::move(format)),
-      latency_ps_(latency.value()),
+      latency_(latency),
       node_(register_node(this->name())),
       downstream_(format_->wire_GBps() * 1e9),
       upstream_(format_->wire_GBps() * 1e9) {
@@ -33,17 +33,14 @@ void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occ
   // traffic, as link arbitration does packet by packet; bursts of a stream
   // queue for the link whatever their size.
   const bool one_packet = trace && !trace->bulk;
-  const uint64_t now = kernel_now_ps(trace);
-  const auto occupy = [&](Occupancy& o, uint64_t at, double wire, uint64_t payload) {
+  const sc_core::sc_time now = kernel_now(trace);
+  const auto occupy = [&](Occupancy& o, const sc_core::sc_time& at, double wire, uint64_t payload) {
     return one_packet ? o.interleave(at, wire, payload, packet_wire_bytes_) : o.reserve(at, wire, payload, now);
   };
-  const uint64_t arrived = occupy(there, now + delay.value(), c.request_bytes, read ? 0 : len) + latency_ps_;
-  delay = sc_core::sc_time::from_value(arrived - now);
+  delay = occupy(there, now + delay, c.request_bytes, read ? 0 : len) + latency_ - now;
   next->b_transport(p, delay);
-  if (c.response_bytes > 0 && p.is_response_ok()) {
-    const uint64_t back_done = occupy(back, now + delay.value(), c.response_bytes, read ? len : 0) + latency_ps_;
-    delay = sc_core::sc_time::from_value(back_done - now);
-  }
+  if (c.response_bytes > 0 && p.is_response_ok())
+    delay = occupy(back, now + delay, c.response_bytes, read ? len : 0) + latency_ - now;
 }
 
 // Streams repeat one burst size, so the last answer per direction of the

@@ -59,7 +59,7 @@ class SerialLink : public sc_core::sc_module {
   unsigned dbg_up(tlm::tlm_generic_payload& p) { return up_out->transport_dbg(p); }
 
   std::unique_ptr<LinkFormat> format_;
-  uint64_t latency_ps_;
+  sc_core::sc_time latency_;
   NodeId node_;
   Occupancy downstream_;
   Occupancy upstream_;

@@ -12,12 +12,8 @@ TransactionRecorder& TransactionRecorder::global() {
   return recorder;
 }
 
-void TransactionRecorder::record(const tlm::tlm_generic_payload& p, const HopTrace& trace,
-                                 uint64_t start_ps, uint64_t end_ps) {
-  Route& r = route((static_cast<uint32_t>(trace.initiator) << 16) | trace.target);
-  r.bytes += p.get_data_length();
-  r.latency_ps.add(end_ps - start_ps);
-  if (!log_) return;
+void TransactionRecorder::log(const tlm::tlm_generic_payload& p, const HopTrace& trace, uint64_t start_ps,
+                              uint64_t end_ps) {
   std::ostream& o = *log_;
   o << std::fixed << std::setprecision(3) << start_ps / 1000.0 << ',' << node_name(trace.initiator) << "->" << node_name(trace.target) << ','
     << (p.is_read() ? 'R' : 'W') << ",0x" << std::hex << p.get_address() << std::dec << ','
@@ -27,14 +23,11 @@ void TransactionRecorder::record(const tlm::tlm_generic_payload& p, const HopTra
   o << '\n';
 }
 
-TransactionRecorder::Route& TransactionRecorder::route(uint32_t key) {
-  unsigned i = 0;
-  while (i < std::size(recent_) && recent_[i].route && recent_[i].key != key) ++i;
-  RecentRoute hit = i < std::size(recent_) && recent_[i].route ? recent_[i] : RecentRoute{key, &routes_[key]};
-  // Move to the front; a miss drops the least recent.
-  for (unsigned k = std::min<unsigned>(i, std::size(recent_) - 1); k > 0; --k) recent_[k] = recent_[k - 1];
-  recent_[0] = hit;
-  return *hit.route;
+TransactionRecorder::Route& TransactionRecorder::new_recent_route(uint32_t key) {
+  RecentRoute& evicted = recent_[next_evicted_];
+  next_evicted_ = (next_evicted_ + 1) % std::size(recent_);
+  evicted = RecentRoute{key, &routes_[key]};
+  return *evicted.route;
 }
 
 void TransactionRecorder::open_log(const std::string& path) {
@@ -68,6 +61,7 @@ std::vector<RouteSummary> TransactionRecorder::routes() const {
 void TransactionRecorder::clear() {
   routes_.clear();
   for (auto& r : recent_) r = RecentRoute{};
+  next_evicted_ = 0;
   log_.reset();
 }
 

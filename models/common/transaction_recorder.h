@@ -29,8 +29,13 @@ class TransactionRecorder {
   // The recorder the models report to. A platform resets it before elaboration.
   static TransactionRecorder& global();
 
-  void record(const tlm::tlm_generic_payload& p, const HopTrace& trace, uint64_t start_ps,
-              uint64_t end_ps);
+  // Inline: it runs once per transaction.
+  void record(const tlm::tlm_generic_payload& p, const HopTrace& trace, uint64_t start_ps, uint64_t end_ps) {
+    Route& r = route((static_cast<uint32_t>(trace.initiator) << 16) | trace.target);
+    r.bytes += p.get_data_length();
+    r.latency_ps.add(end_ps - start_ps);
+    if (log_) log(p, trace, start_ps, end_ps);
+  }
   // Streams every later transaction to `path` as CSV; throws std::runtime_error if unwritable.
   void open_log(const std::string& path);
   void close_log();
@@ -42,17 +47,24 @@ class TransactionRecorder {
     uint64_t bytes = 0;
     LatencyHistogram latency_ps;
   };
-  Route& route(uint32_t key);
+  Route& route(uint32_t key) {
+    for (const RecentRoute& r : recent_)
+      if (r.route && r.key == key) return *r.route;
+    return new_recent_route(key);
+  }
+  Route& new_recent_route(uint32_t key);
+  void log(const tlm::tlm_generic_payload& p, const HopTrace& trace, uint64_t start_ps, uint64_t end_ps);
 
   std::unordered_map<uint32_t, Route> routes_;
   // A copy engine alternates two routes (read here, write there) and a few
-  // engines run at once: the routes seen last are kept, most recent first
-  // (map nodes do not move), so a transaction rarely hashes.
+  // engines run at once: a handful of recent routes are kept (map nodes do
+  // not move), replaced in turn, so a transaction rarely hashes.
   struct RecentRoute {
     uint32_t key = 0;
     Route* route = nullptr;
   };
   RecentRoute recent_[4];
+  unsigned next_evicted_ = 0;
   std::unique_ptr<std::ofstream> log_;
 };
 

@@ -13,7 +13,7 @@ Dram::Dram(sc_core::sc_module_name name, const DramConfig& config)
       in("in"),
       config_(config),
       node_(register_node(this->name())),
-      latency_ps_(static_cast<uint64_t>(std::llround(config.idle_latency_ns * 1000))) {
+      latency_(sc_core::sc_time::from_value(static_cast<uint64_t>(std::llround(config.idle_latency_ns * 1000)))) {
   if (config.channels == 0 || config.peak_GBps <= 0 || config.interleave_bytes == 0 ||
       (config.interleave_bytes & (config.interleave_bytes - 1)) != 0)
     throw std::invalid_argument(std::string(this->name()) +
@@ -30,7 +30,8 @@ uint64_t Dram::busy_ps() const {
   return sum;
 }
 
-uint64_t Dram::occupy_channels(uint64_t address, uint64_t length, uint64_t arrival_ps, uint64_t now_ps) {
+sc_core::sc_time Dram::occupy_channels(uint64_t address, uint64_t length, const sc_core::sc_time& arrival,
+                                       const sc_core::sc_time& now) {
   // Shifts and 32-bit divisions: 64-bit divides were a third of this function.
   const uint64_t first = address >> interleave_shift_;
   const auto granules = uint32_t(((address + length - 1) >> interleave_shift_) - first + 1);
@@ -45,7 +46,7 @@ uint64_t Dram::occupy_channels(uint64_t address, uint64_t length, uint64_t arriv
       even_bytes_ = double(length) * double(granules / n) / double(granules);
     }
     const double bytes = even_bytes_;
-    const uint64_t done = all.reserve(arrival_ps, bytes, uint64_t(bytes), now_ps);
+    const sc_core::sc_time done = all.reserve(arrival, bytes, uint64_t(bytes), now);
     lockstep_busy_ps_ += (all.busy_ps() - busy_before) * (n - 1);
     return done;
   }
@@ -53,23 +54,23 @@ uint64_t Dram::occupy_channels(uint64_t address, uint64_t length, uint64_t arriv
     for (unsigned k = 1; k < n; ++k) channels_[k].copy_schedule_from(channels_[0]);
     lockstep_ = false;
   } else if (even && std::all_of(channels_.begin(), channels_.end(),
-                                 [now_ps](const Occupancy& c) { return c.idle_after(now_ps); })) {
+                                 [&now](const Occupancy& c) { return c.idle_after(now); })) {
     lockstep_ = true;
-    return occupy_channels(address, length, arrival_ps, now_ps);
+    return occupy_channels(address, length, arrival, now);
   }
   unsigned channel = unsigned(first % n);
-  if (granules == 1) return channels_[channel].reserve(arrival_ps, double(length), length, now_ps);
+  if (granules == 1) return channels_[channel].reserve(arrival, double(length), length, now);
   // Spread the access over the channels its granules map to, in proportion:
   // the first granules % n channels take one granule more than the others.
   // (Divisions hoisted out of the loop: they dominated it.)
-  uint64_t done = arrival_ps;
+  sc_core::sc_time done = arrival;
   const uint64_t touched = std::min<uint64_t>(granules, n);
   const uint32_t base = granules / n, extra = granules % n;
   const double more = double(length) * double(base + 1) / double(granules);
   const double fewer = double(length) * double(base) / double(granules);
   for (uint64_t k = 0; k < touched; ++k) {
     const double bytes = k < extra ? more : fewer;
-    done = std::max(done, channels_[channel].reserve(arrival_ps, bytes, uint64_t(bytes), now_ps));
+    done = std::max(done, channels_[channel].reserve(arrival, bytes, uint64_t(bytes), now));
     if (++channel == n) channel = 0;
   }
   return done;
@@ -88,9 +89,8 @@ void Dram::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
     p.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
     return;
   }
-  const uint64_t now = kernel_now_ps(trace);
-  const uint64_t done = occupy_channels(addr, len, now + delay.value(), now) + latency_ps_;
-  delay = sc_core::sc_time::from_value(done - now);
+  const sc_core::sc_time now = kernel_now(trace);
+  delay = occupy_channels(addr, len, now + delay, now) + latency_ - now;
   if (p.is_write()) {
     bytes_written_ += len;
     if (copy) store_.write(addr, p.get_data_ptr(), len);

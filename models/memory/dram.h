@@ -39,11 +39,12 @@ class Dram : public sc_core::sc_module {
  private:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& p);
-  uint64_t occupy_channels(uint64_t address, uint64_t length, uint64_t arrival_ps, uint64_t now_ps);
+  sc_core::sc_time occupy_channels(uint64_t address, uint64_t length, const sc_core::sc_time& arrival,
+                                   const sc_core::sc_time& now);
 
   DramConfig config_;
   NodeId node_;
-  uint64_t latency_ps_;
+  sc_core::sc_time latency_;
   unsigned interleave_shift_ = 0;  // log2(interleave_bytes)
   std::vector<Occupancy> channels_;
   // While every access spreads evenly over all channels, the channels' futures

@@ -137,7 +137,7 @@ struct NdpRtlEngine::Impl {
     payload.set_dmi_allowed(false);
     payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     const uint64_t now = sc_core::sc_time_stamp().value();
-    trace.reset(node, true, bulk, now);
+    trace.reset(node, true, bulk, sc_core::sc_time_stamp());
     sc_time delay = sc_time::from_value(issue_ps - now);
     trace.stamp(node, delay);
     socket->b_transport(payload, delay);
