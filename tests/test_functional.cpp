@@ -275,11 +275,8 @@ TEST_CASE("bad functional keys are rejected with file and line and key", "[funct
     std::ofstream(file) << text;
     const int line = cxlvp_test::line_of(file, line_text);
     REQUIRE(line > 0);
-    const cxlvp_test::Outcome o = cxlvp_test::run_cxlvp("validate " + file.string());
-    INFO(o.err);
-    CHECK(o.status == 2);
-    CHECK(o.err.find(file.string() + ":" + std::to_string(line) + ": " + key + ": " + message) != std::string::npos);
-    CHECK(std::count(o.err.begin(), o.err.end(), '\n') == 1);
+    cxlvp_test::check_rejected(cxlvp_test::run_cxlvp("validate " + file.string()),
+                               file.string() + ":" + std::to_string(line) + ": " + key + ": " + message);
   };
   const std::string d_ff = "  d_ff: 256", policy = "policy:";
   rejected(d_ff, d_ff + "\n  weight_bytes_per_param: 2", "weight_bytes_per_param", "model.weight_bytes_per_param",
