@@ -134,6 +134,26 @@ TEST_CASE("a device that never ends is refused as a scenario and as a trace", "[
                          ": cannot open routing trace: not a regular file\n");
 }
 
+TEST_CASE("/dev/null is refused like any device, as a scenario and as a trace", "[hostile]") {
+  // It would end at once, but a scenario or trace is a file; a scenario of
+  // defaults plus overrides has its own entry point (load_defaults).
+  const Outcome scenario = cxlvp_test::run_cxlvp("run /dev/null --out " + (scratch() / "r").string());
+  INFO(scenario.err);
+  CHECK(scenario.status == 2);
+  CHECK(scenario.err == "cxlvp: error: /dev/null: cannot open scenario: not a regular file\n");
+  CHECK_FALSE(fs::exists(scratch() / "r"));
+  CHECK_THROWS_AS(load_scenario("/dev/null"), ScenarioError);
+
+  const fs::path replay = folder_with_traces() / "replay.yaml";
+  const fs::path null = scratch() / "null.csv";
+  fs::create_symlink("/dev/null", null);
+  const Outcome trace = cxlvp_test::run_cxlvp("validate " + replay.string() + " --set workload.trace_file=" + null.string());
+  INFO(trace.err);
+  CHECK(trace.status == 2);
+  CHECK(trace.err == "cxlvp: error: --set: workload.trace_file: " + null.string() +
+                         ": cannot open routing trace: not a regular file\n");
+}
+
 TEST_CASE("a run that fails half-way leaves no result folder behind", "[hostile]") {
   // The routing is saved layer by layer while the simulation runs; on a full
   // disk (/dev/full) the first layer's write fails, after the run has started.
