@@ -246,6 +246,7 @@ TEST_CASE("a corrupted weight byte makes the outputs differ from the reference",
   RoutingGenerator routing(s.workload, s.model.experts, s.seed);
   const uint32_t expert = routing.next_layer(0, 0).experts[0];  // token 0's first expert in batch 0, layer 0
   Platform p(s);
+  JobTable jobs(p.fw, true);
   sc_core::sc_start(sc_core::SC_ZERO_TIME);  // the firmware has booted: weights are in CXL memory
   // The high byte of scale2[0]: token 0's output element 0 through that expert becomes far larger.
   const ExpertShape shape{s.model.d_model, s.model.d_ff, s.model.requant_shift, FfnActivation::relu};
@@ -256,7 +257,7 @@ TEST_CASE("a corrupted weight byte makes the outputs differ from the reference",
   byte ^= 0x40;
   REQUIRE(debug_transfer(p.fw.bus, tlm::TLM_WRITE_COMMAND, address, &byte, 1));
   REQUIRE(p.run());
-  const RunReport r = collect_report(p);
+  const RunReport r = collect_report(p, jobs);
   REQUIRE(r.functional);
   CHECK_FALSE(r.functional->matches);
   CHECK(r.functional->output_checksum != r.functional->reference_checksum);
