@@ -28,8 +28,9 @@ TraceEncoding trace_encoding(const std::string& path);
 
 // Whether reading `path` to its end finishes: a regular file or a pipe
 // (`cxlvp validate <(...)`), or nothing there at all (opening it then fails
-// with its own message). Not a device such as /dev/zero or a terminal, which
-// would be read forever or wait for input. Used for scenarios and traces alike.
+// with its own message). Not a device: /dev/zero or a terminal would be read
+// forever or wait for input, and no device is a scenario or trace (/dev/null
+// neither, though it ends at once). Used for scenarios and traces alike.
 bool reading_ends(const std::string& path);
 
 // The CSV header line; JSONL files have none.

@@ -64,18 +64,23 @@ void Scheduler::boot() {
 }
 
 // A device flagged a job as failed: say which job and why (the device's ERROR
-// register) and stop the run, as a driver would fail the request.
+// register) and stop the run, as a driver would fail the request. Which job
+// comes from the jobs in flight, not from planned_: a device may log a job
+// before its MSI arrives (the RTL engine does), and the reports then have
+// already let its tag go.
 void Scheduler::report_failed_job(const MsiMessage& m) {
   static const char* const lanes[] = {"gpu", "cpu", "ndp"};
   static const char* const reasons[] = {"none", "queue full", "bad descriptor (an address outside the device's memory)",
                                         "bus error", "capacity", "dimensions beyond the engine's limits"};
   const uint32_t code = m.vector < 3 && queues_[m.vector].regs ? mmio_read32(queues_[m.vector].regs + job_regs::error) : 0;
-  const auto it = planned_.find(m.data & ~job_regs::msi_failed_bit);
-  std::string what = std::string(m.vector < 3 ? lanes[m.vector] : "device") + " job " +
-                     std::to_string(m.data & ~job_regs::msi_failed_bit);
-  if (it != planned_.end())
-    what += " (batch " + std::to_string(it->second.batch) + ", layer " + std::to_string(it->second.layer) +
-            ", expert " + std::to_string(it->second.expert) + ")";
+  const uint32_t tag = m.data & ~job_regs::msi_failed_bit;
+  const PlannedJob* job = nullptr;
+  if (const auto in_flight = in_flight_.find(tag); in_flight != in_flight_.end()) job = &in_flight->second.planned;
+  else if (const auto prefetch = prefetches_.find(tag); prefetch != prefetches_.end()) job = &prefetch->second;
+  std::string what = std::string(m.vector < 3 ? lanes[m.vector] : "device") + " job " + std::to_string(tag);
+  if (job)
+    what += " (batch " + std::to_string(job->batch) + ", layer " + std::to_string(job->layer) + ", expert " +
+            std::to_string(job->expert) + ")";
   SC_REPORT_ERROR("cxlvp/firmware",
                   (what + " failed: " + (code < 6 ? reasons[code] : "error " + std::to_string(code))).c_str());
 }
@@ -128,8 +133,7 @@ void Scheduler::prefetch_for(uint32_t layer) {
     if (p.lane != Lane::gpu || p.preloaded || residency_.contains(layer * config_.model.experts + p.expert)) continue;
     LayerJob j{{p.expert, 0, Lane::gpu}, 0, 0, 0, 0};
     const uint32_t tag = submit_expert(j, layer);
-    prefetches_[tag] = true;
-    planned_[tag] = {batch_, layer, p.expert, 0, Lane::gpu};
+    prefetches_[tag] = planned_[tag] = {batch_, layer, p.expert, 0, Lane::gpu};
   }
 }
 
@@ -249,9 +253,10 @@ void Scheduler::run_layer(uint32_t batch, uint32_t layer, const std::vector<Expe
   const std::vector<LayerJob> jobs = lay_out(plan);
   const TokenRows rows = config_.functional ? stage_inputs(jobs, routing) : TokenRows();
   const auto track = [&](uint32_t tag, size_t i, Stage stage) {
-    in_flight_[tag] = {i, stage};
     const auto& p = jobs[i].plan;
-    planned_[tag] = {batch, layer, p.expert, p.tokens, p.lane};
+    const PlannedJob planned{batch, layer, p.expert, p.tokens, p.lane};
+    in_flight_[tag] = {i, stage, planned};
+    planned_[tag] = planned;
   };
   const auto act_bytes = [&](size_t i) { return costs_.activation_bytes(jobs[i].plan.tokens); };
   for (size_t i = 0; i < jobs.size(); ++i) {

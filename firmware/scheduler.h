@@ -93,8 +93,12 @@ class Scheduler : public sc_core::sc_module {
 
   const std::vector<BatchRecord>& batches() const { return batches_; }
   const std::vector<LayerRecord>& layers() const { return layers_; }
-  // Job tag -> what it was for (expert jobs and copies alike).
+  // Job tag -> what it was for (expert jobs and copies alike), from its
+  // submission until forget(tag). The reports join each job record with it as
+  // the record is logged (JobTable) and forget the tag after the job's last
+  // record, so a long run does not keep an entry per job.
   const std::unordered_map<uint32_t, PlannedJob>& planned() const { return planned_; }
+  void forget(uint32_t tag) { planned_.erase(tag); }
   const PlacementPolicy& policy() const { return *policy_; }
   bool finished() const { return finished_; }
 
@@ -103,6 +107,7 @@ class Scheduler : public sc_core::sc_module {
   struct InFlight {
     size_t job;  // index into the layer's plan
     Stage stage;
+    PlannedJob planned;  // what it is for, should it fail
   };
   // The job queue of one device, as the driver sees it: jobs beyond the queue
   // depth the device reported wait here until a completion frees a place.
@@ -159,7 +164,7 @@ class Scheduler : public sc_core::sc_module {
   LaneCostModel costs_;
   ResidentExperts residency_;  // the driver's mirror of what the GPU keeps in HBM
   std::vector<std::vector<ExpertJobPlan>> last_plan_;  // per layer, the previous batch's plan
-  std::unordered_map<uint32_t, bool> prefetches_;      // tags of prefetch jobs in flight
+  std::unordered_map<uint32_t, PlannedJob> prefetches_;  // prefetch jobs in flight
   bool finished_ = false;
   std::function<void(const BatchRecord&)> on_batch_done_;
   std::vector<int8_t> activations_;  // functional: the current layer's input, tokens x d_model

@@ -160,7 +160,7 @@ Scenario probe_scenario(const std::vector<std::string>& presets, const std::vect
   std::vector<std::string> overrides{"name=calibration"};
   if (!presets.empty()) overrides.push_back(std::string(kPresetKey) + "=[" + join(presets, ", ") + "]");
   overrides.insert(overrides.end(), sets.begin(), sets.end());
-  return load_scenario("/dev/null", overrides);
+  return load_defaults(overrides);
 }
 
 std::string number(double v) {

@@ -16,9 +16,12 @@ std::string job_kind(const JobRecord& r) {
 
 }  // namespace
 
-JobTable::JobTable(const Scheduler& firmware, bool keep_rows) : firmware_(firmware), keep_(keep_rows) {
+JobTable::JobTable(Scheduler& firmware, bool keep_rows) : firmware_(firmware), keep_(keep_rows) {
   for (const char* d : {"gpu", "gpu.fetch", "gpu.copy", "cpu", "ndp"}) devices_[d].name = d;
+  JobLog::global().set_sink([this](const JobRecord& r) { add(r); });
 }
+
+JobTable::~JobTable() { JobLog::global().set_sink(nullptr); }
 
 void JobTable::stream_to(const std::string& path) {
   csv_ = std::make_unique<std::ofstream>(path);
@@ -60,6 +63,7 @@ JobReport JobTable::join(const JobRecord& r) const {
 
 void JobTable::add(const JobRecord& record) {
   JobReport j = join(record);
+  if (j.kind != "fetch") firmware_.forget(j.tag);  // the job's last record (see the header)
   DeviceReport& d = devices_[j.device];
   d.name = j.device;
   ++d.jobs;

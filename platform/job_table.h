@@ -4,6 +4,13 @@
 // to jobs.csv and keeps only the totals, so memory does not grow with the
 // number of jobs on long runs; rows are kept in memory only when asked (the
 // timeline needs them, and in-process users such as tests read them).
+//
+// Each record is joined with the firmware's plan (Scheduler::planned()) when
+// it is logged, and the firmware forgets a job's tag once its last record is
+// in: a GPU expert job logs its weight fetch first (gpu.fetch) and its
+// completion after, every other job one record. The firmware may handle a
+// job's completion MSI before or after the device logs the job, so only the
+// join knows when the tag is no longer needed.
 #include <cstdint>
 #include <fstream>
 #include <map>
@@ -41,12 +48,16 @@ class JobTable {
       "tag,device,kind,batch,layer,expert,tokens,weight_bytes,activation_bytes,start_ns,end_ns,ok";
 
   // `firmware` tells which batch, layer and expert each job tag belongs to.
-  JobTable(const Scheduler& firmware, bool keep_rows);
+  // While the table lives, JobLog::global() feeds it every record (and keeps
+  // none itself): create it before the run.
+  JobTable(Scheduler& firmware, bool keep_rows);
+  ~JobTable();
+  JobTable(const JobTable&) = delete;
+  JobTable& operator=(const JobTable&) = delete;
 
   // Writes every row added from now on to `path` (CSV with header), in the
   // order jobs finish. Throws std::runtime_error if it cannot be written.
   void stream_to(const std::string& path);
-  void add(const JobRecord& record);
   // Ends the stream (rows stay countable); throws if the file could not be written.
   void close_stream();
 
@@ -59,9 +70,10 @@ class JobTable {
   static void write_row(std::ostream& o, const JobReport& j);  // one CSV line, no newline
 
  private:
+  void add(const JobRecord& record);
   JobReport join(const JobRecord& r) const;
 
-  const Scheduler& firmware_;
+  Scheduler& firmware_;
   bool keep_;
   std::vector<JobReport> rows_;
   std::map<std::string, DeviceReport> devices_;

@@ -210,10 +210,6 @@ int run(const Options& o) {
   // rows stay in memory only for the timeline.
   JobTable jobs(platform.fw, !o.timeline.empty());
   jobs.stream_to((staging / "jobs.csv").string());
-  JobLog::global().set_sink([&jobs](const JobRecord& r) { jobs.add(r); });
-  struct DetachSink {
-    ~DetachSink() { JobLog::global().set_sink(nullptr); }
-  } detach_sink;
   if (!o.quiet) {
     std::cerr << "cxlvp: running " << s.name << " (" << s.workload.batches << " batches x " << s.model.layers
               << " layers x " << s.workload.tokens_per_batch << " tokens)\n";
@@ -234,7 +230,7 @@ int run(const Options& o) {
     return 1;
   }
   jobs.close_stream();
-  const RunReport report = collect_report(platform, &jobs);
+  const RunReport report = collect_report(platform, jobs);
   if (const JobReport* failed = report.first_failed_job()) {
     std::cerr << "cxlvp: error: " << report.failed_jobs() << " job(s) failed; first: " << failed->kind << " job "
               << failed->tag << " on " << failed->device << " (batch " << failed->batch << ", layer " << failed->layer

@@ -68,7 +68,7 @@ double RunReport::lower_bound_s() const {
   return sum;
 }
 
-RunReport collect_report(const Platform& p, const JobTable* jobs) {
+RunReport collect_report(const Platform& p, const JobTable& jobs) {
   const Scenario& s = p.scenario();
   RunReport r;
   r.scenario = s.name;
@@ -86,17 +86,11 @@ RunReport collect_report(const Platform& p, const JobTable* jobs) {
   for (const auto& b : r.batches) r.assignments += b.tokens;
   r.simulated_ps = r.batches.empty() ? 0 : r.batches.back().end_ps;
   r.routes = TransactionRecorder::global().routes();
-  std::optional<JobTable> from_log;
-  if (!jobs) {
-    from_log.emplace(p.fw, true);
-    for (const JobRecord& rec : JobLog::global().records()) from_log->add(rec);
-    jobs = &*from_log;
-  }
-  r.jobs = jobs->rows();
-  r.jobs_streamed = jobs->streamed();
-  r.devices = jobs->devices();
-  r.failed = jobs->failed();
-  r.first_failed = jobs->first_failed();
+  r.jobs = jobs.rows();
+  r.jobs_streamed = jobs.streamed();
+  r.devices = jobs.devices();
+  r.failed = jobs.failed();
+  r.first_failed = jobs.first_failed();
   const ResidentExperts& cache = p.gpu.resident();
   r.gpu_cache = {cache.slots(), cache.hits(), cache.misses(), cache.evictions()};
   r.links = {link_report("pcie", p.pcie), link_report("cxl.link", p.cxl.link), memory_report("ddr", p.ddr),

@@ -65,9 +65,8 @@ struct RunReport {
   double throughput_tokens_per_s() const { return simulated_ps ? tokens / simulated_s() : 0.0; }
 };
 
-// `jobs`: the table the run fed (see JobTable); without one the jobs are
-// taken from JobLog::global()'s records.
-RunReport collect_report(const Platform& platform, const JobTable* jobs = nullptr);
+// `jobs`: the table the run fed (see JobTable).
+RunReport collect_report(const Platform& platform, const JobTable& jobs);
 
 // Writes summary.json, routes.csv, jobs.csv, devices.csv, links.csv, batches.csv into `dir`.
 void write_report_files(const RunReport& r, const std::string& dir);

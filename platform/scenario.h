@@ -56,7 +56,7 @@ struct PlatformConfig {
 };
 
 struct Scenario {
-  std::string file;     // path it was loaded from
+  std::string file;     // path it was loaded from; empty for load_defaults
   std::string name;
   uint64_t seed = 1;
   SimulationConfig simulation;

@@ -629,20 +629,17 @@ std::optional<std::pair<YAML::Node, YAML::Node>> find_item(const YAML::Node& blo
   return std::nullopt;
 }
 
-// One load: the YAML tree (file plus overrides), the paths overrides set, and
-// the Scenario being filled.
+// One load: the YAML tree (file, if any, plus overrides), the paths overrides
+// set, and the Scenario being filled.
 class Loader {
  public:
-  Loader(const Schema& schema, std::string path) : schema_(schema), path_(std::move(path)) {}
+  // Without a path the tree starts empty: the scenario is the defaults plus the overrides.
+  Loader(const Schema& schema, std::optional<std::string> path) : schema_(schema), path_(std::move(path)) {}
 
   Scenario load(const std::vector<std::string>& overrides) {
-    root_.reset(read_file());
-    if (root_.IsNull()) root_.reset(YAML::Node(YAML::NodeType::Map));  // an empty file: all defaults
-    if (!root_.IsMap())
-      throw ScenarioError(path_, root_.Mark().line + 1, "",
-                          "expected a mapping of scenario keys (got " + describe(root_) + ")");
+    root_.reset(path_ ? read_file(*path_) : YAML::Node(YAML::NodeType::Map));
     for (const auto& assignment : overrides) apply_override(assignment);
-    scenario_.file = path_;
+    scenario_.file = path_.value_or("");
     apply_presets();  // first: the file's own keys and --set override them
     bind_block(root_, "");
     check_required_keys();
@@ -655,20 +652,27 @@ class Loader {
   }
 
  private:
-  YAML::Node read_file() const {
+  // The mapping of scenario keys in the file at `path`.
+  static YAML::Node read_file(const std::string& path) {
     std::error_code ignored;
-    if (std::filesystem::is_directory(path_, ignored))
-      throw ScenarioError(path_, 0, "", std::string("cannot open scenario: ") + std::strerror(EISDIR));
-    if (!reading_ends(path_)) throw ScenarioError(path_, 0, "", "cannot open scenario: not a regular file");
-    std::ifstream in(path_);
-    if (!in) throw ScenarioError(path_, 0, "", std::string("cannot open scenario: ") + std::strerror(errno));
+    if (std::filesystem::is_directory(path, ignored))
+      throw ScenarioError(path, 0, "", std::string("cannot open scenario: ") + std::strerror(EISDIR));
+    if (!reading_ends(path)) throw ScenarioError(path, 0, "", "cannot open scenario: not a regular file");
+    std::ifstream in(path);
+    if (!in) throw ScenarioError(path, 0, "", std::string("cannot open scenario: ") + std::strerror(errno));
+    YAML::Node root;
     try {
-      return YAML::Load(in);
+      root.reset(YAML::Load(in));
     } catch (const YAML::Exception& e) {
       // The file is open, so "bad file" is yaml-cpp 0.7's wording for its nesting limit (DeepRecursion).
       const std::string what = e.msg == YAML::ErrorMsg::BAD_FILE ? "nested too deeply" : e.msg;
-      throw ScenarioError(path_, e.mark.is_null() ? 0 : e.mark.line + 1, "", "yaml: " + what);
+      throw ScenarioError(path, e.mark.is_null() ? 0 : e.mark.line + 1, "", "yaml: " + what);
     }
+    if (root.IsNull()) return YAML::Node(YAML::NodeType::Map);  // an empty file: all defaults
+    if (!root.IsMap())
+      throw ScenarioError(path, root.Mark().line + 1, "",
+                          "expected a mapping of scenario keys (got " + describe(root) + ")");
+    return root;
   }
 
   // "a.b.c=value": set (or create) that node in the tree, so that every check
@@ -879,7 +883,7 @@ class Loader {
     // Relative to the scenario's folder, so that a scenario and its trace move
     // together; a --set value is relative to the current folder, like any path on a command line.
     if (!from_override(key) && std::filesystem::path(workload.trace_file).is_relative())
-      workload.trace_file = (std::filesystem::path(path_).parent_path() / workload.trace_file).string();
+      workload.trace_file = (std::filesystem::path(*path_).parent_path() / workload.trace_file).string();
     try {
       validate_routing_trace(workload.trace_file, routing_trace_shape(scenario_.model, workload), workload.batches);
     } catch (const RoutingTraceError& e) {
@@ -893,17 +897,21 @@ class Loader {
   // A problem found while walking the tree, at the key node that holds it.
   [[noreturn]] void fail_at(const std::string& path, const YAML::Node& key, const std::string& message) const {
     if (from_override(path) || key.Mark().is_null()) fail_about(path, message);
-    throw ScenarioError(path_, key.Mark().line + 1, path, message);
+    throw ScenarioError(*path_, key.Mark().line + 1, path, message);
   }
 
   // A problem about a key that may not be written anywhere.
   [[noreturn]] void fail_about(const std::string& path, const std::string& message) const {
     if (from_override(path)) throw ScenarioError(kOverrideFile, 0, path, message);
-    throw ScenarioError(path_, line_of(path), path, message);
+    throw ScenarioError(*path_, line_of(path), path, message);
   }
 
-  // Whether `path` got its value from an override, directly or inside a block one replaced.
+  // Whether `path` got its value from an override, directly or inside a block
+  // one replaced. Without a file, whatever the scenario holds besides the
+  // defaults came from the overrides, so every problem is theirs (and a path
+  // in them is relative to the current folder).
   bool from_override(const std::string& path) const {
+    if (!path_) return true;
     for (const auto& set : overridden_)
       if (path == set || path.rfind(set + ".", 0) == 0) return true;
     return false;
@@ -924,7 +932,7 @@ class Loader {
   }
 
   const Schema& schema_;
-  const std::string path_;
+  const std::optional<std::string> path_;  // the scenario file; none for load_defaults
   YAML::Node root_;
   std::vector<std::string> overridden_;  // dotted paths set by overrides
   std::set<std::string> given_;          // dotted paths present in the tree
@@ -1026,6 +1034,10 @@ void check_key_path(const std::string& path, const std::string& file, int line) 
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
   return Loader(schema(), path).load(overrides);
+}
+
+Scenario load_defaults(const std::vector<std::string>& overrides) {
+  return Loader(schema(), std::nullopt).load(overrides);
 }
 
 std::string scenario_reference_markdown() {

@@ -28,6 +28,12 @@ struct ScenarioError : std::runtime_error {
 // never prints.
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
 
+// The defaults with `overrides` applied, and no file: checked and bound as
+// load_scenario does, every problem reported against --set (no line); the
+// Scenario's `file` is empty. For scenarios built from options alone (`cxlvp
+// calibrate`'s probes).
+Scenario load_defaults(const std::vector<std::string>& overrides);
+
 // The top-level key of a scenario's sweep grid (sweep_grid.h). The loader
 // skips it: it describes many runs, not one.
 inline constexpr const char* kSweepKey = "sweep";

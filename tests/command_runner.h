@@ -1,7 +1,11 @@
 #pragma once
 // Running the cxlvp program from tests, as a user would: each test process gets
 // its own scratch folder (removed when the process ends), commands' output is
-// captured there, and the exit status is decoded.
+// captured there, the exit status is decoded, and a refusal of bad input is
+// checked the same way everywhere (check_rejected).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -60,6 +64,15 @@ inline Outcome run_cxlvp(const std::string& args) {
   const fs::path out = scratch() / "stdout", err = scratch() / "stderr";
   const int status = shell(std::string(CXLVP_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string());
   return {status, slurp(out), slurp(err)};
+}
+
+// How cxlvp refuses bad input: exit status 2 and one line on stderr that
+// contains `expected` (the file, line and key, or the option, at fault).
+inline void check_rejected(const Outcome& o, const std::string& expected) {
+  INFO(o.err);
+  CHECK(o.status == 2);
+  CHECK(o.err.find(expected) != std::string::npos);
+  CHECK(std::count(o.err.begin(), o.err.end(), '\n') == 1);
 }
 
 }  // namespace cxlvp_test

@@ -11,6 +11,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using cxlvp_test::check_rejected;
 using cxlvp_test::Outcome;
 using cxlvp_test::scratch;
 using cxlvp_test::slurp;
@@ -30,13 +31,6 @@ fs::path scenario_with(const std::string& from, const std::string& to) {
 }
 
 using cxlvp_test::line_of;
-
-void check_rejected(const Outcome& o, const std::string& expected) {
-  INFO(o.err);
-  CHECK(o.status == 2);
-  CHECK(o.err.find(expected) != std::string::npos);
-  CHECK(std::count(o.err.begin(), o.err.end(), '\n') == 1);  // one line
-}
 
 }  // namespace
 

@@ -44,8 +44,9 @@ std::string slurp(const fs::path& p) {
 TEST_CASE("default scenario runs every device and reports consistent times", "[e2e]") {
   const Scenario s = default_scenario();
   Platform p(s);
+  JobTable jobs(p.fw, true);
   REQUIRE(p.run());
-  const RunReport r = collect_report(p);
+  const RunReport r = collect_report(p, jobs);
 
   REQUIRE(r.failed_jobs() == 0);
   CHECK(r.tokens == uint64_t(s.workload.tokens_per_batch) * s.workload.batches);
@@ -96,10 +97,11 @@ TEST_CASE("default scenario runs every device and reports consistent times", "[e
 TEST_CASE("summary.json holds the documented fields", "[e2e]") {
   const Scenario s = default_scenario();
   Platform p(s);
+  JobTable jobs(p.fw, true);
   REQUIRE(p.run());
   const fs::path dir = fs::temp_directory_path() / ("cxlvp_e2e_" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  write_report_files(collect_report(p), dir.string());
+  write_report_files(collect_report(p, jobs), dir.string());
   const std::string json = slurp(dir / "summary.json");
   for (const char* key : {"\"scenario\": \"default\"", "\"seed\": 1", "\"policy\": \"static_tiers\"", "\"tokens\":",
                           "\"simulated_time_s\":", "\"throughput_tokens_per_s\":", "\"routes\":", "\"latency_ns\":",
@@ -114,8 +116,9 @@ TEST_CASE("summary.json holds the documented fields", "[e2e]") {
 TEST_CASE("gpu_only places every expert on the GPU and moves its weights over PCIe", "[e2e]") {
   const Scenario s = default_scenario({"policy.name=gpu_only"});
   Platform p(s);
+  JobTable jobs(p.fw, true);
   REQUIRE(p.run());
-  const RunReport r = collect_report(p);
+  const RunReport r = collect_report(p, jobs);
   REQUIRE(r.failed_jobs() == 0);
   CHECK(device(r, "cpu").jobs == 0);
   CHECK(device(r, "ndp").jobs == 0);
@@ -124,6 +127,26 @@ TEST_CASE("gpu_only places every expert on the GPU and moves its weights over PC
   const uint64_t fetched = device(r, "gpu.fetch").jobs * s.model.bytes_per_expert();
   CHECK(fetched > 0);
   CHECK(route(r, "gpu.dma->cxl.mem")->bytes == fetched);
+}
+
+// Long runs: the firmware's tag map (planned()) keeps the jobs not yet logged,
+// not every job so far. Had it kept them all, after the second batch it would
+// hold more entries than a batch has jobs.
+TEST_CASE("the firmware's tag map does not grow with the number of jobs", "[e2e]") {
+  const unsigned batches = 8;
+  Platform p(default_scenario({"workload.batches=" + std::to_string(batches)}));
+  JobTable jobs(p.fw, false);
+  std::vector<size_t> held;  // planned().size() after each batch
+  p.fw.on_batch_done([&](const BatchRecord&) { held.push_back(p.fw.planned().size()); });
+  REQUIRE(p.run());
+  uint64_t tags = 0;  // each job logs one record that is not a weight fetch
+  for (const auto& d : jobs.devices())
+    if (d.name != "gpu.fetch") tags += d.jobs;
+  REQUIRE(held.size() == batches);
+  for (size_t b = 0; b < batches; ++b) {
+    INFO("after batch " << b + 1 << " of " << batches << ", " << tags << " jobs in all");
+    CHECK(held[b] < tags / batches);
+  }
 }
 
 TEST_CASE("the same scenario and seed give identical result files", "[e2e]") {

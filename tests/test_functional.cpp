@@ -246,6 +246,7 @@ TEST_CASE("a corrupted weight byte makes the outputs differ from the reference",
   RoutingGenerator routing(s.workload, s.model.experts, s.seed);
   const uint32_t expert = routing.next_layer(0, 0).experts[0];  // token 0's first expert in batch 0, layer 0
   Platform p(s);
+  JobTable jobs(p.fw, true);
   sc_core::sc_start(sc_core::SC_ZERO_TIME);  // the firmware has booted: weights are in CXL memory
   // The high byte of scale2[0]: token 0's output element 0 through that expert becomes far larger.
   const ExpertShape shape{s.model.d_model, s.model.d_ff, s.model.requant_shift, FfnActivation::relu};
@@ -256,7 +257,7 @@ TEST_CASE("a corrupted weight byte makes the outputs differ from the reference",
   byte ^= 0x40;
   REQUIRE(debug_transfer(p.fw.bus, tlm::TLM_WRITE_COMMAND, address, &byte, 1));
   REQUIRE(p.run());
-  const RunReport r = collect_report(p);
+  const RunReport r = collect_report(p, jobs);
   REQUIRE(r.functional);
   CHECK_FALSE(r.functional->matches);
   CHECK(r.functional->output_checksum != r.functional->reference_checksum);
@@ -275,11 +276,8 @@ TEST_CASE("bad functional keys are rejected with file and line and key", "[funct
     std::ofstream(file) << text;
     const int line = cxlvp_test::line_of(file, line_text);
     REQUIRE(line > 0);
-    const cxlvp_test::Outcome o = cxlvp_test::run_cxlvp("validate " + file.string());
-    INFO(o.err);
-    CHECK(o.status == 2);
-    CHECK(o.err.find(file.string() + ":" + std::to_string(line) + ": " + key + ": " + message) != std::string::npos);
-    CHECK(std::count(o.err.begin(), o.err.end(), '\n') == 1);
+    cxlvp_test::check_rejected(cxlvp_test::run_cxlvp("validate " + file.string()),
+                               file.string() + ":" + std::to_string(line) + ": " + key + ": " + message);
   };
   const std::string d_ff = "  d_ff: 256", policy = "policy:";
   rejected(d_ff, d_ff + "\n  weight_bytes_per_param: 2", "weight_bytes_per_param", "model.weight_bytes_per_param",

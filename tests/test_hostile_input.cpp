@@ -49,10 +49,7 @@ fs::path folder_with_traces() {
 // names the file and line of `e` when it has them.
 template <class Error>
 void check_one_line_naming(const Outcome& o, const Error& e) {
-  INFO("stderr: " << o.err);
-  CHECK(o.status == 2);
-  CHECK(std::count(o.err.begin(), o.err.end(), '\n') == 1);
-  CHECK(o.err.find(e.file + (e.line > 0 ? ":" + std::to_string(e.line) + ":" : ":")) != std::string::npos);
+  cxlvp_test::check_rejected(o, e.file + (e.line > 0 ? ":" + std::to_string(e.line) + ":" : ":"));
 }
 
 const RoutingTraceShape kReplayShape{32, 2, 2, 2};  // tests/data/traces/replay.yaml's
@@ -134,6 +131,26 @@ TEST_CASE("a device that never ends is refused as a scenario and as a trace", "[
   INFO(trace.err);
   CHECK(trace.status == 2);
   CHECK(trace.err == "cxlvp: error: --set: workload.trace_file: " + zero.string() +
+                         ": cannot open routing trace: not a regular file\n");
+}
+
+TEST_CASE("/dev/null is refused like any device, as a scenario and as a trace", "[hostile]") {
+  // It would end at once, but a scenario or trace is a file; a scenario of
+  // defaults plus overrides has its own entry point (load_defaults).
+  const Outcome scenario = cxlvp_test::run_cxlvp("run /dev/null --out " + (scratch() / "r").string());
+  INFO(scenario.err);
+  CHECK(scenario.status == 2);
+  CHECK(scenario.err == "cxlvp: error: /dev/null: cannot open scenario: not a regular file\n");
+  CHECK_FALSE(fs::exists(scratch() / "r"));
+  CHECK_THROWS_AS(load_scenario("/dev/null"), ScenarioError);
+
+  const fs::path replay = folder_with_traces() / "replay.yaml";
+  const fs::path null = scratch() / "null.csv";
+  fs::create_symlink("/dev/null", null);
+  const Outcome trace = cxlvp_test::run_cxlvp("validate " + replay.string() + " --set workload.trace_file=" + null.string());
+  INFO(trace.err);
+  CHECK(trace.status == 2);
+  CHECK(trace.err == "cxlvp: error: --set: workload.trace_file: " + null.string() +
                          ": cannot open routing trace: not a regular file\n");
 }
 

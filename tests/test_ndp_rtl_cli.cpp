@@ -2,12 +2,12 @@
 // the loader makes for it, and `cxlvp run --vcd`.
 #include <catch2/catch.hpp>
 
-#include <algorithm>
 #include <filesystem>
 
 #include "command_runner.h"
 
 namespace fs = std::filesystem;
+using cxlvp_test::check_rejected;
 using cxlvp_test::Outcome;
 using cxlvp_test::run_cxlvp;
 using cxlvp_test::scratch;
@@ -25,13 +25,6 @@ std::string summary_field(const fs::path& out, const std::string& key) {
   if (at == std::string::npos) return "";
   const auto start = at + key.size() + 5;
   return text.substr(start, text.find('"', start) - start);
-}
-
-void check_rejected(const Outcome& o, const std::string& expected) {
-  INFO(o.err);
-  CHECK(o.status == 2);
-  CHECK(o.err.find(expected) != std::string::npos);
-  CHECK(std::count(o.err.begin(), o.err.end(), '\n') == 1);  // one line
 }
 
 }  // namespace

@@ -44,20 +44,13 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
+using cxlvp_test::check_rejected;
 using cxlvp_test::Outcome;
-
 using cxlvp_test::run_cxlvp;
 
 // `cxlvp validate replay.yaml` with workload.trace_file pointing at `trace`.
 Outcome validate_replay(const std::string& trace) {
   return run_cxlvp("validate " + kReplay + " --set workload.trace_file=" + trace);
-}
-
-void check_rejected(const Outcome& o, const std::string& expected) {
-  INFO(o.err);
-  CHECK(o.status == 2);
-  CHECK_THAT(o.err, Contains(expected));
-  CHECK(std::count(o.err.begin(), o.err.end(), '\n') == 1);  // one line
 }
 
 std::vector<LayerRouting> read_all(RoutingSource& source, unsigned steps, unsigned layers) {

@@ -24,14 +24,19 @@ constexpr uint64_t GiB = 1ull << 30;
 
 std::string data(const std::string& name) { return std::string(CXLVP_SOURCE_DIR) + "/tests/data/" + name; }
 
-// The ScenarioError loading throws, or nothing when the scenario loads.
-std::optional<ScenarioError> load_error(const std::string& path, const std::vector<std::string>& overrides = {}) {
+// The ScenarioError `load()` throws, or nothing when the scenario loads.
+template <class Load>
+std::optional<ScenarioError> error_of(Load load) {
   try {
-    load_scenario(path, overrides);
+    load();
   } catch (const ScenarioError& e) {
     return e;
   }
   return std::nullopt;
+}
+
+std::optional<ScenarioError> load_error(const std::string& path, const std::vector<std::string>& overrides = {}) {
+  return error_of([&] { load_scenario(path, overrides); });
 }
 
 }  // namespace
@@ -118,6 +123,16 @@ TEST_CASE("overrides create keys and blocks the file does not have") {
   CHECK(s.workload.tokens_per_batch == Scenario().workload.tokens_per_batch);
 }
 
+TEST_CASE("load_defaults gives the Scenario defaults with the overrides applied, from no file") {
+  const Scenario s = cxlvp::load_defaults({"name=probe", "platform.pcie.lanes=8", "platform.preset=gnr"});
+  const Scenario d;
+  CHECK(s.file.empty());
+  CHECK(s.name == "probe");
+  CHECK(s.platform.pcie.lanes == 8);
+  CHECK(s.platform.cpu.cores != d.platform.cpu.cores);  // from the preset
+  CHECK(s.model.experts == d.model.experts);
+}
+
 // ---------------------------------------------------------------------------
 // Bad overrides: the error names `--set` and no line.
 
@@ -168,6 +183,15 @@ TEST_CASE("a cross-check that fails on an overridden key is reported against --s
   CHECK(e->file == "--set");
   CHECK(e->key == "workload.top_k");
   CHECK_THAT(e->what(), Contains("must be <= model.experts, which is 32 (got 33)"));
+}
+
+TEST_CASE("with load_defaults every problem is reported against --set, there being no file") {
+  const auto lanes = error_of([] { cxlvp::load_defaults({"name=probe", "platform.pcie.lanes=3"}); });
+  REQUIRE(lanes);
+  CHECK(std::string(lanes->what()) == "--set: platform.pcie.lanes: must be one of 1, 2, 4, 8, 16 (got 3)");
+  const auto name = error_of([] { cxlvp::load_defaults({}); });  // a key no override wrote: still theirs to fix
+  REQUIRE(name);
+  CHECK(std::string(name->what()) == "--set: name: required key is missing");
 }
 
 // ---------------------------------------------------------------------------
