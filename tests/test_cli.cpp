@@ -34,7 +34,7 @@ using cxlvp_test::line_of;
 
 }  // namespace
 
-TEST_CASE("--help explains commands and exits 0", "[cli]") {
+TEST_CASE("help: --help explains commands and exits 0", "[cli]") {
   const Outcome o = cxlvp("--help");
   CHECK(o.status == 0);
   for (const char* word : {"run", "validate", "--out", "--set", "--transactions", "summary.json"})
