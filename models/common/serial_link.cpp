@@ -43,17 +43,6 @@ void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occ
     delay = occupy(back, now + delay, c.response_bytes, read ? len : 0) + latency_ - now;
 }
 
-// Streams repeat one burst size, so the last answer per direction of the
-// (pure) format is kept.
-WireCost SerialLink::cost(bool read, uint64_t length) {
-  CostCache& c = cost_cache_[read];
-  if (c.length != length) {
-    c.length = length;
-    c.cost = format_->cost(read, length);
-  }
-  return c.cost;
-}
-
 void SerialLink::b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   cross(p, delay, downstream_, upstream_, down_out);
 }

@@ -52,7 +52,16 @@ class SerialLink : public sc_core::sc_module {
  private:
   void cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occupancy& there, Occupancy& back,
              tlm_utils::simple_initiator_socket<SerialLink>& next);
-  WireCost cost(bool read, uint64_t length);
+  // Streams repeat one burst size, so the last answer per direction of the
+  // (pure) format is kept.
+  WireCost cost(bool read, uint64_t length) {
+    CostCache& c = cost_cache_[read];
+    if (c.length != length) {
+      c.length = length;
+      c.cost = format_->cost(read, length);
+    }
+    return c.cost;
+  }
   void b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   void b_transport_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned dbg_down(tlm::tlm_generic_payload& p) { return down_out->transport_dbg(p); }

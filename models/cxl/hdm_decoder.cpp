@@ -31,11 +31,4 @@ void HdmDecoder::program(uint64_t hpa_base, uint64_t size) {
   on_control(hdm_regs::commit);
 }
 
-std::optional<uint64_t> HdmDecoder::translate(uint64_t hpa, uint64_t length) const {
-  if (!committed_ || hpa < committed_base_ || hpa - committed_base_ >= committed_size_ ||
-      length > committed_size_ - (hpa - committed_base_))
-    return std::nullopt;
-  return hpa - committed_base_;
-}
-
 }  // namespace cxlvp

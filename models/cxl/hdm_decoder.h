@@ -27,7 +27,13 @@ class HdmDecoder {
   void add_to(RegisterBank& bank);
   // Programs and commits the decoder the way boot firmware would.
   void program(uint64_t hpa_base, uint64_t size);
-  std::optional<uint64_t> translate(uint64_t hpa, uint64_t length) const;
+  // Inline: every access to device memory goes through it.
+  std::optional<uint64_t> translate(uint64_t hpa, uint64_t length) const {
+    if (!committed_ || hpa < committed_base_ || hpa - committed_base_ >= committed_size_ ||
+        length > committed_size_ - (hpa - committed_base_))
+      return std::nullopt;
+    return hpa - committed_base_;
+  }
   bool committed() const { return committed_; }
   uint64_t hpa_base() const { return committed_base_; }
   uint64_t size() const { return committed_size_; }

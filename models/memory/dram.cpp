@@ -36,16 +36,17 @@ sc_core::sc_time Dram::occupy_channels(uint64_t address, uint64_t length, const 
   const uint64_t first = address >> interleave_shift_;
   const auto granules = uint32_t(((address + length - 1) >> interleave_shift_) - first + 1);
   const unsigned n = config_.channels;
-  const bool even = granules % n == 0;
+  if (length != shape_.length || granules != shape_.granules) {  // streams repeat one shape
+    shape_.length = length;
+    shape_.granules = granules;
+    shape_.even = granules % n == 0;
+    shape_.bytes_per_channel = double(length) * double(granules / n) / double(granules);
+  }
+  const bool even = shape_.even;
   if (lockstep_ && even) {
     Occupancy& all = channels_[0];
     const uint64_t busy_before = all.busy_ps();
-    if (length != even_length_ || granules != even_granules_) {  // streams repeat one shape
-      even_length_ = length;
-      even_granules_ = granules;
-      even_bytes_ = double(length) * double(granules / n) / double(granules);
-    }
-    const double bytes = even_bytes_;
+    const double bytes = shape_.bytes_per_channel;
     const sc_core::sc_time done = all.reserve(arrival, bytes, uint64_t(bytes), now);
     lockstep_busy_ps_ += (all.busy_ps() - busy_before) * (n - 1);
     return done;

@@ -55,10 +55,15 @@ class Dram : public sc_core::sc_module {
   // channels did not book themselves meanwhile.
   bool lockstep_ = true;
   uint64_t lockstep_busy_ps_ = 0;
-  // Bytes per channel of the last even access shape (the division is costly).
-  uint64_t even_length_ = 0;
-  uint32_t even_granules_ = 0;
-  double even_bytes_ = 0;
+  // The last access shape and what follows from it (divisions are costly and
+  // streams repeat one shape): whether it spreads evenly, and then the bytes
+  // each channel takes.
+  struct Shape {
+    uint64_t length = 0;
+    uint32_t granules = 0;
+    bool even = false;
+    double bytes_per_channel = 0;
+  } shape_;
   SparseStore store_;
   uint64_t bytes_read_ = 0;
   uint64_t bytes_written_ = 0;
