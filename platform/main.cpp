@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <systemc>
@@ -12,6 +13,7 @@
 
 #include "../firmware/routing_trace_format.h"
 #include "bench.h"
+#include "json_writer.h"
 #include "calibrate.h"
 #include "platform.h"
 #include "report.h"
@@ -31,7 +33,7 @@ const char* const kUsage = R"(cxlvp - SystemC/TLM-2.0 virtual platform for MoE i
 
 usage:
   cxlvp run SCENARIO.yaml [--out DIR] [--set KEY=VALUE ...] [--transactions FILE]
-            [--save-routing FILE] [--timeline FILE] [--vcd FILE] [--quiet]
+            [--save-routing FILE] [--timeline FILE] [--vcd FILE] [--timing FILE] [--quiet]
   cxlvp sweep SCENARIO.yaml [-j N] [--out DIR] [--set KEY=VALUE ...]
               [--jobs-file FILE [--format parallel|slurm]]
   cxlvp validate SCENARIO.yaml [--set KEY=VALUE ...]
@@ -92,6 +94,9 @@ options:
                        ui.perfetto.dev or chrome://tracing
   --vcd FILE           write the RTL NDP engine's waveforms to FILE (VCD, for GTKWave);
                        needs platform.cxl.ndp.impl: rtl (docs/ndp-plugin.md)
+  --timing FILE        write the run's wall-clock times (s) to FILE as JSON: elaboration,
+                       simulation (sc_start) and total; kept out of the result folder,
+                       whose files are the same for the same scenario and seed
   --quiet              no summary, progress or notes on the console
   -j N                 sweep: points run at once (default 1)
   --jobs-file FILE     sweep: run nothing, write one `cxlvp run` command per point to FILE;
@@ -106,7 +111,7 @@ Documentation: docs/ (architecture.md, one page per model, scenario-reference.md
 )";
 
 struct Options {
-  std::string command, scenario, out, transactions, save_routing, timeline, vcd;
+  std::string command, scenario, out, transactions, save_routing, timeline, vcd, timing;
   std::vector<std::string> overrides;
   bool quiet = false;
   unsigned jobs = 0;  // sweep -j; 0 when not given
@@ -143,6 +148,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--save-routing") o.save_routing = operand();
     else if (a == "--timeline") o.timeline = operand();
     else if (a == "--vcd") o.vcd = operand();
+    else if (a == "--timing") o.timing = operand();
     else if (a == "--quiet") o.quiet = true;
     else if (a == "-j" || a == "--jobs") o.jobs = jobs_count(operand());
     else if (a == "--jobs-file") o.jobs_file = operand();
@@ -161,6 +167,7 @@ Options parse(int argc, char** argv) {
     bad_usage("-j, --jobs-file and --format apply to sweep only");
   if (o.command != "run" && !o.timeline.empty()) bad_usage("--timeline applies to run only");
   if (o.command != "run" && !o.vcd.empty()) bad_usage("--vcd applies to run only");
+  if (o.command != "run" && !o.timing.empty()) bad_usage("--timing applies to run only");
   if (o.command == "sweep" && (!o.transactions.empty() || !o.save_routing.empty()))
     bad_usage("--transactions and --save-routing apply to run, not to the points of a sweep");
   if (!o.format.empty() && o.jobs_file.empty()) bad_usage("--format needs --jobs-file");
@@ -178,6 +185,24 @@ fs::path prepare_output(const Options& o, const Scenario& s) {
     std::exit(kExitBadInput);
   }
   return dir;
+}
+
+// The program's start (after the loader and the libraries' initialisation).
+const std::chrono::steady_clock::time_point process_start = std::chrono::steady_clock::now();
+
+double seconds(std::chrono::steady_clock::time_point from, std::chrono::steady_clock::time_point to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
+// --timing: what `cxlvp bench` compares with the raw kernel rate (also timed
+// around sc_start alone). total runs from main() to the reports written.
+void write_timing(const std::string& path, double elaboration_s, double simulation_s, double total_s) {
+  std::ofstream out(path);
+  JsonWriter json(out);
+  json.begin_object().value("elaboration_s", elaboration_s).value("simulation_s", simulation_s);
+  json.value("total_s", total_s).end_object();
+  out << '\n';
+  if (!out) throw std::runtime_error("cannot write timing file " + path);
 }
 
 int run(const Options& o) {
@@ -221,8 +246,10 @@ int run(const Options& o) {
                 << b.end_ps * 1e-9 << " ms simulated, " << wall << " s wall\n";
     });
   }
+  const auto simulation_start = std::chrono::steady_clock::now();
   const bool finished = platform.run();
-  const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  const auto simulation_end = std::chrono::steady_clock::now();
+  const double wall_s = seconds(wall_start, simulation_end);
   TransactionRecorder::global().close_log();
   if (!finished) {
     std::cerr << "cxlvp: error: simulation stopped at " << sc_core::sc_time_stamp()
@@ -241,6 +268,9 @@ int run(const Options& o) {
   if (fs::exists(dir)) fs::remove_all(dir);
   fs::rename(staging, dir);
   if (!o.timeline.empty()) write_timeline(report, o.timeline);
+  if (!o.timing.empty())
+    write_timing(o.timing, seconds(wall_start, simulation_start), seconds(simulation_start, simulation_end),
+                 seconds(process_start, std::chrono::steady_clock::now()));
   if (!o.quiet) {
     print_report(report, std::cout);
     std::cout << "\nwall time " << wall_s << " s; results in " << dir.string() << "/\n";

@@ -23,6 +23,26 @@ TEST_CASE("bench --quick runs one small scenario and prints the ratio line", "[b
   const std::string json = slurp(scratch() / "bench" / "bench.json");
   CHECK(json.find("\"ratio_percent\"") != std::string::npos);
   CHECK(json.find("\"transactions\"") != std::string::npos);
+  CHECK(json.find("\"simulation_s\"") != std::string::npos);  // from the run's --timing file
+}
+
+TEST_CASE("bench --repeat runs each scenario again and requires identical results", "[bench]") {
+  const auto r = run_cxlvp("bench --calls 100000 --repeat 2 --scenarios " CXLVP_SOURCE_DIR
+                           "/scenarios/paper/monde_ideal.yaml --bursts 65536");
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("(best of 2 rounds)") != std::string::npos);
+  CHECK(r.out.find("each the best of 2") != std::string::npos);
+  CHECK(r.out.find("FAILED") == std::string::npos);  // a difference between repeats would fail the run
+}
+
+TEST_CASE("bench rejects a bad --repeat with exit status 2", "[bench]") {
+  for (const char* bad : {"0", "x", "101"}) {
+    const auto r = run_cxlvp(std::string("bench --repeat ") + bad);
+    INFO(bad << ": " << r.err);
+    CHECK(r.status == 2);
+    CHECK(r.err.find("--repeat") != std::string::npos);
+  }
 }
 
 TEST_CASE("bench rejects an unknown option with exit status 2", "[bench]") {

@@ -118,3 +118,18 @@ TEST_CASE("run writes a complete result folder and a transaction log", "[cli]") 
   CHECK(header == "start_ns,route,cmd,address,bytes,latency_ns,hops");
   CHECK(first.find('@') != std::string::npos);
 }
+
+TEST_CASE("run --timing writes wall-clock times outside the result folder", "[cli]") {
+  const fs::path out = scratch() / "timed";
+  const fs::path timing = scratch() / "timing.json";
+  const Outcome o = cxlvp(std::string("run ") + CXLVP_SOURCE_DIR + "/scenarios/paper/monde_ideal.yaml --quiet --out " +
+                          out.string() + " --timing " + timing.string());
+  INFO(o.err);
+  REQUIRE(o.status == 0);
+  const std::string text = slurp(timing);
+  for (const char* key : {"\"elaboration_s\"", "\"simulation_s\"", "\"total_s\""}) CHECK(text.find(key) != std::string::npos);
+  CHECK_FALSE(fs::exists(out / "timing.json"));  // the result folder stays byte-for-byte repeatable
+  check_rejected(cxlvp(std::string("validate ") + CXLVP_SOURCE_DIR + "/scenarios/default.yaml --timing " +
+                       timing.string()),
+                 "--timing applies to run only");
+}
