@@ -14,6 +14,11 @@ namespace cxlvp {
 class HopTrace : public tlm::tlm_extension<HopTrace> {
  public:
   static constexpr unsigned kMaxHops = 16;
+  // Hops are stamped only while something reads them: the transaction log
+  // (TransactionRecorder::open_log) switches this on. Without it, a model that
+  // only passes a transaction on does not even look its trace up (a library
+  // call per hop).
+  static inline bool record_hops = false;
   struct Hop {
     NodeId node;
     uint64_t time_ps;
@@ -39,8 +44,7 @@ class HopTrace : public tlm::tlm_extension<HopTrace> {
     hop_count = 0;
   }
   void stamp(NodeId node, const sc_core::sc_time& delay) {
-    if (hop_count < kMaxHops)
-      hops[hop_count++] = Hop{node, now.value() + delay.value()};
+    if (record_hops && hop_count < kMaxHops) hops[hop_count++] = Hop{node, now.value() + delay.value()};
   }
 
   tlm::tlm_extension_base* clone() const override { return new HopTrace(*this); }
@@ -49,12 +53,11 @@ class HopTrace : public tlm::tlm_extension<HopTrace> {
   }
 };
 
-// Stamp the payload's trace, if it carries one (debug or foreign initiators
-// may not); returns it, so a hop looks the extension up once.
-inline HopTrace* stamp_hop(tlm::tlm_generic_payload& p, NodeId node, const sc_core::sc_time& delay) {
-  auto* t = p.get_extension<HopTrace>();
-  if (t) t->stamp(node, delay);
-  return t;
+// Stamp the payload's trace, if hops are recorded and it carries one (debug
+// or foreign initiators may not).
+inline void stamp_hop(tlm::tlm_generic_payload& p, NodeId node, const sc_core::sc_time& delay) {
+  if (!HopTrace::record_hops) return;
+  if (auto* t = p.get_extension<HopTrace>()) t->stamp(node, delay);
 }
 
 // The kernel time of a transaction in flight: from its trace, else the kernel's.

@@ -20,21 +20,7 @@ Occupancy::Time Occupancy::interleave(const Time& arrival, double wire_bytes, ui
   return arrival + service + (busy_now ? time_for(packet_wire_bytes) : sc_core::SC_ZERO_TIME);
 }
 
-Occupancy::Time Occupancy::reserve(const Time& arrival, double wire_bytes, uint64_t payload_bytes, const Time& now) {
-  const Time service = service_time(wire_bytes);
-  busy_ps_ += service.value();
-  payload_bytes_ += payload_bytes;
-  if (service == sc_core::SC_ZERO_TIME) return arrival;
-  forget_before(now);
-
-  // Common cases: the resource is idle from the arrival on, or the arrival
-  // falls in its last busy interval (a saturated stream queues behind it).
-  if (head_ == busy_.size() || arrival > busy_.back().end) {
-    busy_.emplace_back(arrival, arrival + service);
-    return arrival + service;
-  }
-  if (arrival >= busy_.back().start) return busy_.back().end += service;
-  // Otherwise the first gap of `service` at or after the arrival.
+Occupancy::Time Occupancy::reserve_in_gap(const Time& arrival, const Time& service) {
   const auto live = busy_.begin() + std::ptrdiff_t(head_);
   auto next = std::upper_bound(live, busy_.end(), arrival, [](const Time& t, const Interval& i) { return t < i.end; });
   Time start = arrival;

@@ -29,7 +29,23 @@ class Occupancy {
   // the time the last byte leaves. `payload_bytes` only feeds the statistics.
   // `now` is the global simulated time (sc_time_stamp()), which the caller
   // already has: no one can arrive before it, so older intervals are dropped.
-  Time reserve(const Time& arrival, double wire_bytes, uint64_t payload_bytes, const Time& now);
+  // Inline, with the gap search out of line: most reservations append, and
+  // the search's register pressure made every call pay a long prologue.
+  Time reserve(const Time& arrival, double wire_bytes, uint64_t payload_bytes, const Time& now) {
+    const Time service = service_time(wire_bytes);
+    busy_ps_ += service.value();
+    payload_bytes_ += payload_bytes;
+    if (service == sc_core::SC_ZERO_TIME) return arrival;
+    forget_before(now);
+    // Common cases: the resource is idle from the arrival on, or the arrival
+    // falls in its last busy interval (a saturated stream queues behind it).
+    if (head_ == busy_.size() || arrival > busy_.back().end) {
+      busy_.emplace_back(arrival, arrival + service);
+      return arrival + service;
+    }
+    if (arrival >= busy_.back().start) return busy_.back().end += service;
+    return reserve_in_gap(arrival, service);
+  }
 
   // A transfer that goes out between the packets of queued traffic (link
   // arbitration interleaves queues packet by packet): it waits for the packet
@@ -56,6 +72,8 @@ class Occupancy {
     if (head_ >= 64 && 2 * head_ >= busy_.size()) erase_forgotten();
   }
   void erase_forgotten();
+  // The first gap of `service` at or after `arrival`, before the last interval.
+  Time reserve_in_gap(const Time& arrival, const Time& service);
 
   struct Interval {
     // A constructor, so push_back builds in place: an aggregate temporary

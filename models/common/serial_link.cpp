@@ -25,7 +25,8 @@ SerialLink::SerialLink(sc_core::sc_module_name name, std::unique_ptr<LinkFormat>
 
 void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occupancy& there,
                        Occupancy& back, tlm_utils::simple_initiator_socket<SerialLink>& next) {
-  const HopTrace* trace = stamp_hop(p, node_, delay);
+  HopTrace* trace = p.get_extension<HopTrace>();
+  if (trace) trace->stamp(node_, delay);
   const bool read = p.is_read();
   const uint64_t len = p.get_data_length();
   const WireCost c = cost(read, len);
@@ -34,13 +35,20 @@ void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occ
   // queue for the link whatever their size.
   const bool one_packet = trace && !trace->bulk;
   const sc_core::sc_time now = kernel_now(trace);
-  const auto occupy = [&](Occupancy& o, const sc_core::sc_time& at, double wire, uint64_t payload) {
-    return one_packet ? o.interleave(at, wire, payload, packet_wire_bytes_) : o.reserve(at, wire, payload, now);
-  };
-  delay = occupy(there, now + delay, c.request_bytes, read ? 0 : len) + latency_ - now;
+  const sc_core::sc_time arrival = now + delay;
+  const double wire = c.request_bytes;
+  const uint64_t payload = read ? 0 : len;
+  delay = (one_packet ? there.interleave(arrival, wire, payload, packet_wire_bytes_)
+                      : there.reserve(arrival, wire, payload, now)) +
+          latency_ - now;
   next->b_transport(p, delay);
-  if (c.response_bytes > 0 && p.is_response_ok())
-    delay = occupy(back, now + delay, c.response_bytes, read ? len : 0) + latency_ - now;
+  if (c.response_bytes > 0 && p.is_response_ok()) {
+    const sc_core::sc_time returned = now + delay;
+    const uint64_t returned_payload = read ? len : 0;
+    delay = (one_packet ? back.interleave(returned, c.response_bytes, returned_payload, packet_wire_bytes_)
+                        : back.reserve(returned, c.response_bytes, returned_payload, now)) +
+            latency_ - now;
+  }
 }
 
 void SerialLink::b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {

@@ -34,9 +34,13 @@ void TransactionRecorder::open_log(const std::string& path) {
   log_ = std::make_unique<std::ofstream>(path);
   if (!*log_) throw std::runtime_error("cannot write transaction log " + path);
   *log_ << "start_ns,route,cmd,address,bytes,latency_ns,hops\n";
+  HopTrace::record_hops = true;
 }
 
-void TransactionRecorder::close_log() { log_.reset(); }
+void TransactionRecorder::close_log() {
+  log_.reset();
+  HopTrace::record_hops = false;
+}
 
 std::vector<RouteSummary> TransactionRecorder::routes() const {
   std::vector<RouteSummary> out;
@@ -62,7 +66,7 @@ void TransactionRecorder::clear() {
   routes_.clear();
   for (auto& r : recent_) r = RecentRoute{};
   next_evicted_ = 0;
-  log_.reset();
+  close_log();
 }
 
 }  // namespace cxlvp

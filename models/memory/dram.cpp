@@ -32,30 +32,39 @@ uint64_t Dram::busy_ps() const {
 
 sc_core::sc_time Dram::occupy_channels(uint64_t address, uint64_t length, const sc_core::sc_time& arrival,
                                        const sc_core::sc_time& now) {
-  // Shifts and 32-bit divisions: 64-bit divides were a third of this function.
+  // Shifts, and divisions only when the access shape changes: divides were a
+  // third of this function.
   const uint64_t first = address >> interleave_shift_;
   const auto granules = uint32_t(((address + length - 1) >> interleave_shift_) - first + 1);
-  const unsigned n = config_.channels;
-  if (length != shape_.length || granules != shape_.granules) {  // streams repeat one shape
-    shape_.length = length;
-    shape_.granules = granules;
-    shape_.even = granules % n == 0;
-    shape_.bytes_per_channel = double(length) * double(granules / n) / double(granules);
-  }
-  const bool even = shape_.even;
-  if (lockstep_ && even) {
+  if (length != shape_.length || granules != shape_.granules) new_shape(length, granules);
+  if (lockstep_ && shape_.even) {
     Occupancy& all = channels_[0];
     const uint64_t busy_before = all.busy_ps();
     const double bytes = shape_.bytes_per_channel;
     const sc_core::sc_time done = all.reserve(arrival, bytes, uint64_t(bytes), now);
-    lockstep_busy_ps_ += (all.busy_ps() - busy_before) * (n - 1);
+    lockstep_busy_ps_ += (all.busy_ps() - busy_before) * (config_.channels - 1);
     return done;
   }
+  return occupy_each_channel(address, length, granules, arrival, now);
+}
+
+void Dram::new_shape(uint64_t length, uint32_t granules) {
+  const unsigned n = config_.channels;
+  shape_.length = length;
+  shape_.granules = granules;
+  shape_.even = granules % n == 0;
+  shape_.bytes_per_channel = double(length) * double(granules / n) / double(granules);
+}
+
+sc_core::sc_time Dram::occupy_each_channel(uint64_t address, uint64_t length, uint32_t granules,
+                                           const sc_core::sc_time& arrival, const sc_core::sc_time& now) {
+  const unsigned n = config_.channels;
+  const uint64_t first = address >> interleave_shift_;
   if (lockstep_) {
     for (unsigned k = 1; k < n; ++k) channels_[k].copy_schedule_from(channels_[0]);
     lockstep_ = false;
-  } else if (even && std::all_of(channels_.begin(), channels_.end(),
-                                 [&now](const Occupancy& c) { return c.idle_after(now); })) {
+  } else if (shape_.even && std::all_of(channels_.begin(), channels_.end(),
+                                        [&now](const Occupancy& c) { return c.idle_after(now); })) {
     lockstep_ = true;
     return occupy_channels(address, length, arrival, now);
   }

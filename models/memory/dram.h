@@ -39,8 +39,14 @@ class Dram : public sc_core::sc_module {
  private:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& p);
+  // The channels' reservation for an access; returns when its last byte is done.
   sc_core::sc_time occupy_channels(uint64_t address, uint64_t length, const sc_core::sc_time& arrival,
                                    const sc_core::sc_time& now);
+  // Out of line, so that the lockstep path stays short: a new access shape,
+  // and accesses while the channels are not in lockstep.
+  void new_shape(uint64_t length, uint32_t granules);
+  sc_core::sc_time occupy_each_channel(uint64_t address, uint64_t length, uint32_t granules,
+                                       const sc_core::sc_time& arrival, const sc_core::sc_time& now);
 
   DramConfig config_;
   NodeId node_;
