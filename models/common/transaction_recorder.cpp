@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <iomanip>
-#include <iterator>
 #include <stdexcept>
 
 namespace cxlvp {
@@ -23,11 +22,9 @@ void TransactionRecorder::log(const tlm::tlm_generic_payload& p, const HopTrace&
   o << '\n';
 }
 
-TransactionRecorder::Route& TransactionRecorder::new_recent_route(uint32_t key) {
-  RecentRoute& evicted = recent_[next_evicted_];
-  next_evicted_ = (next_evicted_ + 1) % std::size(recent_);
-  evicted = RecentRoute{key, &routes_[key]};
-  return *evicted.route;
+TransactionRecorder::Route& TransactionRecorder::new_recent_route(RecentRoute& slot, uint32_t key) {
+  slot = RecentRoute{key, &routes_[key]};
+  return *slot.route;
 }
 
 void TransactionRecorder::open_log(const std::string& path) {
@@ -65,7 +62,6 @@ std::vector<RouteSummary> TransactionRecorder::routes() const {
 void TransactionRecorder::clear() {
   routes_.clear();
   for (auto& r : recent_) r = RecentRoute{};
-  next_evicted_ = 0;
   close_log();
 }
 

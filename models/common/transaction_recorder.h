@@ -47,24 +47,22 @@ class TransactionRecorder {
     uint64_t bytes = 0;
     LatencyHistogram latency_ps;
   };
-  Route& route(uint32_t key) {
-    for (const RecentRoute& r : recent_)
-      if (r.route && r.key == key) return *r.route;
-    return new_recent_route(key);
-  }
-  Route& new_recent_route(uint32_t key);
-  void log(const tlm::tlm_generic_payload& p, const HopTrace& trace, uint64_t start_ps, uint64_t end_ps);
-
-  std::unordered_map<uint32_t, Route> routes_;
-  // A copy engine alternates two routes (read here, write there) and a few
-  // engines run at once: a handful of recent routes are kept (map nodes do
-  // not move), replaced in turn, so a transaction rarely hashes.
   struct RecentRoute {
     uint32_t key = 0;
     Route* route = nullptr;
   };
-  RecentRoute recent_[4];
-  unsigned next_evicted_ = 0;
+  Route& route(uint32_t key) {
+    RecentRoute& r = recent_[(key * 0x9E3779B1u) >> 29];  // Fibonacci hashing into 8 slots
+    return r.route && r.key == key ? *r.route : new_recent_route(r, key);
+  }
+  Route& new_recent_route(RecentRoute& slot, uint32_t key);
+  void log(const tlm::tlm_generic_payload& p, const HopTrace& trace, uint64_t start_ps, uint64_t end_ps);
+
+  std::unordered_map<uint32_t, Route> routes_;
+  // A copy engine alternates two routes (read here, write there) and a few
+  // engines run at once: a small direct-mapped cache of routes (map nodes do
+  // not move) answers most transactions with one comparison.
+  RecentRoute recent_[8];
   std::unique_ptr<std::ofstream> log_;
 };
 
