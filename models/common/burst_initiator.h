@@ -29,9 +29,8 @@ namespace cxlvp {
 
 // A quantum keeper that tells whether an absolute time lies past its next
 // synchronisation point, for a caller that already knows the kernel time
-// (need_sync() asks the kernel on every call).
-// Final, so that calls through it (set, sync, get_local_time: virtual in the
-// base) are direct.
+// (need_sync() asks the kernel on every call). Final, so that calls through it
+// (set, sync, get_local_time: virtual in the base) are direct.
 class QuantumKeeper final : public tlm_utils::tlm_quantumkeeper {
  public:
   bool due_at(const sc_core::sc_time& absolute) const { return absolute >= m_next_sync_point; }
