@@ -19,6 +19,7 @@
 #include "../models/interconnect/msi_controller.h"
 #include "../models/memory/dram.h"
 #include "../models/pcie/root_complex.h"
+#include "host_wiring.h"
 #include "memory_map.h"
 
 namespace cxlvp {
@@ -338,7 +339,7 @@ void Probe::ndp() {
 
 CxlHostWindows cxl_windows(const MemoryMap& m) { return {m.cxl_base, m.cxl_size, m.cxl_bar(), mmio::cxl_bar_bytes}; }
 
-// The platform's models wired as in Platform (platform.cpp), without the
+// The platform's models wired as in Platform (host_wiring.h), without the
 // scheduler and the protocol checkers, plus the probe on the host bus.
 struct Rig {
   Rig(const Scenario& s, const ProbeRequest& r)
@@ -355,26 +356,7 @@ struct Rig {
         probe("probe", scenario, map, irq, r) {
     tlm::tlm_global_quantum::instance().set(sc_time(s.simulation.quantum_ns, SC_NS));
     for (auto* socket : {&probe.fw_bus, &probe.read_bus, &probe.write_bus, &probe.chase_bus}) socket->bind(bus.in);
-    cpu.bus.bind(bus.in);
-    rc.host_out.bind(bus.in);
-    cxl.rp.host_out.bind(bus.in);
-    const MemoryMap& m = map;
-    bus.out.bind(ddr.in);
-    bus.add_window({"ddr", m.ddr_base, m.ddr_size, 0, true});
-    bus.out.bind(rc.host_in);
-    bus.add_window({"gpu.bar0", m.gpu_bar(), mmio::gpu_bar_bytes, 1, false});
-    bus.out.bind(cpu.mmio);
-    bus.add_window({"cpu.work_queue", m.cpu_work_queue(), mmio::cpu_work_queue_bytes, 2, true});
-    bus.out.bind(cxl.rp.host_in);
-    bus.add_window({"cxl.hdm", m.cxl_base, m.cxl_size, 3, false});
-    bus.add_window({"cxl.bar", m.cxl_bar(), mmio::cxl_bar_bytes, 3, false});
-    bus.out.bind(irq.in);
-    bus.add_window({"irq", m.msi(), mmio::msi_bytes, 4, true});
-    rc.down_out.bind(pcie.down_in);
-    pcie.down_out.bind(gpu.mmio);
-    gpu.dma.bind(pcie.up_in);
-    pcie.up_out.bind(rc.up_in);
-    rc.add_bar({"gpu.bar0", m.gpu_bar(), mmio::gpu_bar_bytes, 0});
+    wire_host(*this, map, [](const char*, auto& target) -> auto& { return target; });
   }
 
   MemoryMap map;

@@ -4,6 +4,7 @@
 #include "../firmware/routing_trace.h"
 #include "../models/cxl/cxl_device_controller.h"
 #include "../models/ndp/rtl/ndp_rtl_engine.h"
+#include "host_wiring.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -99,32 +100,11 @@ Platform::Platform(const Scenario& s, const PlatformOptions& options)
       fw("fw", scheduler_config(s, map_), routing_source(s, options), make_policy(s.policy), irq) {
   tlm::tlm_global_quantum::instance().set(sc_time(s.simulation.quantum_ns, SC_NS));
 
-  // Initiators into the host interconnect.
+  // The firmware on the host bus; the rest of the host side as in host_wiring.h.
   fw.bus.bind(checked("check_fw_bus", bus.in));
-  cpu.bus.bind(checked("check_cpu_bus", bus.in));
-  rc.host_out.bind(checked("check_rc_bus", bus.in));
-  cxl.rp.host_out.bind(checked("check_cxl_rp_bus", bus.in));
-
-  // Host address map: one `out` port per target, windows in port order.
-  const MemoryMap& m = map_;
-  bus.out.bind(checked("check_bus_ddr", ddr.in));
-  bus.add_window({"ddr", m.ddr_base, m.ddr_size, 0, true});
-  bus.out.bind(checked("check_bus_rc", rc.host_in));
-  bus.add_window({"gpu.bar0", m.gpu_bar(), mmio::gpu_bar_bytes, 1, false});
-  bus.out.bind(checked("check_bus_cpu", cpu.mmio));
-  bus.add_window({"cpu.work_queue", m.cpu_work_queue(), mmio::cpu_work_queue_bytes, 2, true});
-  bus.out.bind(checked("check_bus_cxl_rp", cxl.rp.host_in));
-  bus.add_window({"cxl.hdm", m.cxl_base, m.cxl_size, 3, false});
-  bus.add_window({"cxl.bar", m.cxl_bar(), mmio::cxl_bar_bytes, 3, false});
-  bus.out.bind(checked("check_bus_irq", irq.in));
-  bus.add_window({"irq", m.msi(), mmio::msi_bytes, 4, true});
-
-  // PCIe: root complex port 0 -> link -> GPU, and the GPU's DMA back up.
-  rc.down_out.bind(checked("check_rc_pcie", pcie.down_in));
-  pcie.down_out.bind(checked("check_pcie_gpu", gpu.mmio));
-  gpu.dma.bind(checked("check_gpu_pcie", pcie.up_in));
-  pcie.up_out.bind(checked("check_pcie_rc", rc.up_in));
-  rc.add_bar({"gpu.bar0", m.gpu_bar(), mmio::gpu_bar_bytes, 0});
+  wire_host(*this, map_, [this](const char* name, TargetSocket& target) -> TargetSocket& {
+    return checked(name, target);
+  });
 
   // Functional mode: the firmware's debug view of HBM, and the check of its outputs against the reference.
   fw.gpu_debug.bind(gpu.hbm_debug);
