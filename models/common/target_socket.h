@@ -11,7 +11,9 @@
 //    the firmware, the CPU, the root complex and the CXL root port).
 //  - nb_transport_fw is answered by running b_transport and returning
 //    TLM_COMPLETED with the delay annotated, which the base protocol allows
-//    for a BEGIN_REQ (IEEE 1666-2011 15.2); our initiators never use it.
+//    for a BEGIN_REQ (IEEE 1666-2011 15.2); our initiators never use it. It
+//    runs in the caller's context, so it needs a b_transport that never
+//    waits, as none of our models does.
 //  - DMI is never granted (every access must cross the timed path).
 //  - transport_dbg returns 0 bytes unless the module registers a handler.
 #include <systemc>
