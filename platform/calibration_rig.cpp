@@ -40,7 +40,7 @@ std::string failure(const BurstInitiator& bus) {
   return "error response " + std::to_string(int(bus.status()));
 }
 
-uint64_t local_ps(ThreadBus& t) { return sc_core::sc_time_stamp().value() + t.keeper.get_local_time().value(); }
+uint64_t local_ps(const ThreadBus& t) { return t.bus.local_time().value(); }
 
 // Line addresses in [base, base + span) in a scrambled order (an LCG over the
 // line index), so that a chase walks all channels as lmbench's does.

@@ -141,7 +141,7 @@ class TestInitiator : public sc_core::sc_module {
   // --- time ---
   void sync() { tb_.sync(); }
   // Simulated time plus the thread's local (decoupled) offset.
-  uint64_t local_ps() const { return now_ps() + tb_.keeper.get_local_time().value(); }
+  uint64_t local_ps() const { return tb_.bus.local_time().value(); }
   // Syncs, then waits until absolute time t_ps (no-op if already past).
   void wait_until_ps(uint64_t t_ps) {
     sync();

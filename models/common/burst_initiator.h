@@ -63,11 +63,11 @@ class BurstInitiator {
   uint64_t burst_bytes() const { return burst_; }
   NodeId node() const { return node_; }
   QuantumKeeper& keeper() { return keeper_; }
+  // The thread's own time: kernel time plus the keeper's local offset.
+  sc_core::sc_time local_time() const { return sc_core::sc_time_stamp() + keeper_.get_local_time(); }
 
  private:
   using Time = sc_core::sc_time;
-  // The thread's own time: kernel time plus the keeper's local offset.
-  Time local_time() const { return sc_core::sc_time_stamp() + keeper_.get_local_time(); }
   // Issues one transaction at absolute time `at` while the kernel stands at
   // `now`; sets `done` to its completion time. False on an error response.
   bool issue(Socket& socket, tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length,
