@@ -1,7 +1,7 @@
 // TargetSocket (models/common/target_socket.h), the models' target socket:
-// calls reach the registered member functions, several initiators may bind one
+// calls reach the module's handler, several initiators may bind one
 // socket, nb_transport_fw completes at once with the delay b_transport added,
-// DMI is refused, and an unregistered debug transport moves 0 bytes.
+// DMI is refused, and a socket without a debug handler moves 0 bytes.
 #include <catch2/catch.hpp>
 
 #include <cstdint>
@@ -19,18 +19,17 @@ namespace {
 // Adds 10 ns to every b_transport and counts the calls; debug transport only
 // when asked to register it.
 struct Target : sc_core::sc_module {
-  cxlvp::TargetSocket<Target> in{"in"};
-  int calls = 0;
-  Target(sc_core::sc_module_name name, bool with_debug) : sc_module(name) {
-    in.register_b_transport(this, &Target::b_transport);
-    if (with_debug) in.register_transport_dbg(this, &Target::debug);
-  }
   void b_transport(tlm::tlm_generic_payload& p, sc_time& delay) {
     ++calls;
     delay += sc_time(10, SC_NS);
     p.set_response_status(tlm::TLM_OK_RESPONSE);
   }
   unsigned debug(tlm::tlm_generic_payload& p) { return p.get_data_length(); }
+
+  cxlvp::TargetSocket<Target, &Target::b_transport> in;
+  int calls = 0;
+  Target(sc_core::sc_module_name name, bool with_debug)
+      : sc_module(name), in("in", this, with_debug ? &Target::debug : nullptr) {}
 };
 
 // Runs `body` once in a thread, with its own socket and a 4-byte payload.

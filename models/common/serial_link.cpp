@@ -7,9 +7,9 @@ namespace cxlvp {
 SerialLink::SerialLink(sc_core::sc_module_name name, std::unique_ptr<LinkFormat> format,
                        sc_core::sc_time latency)
     : sc_module(name),
-      down_in("down_in"),
+      down_in("down_in", this, &SerialLink::dbg_down),
       down_out("down_out"),
-      up_in("up_in"),
+      up_in("up_in", this, &SerialLink::dbg_up),
       up_out("up_out"),
       format_(std::move(format)),
       latency_(latency),
@@ -17,10 +17,6 @@ SerialLink::SerialLink(sc_core::sc_module_name name, std::unique_ptr<LinkFormat>
       downstream_(format_->wire_GBps() * 1e9),
       upstream_(format_->wire_GBps() * 1e9) {
   packet_wire_bytes_ = format_->cost(false, format_->packet_payload_bytes()).request_bytes;
-  down_in.register_b_transport(this, &SerialLink::b_transport_down);
-  up_in.register_b_transport(this, &SerialLink::b_transport_up);
-  down_in.register_transport_dbg(this, &SerialLink::dbg_down);
-  up_in.register_transport_dbg(this, &SerialLink::dbg_up);
 }
 
 void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occupancy& there,

@@ -34,10 +34,15 @@ class LinkFormat {
 };
 
 class SerialLink : public sc_core::sc_module {
+  // The sockets' handlers, declared first: each TargetSocket names its own
+  // (target_socket.h).
+  void b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  void b_transport_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+
  public:
-  TargetSocket<SerialLink> down_in;
+  TargetSocket<SerialLink, &SerialLink::b_transport_down> down_in;
   tlm_utils::simple_initiator_socket<SerialLink> down_out;
-  TargetSocket<SerialLink> up_in;
+  TargetSocket<SerialLink, &SerialLink::b_transport_up> up_in;
   tlm_utils::simple_initiator_socket<SerialLink> up_out;
 
   SerialLink(sc_core::sc_module_name name, std::unique_ptr<LinkFormat> format, sc_core::sc_time latency);
@@ -62,8 +67,6 @@ class SerialLink : public sc_core::sc_module {
     }
     return c.cost;
   }
-  void b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
-  void b_transport_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned dbg_down(tlm::tlm_generic_payload& p) { return down_out->transport_dbg(p); }
   unsigned dbg_up(tlm::tlm_generic_payload& p) { return up_out->transport_dbg(p); }
 

@@ -1,12 +1,15 @@
 #pragma once
-// TargetSocket<M>: the target socket of the platform's models, a TLM-2.0
-// socket whose forward interface calls the module's member functions directly.
+// TargetSocket<M, &M::f>: the target socket of the platform's models, a TLM-2.0
+// socket whose forward interface calls the module's member function f directly.
 //
 // Why not tlm_utils::simple_target_socket: it forwards every call through a
 // helper object that checks which callbacks are registered and can convert
 // between blocking and non-blocking transport; on a transaction that crosses
-// six models those extra calls were about 8 % of a run (perf). Our models are
-// loosely timed: they implement b_transport and transport_dbg only.
+// six models those extra calls were about 8 % of a run (perf). The handler is
+// a template argument, not a stored member pointer, so the socket's virtual
+// b_transport calls it directly and can inline it: one call per hop, not two.
+// (It must be declared before the socket in the module's class.) Our models
+// are loosely timed: they implement b_transport and transport_dbg only.
 //  - Any number of initiators may bind to one TargetSocket (the host bus takes
 //    the firmware, the CPU, the root complex and the CXL root port).
 //  - nb_transport_fw is answered by running b_transport and returning
@@ -15,36 +18,27 @@
 //    runs in the caller's context, so it needs a b_transport that never
 //    waits, as none of our models does.
 //  - DMI is never granted (every access must cross the timed path).
-//  - transport_dbg returns 0 bytes unless the module registers a handler.
+//  - transport_dbg returns 0 bytes unless the module gives a handler.
 #include <systemc>
 #include <tlm>
 
 namespace cxlvp {
 
-template <class M>
+template <class M, void (M::*BTransport)(tlm::tlm_generic_payload&, sc_core::sc_time&)>
 class TargetSocket : public tlm::tlm_target_socket<32, tlm::tlm_base_protocol_types, 0>,
                      private tlm::tlm_fw_transport_if<> {
  public:
-  using BTransport = void (M::*)(tlm::tlm_generic_payload&, sc_core::sc_time&);
   using Debug = unsigned (M::*)(tlm::tlm_generic_payload&);
 
-  explicit TargetSocket(const char* name)
-      : tlm::tlm_target_socket<32, tlm::tlm_base_protocol_types, 0>(name) {
+  // `debug`: the module's debug transport, if it has one.
+  TargetSocket(const char* name, M* module, Debug debug = nullptr)
+      : tlm::tlm_target_socket<32, tlm::tlm_base_protocol_types, 0>(name), module_(module), debug_(debug) {
     bind(static_cast<tlm::tlm_fw_transport_if<>&>(*this));
-  }
-
-  void register_b_transport(M* module, BTransport f) {
-    module_ = module;
-    b_transport_ = f;
-  }
-  void register_transport_dbg(M* module, Debug f) {
-    module_ = module;
-    debug_ = f;
   }
 
  private:
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override {
-    (module_->*b_transport_)(p, delay);
+    (module_->*BTransport)(p, delay);
   }
   tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& p, tlm::tlm_phase& phase,
                                      sc_core::sc_time& delay) override {
@@ -66,14 +60,9 @@ class TargetSocket : public tlm::tlm_target_socket<32, tlm::tlm_base_protocol_ty
   unsigned transport_dbg(tlm::tlm_generic_payload& p) override {
     return debug_ ? (module_->*debug_)(p) : 0;
   }
-  void before_end_of_elaboration() override {
-    if (!b_transport_)
-      SC_REPORT_ERROR("cxlvp/target_socket", (std::string(name()) + ": no b_transport registered").c_str());
-  }
 
-  M* module_ = nullptr;
-  BTransport b_transport_ = nullptr;
-  Debug debug_ = nullptr;
+  M* module_;
+  Debug debug_;
 };
 
 }  // namespace cxlvp

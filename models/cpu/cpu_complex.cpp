@@ -14,7 +14,7 @@ constexpr unsigned kLineBytes = 64;
 CpuComplex::CpuComplex(sc_core::sc_module_name name, const CpuConfig& config, ComputeMode mode,
                        uint64_t burst_bytes)
     : sc_module(name),
-      mmio("mmio"),
+      mmio("mmio", this, &CpuComplex::transport_dbg),
       bus("bus"),
       config_(config),
       mode_(mode),
@@ -22,8 +22,6 @@ CpuComplex::CpuComplex(sc_core::sc_module_name name, const CpuConfig& config, Co
             sc_core::sc_time(config.register_latency_ns, sc_core::SC_NS)),
       cores_(this->name(), burst_bytes,
              bursts_in_flight(uint64_t(config.cores) * config.lines_in_flight_per_core * kLineBytes, burst_bytes)) {
-  mmio.register_b_transport(this, &CpuComplex::b_transport);
-  mmio.register_transport_dbg(this, &CpuComplex::transport_dbg);
   SC_HAS_PROCESS(CpuComplex);
   SC_THREAD(run);
 }

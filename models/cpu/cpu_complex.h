@@ -27,10 +27,14 @@
 namespace cxlvp {
 
 class CpuComplex : public sc_core::sc_module {
+  // The socket's handler, declared first: the TargetSocket names it
+  // (target_socket.h).
+  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) { regs_.transport(p, delay); }
+
  public:
   static constexpr uint32_t kVersion = 0x00010000;
 
-  TargetSocket<CpuComplex> mmio;
+  TargetSocket<CpuComplex, &CpuComplex::b_transport> mmio;
   tlm_utils::simple_initiator_socket<CpuComplex> bus;
 
   CpuComplex(sc_core::sc_module_name name, const CpuConfig& config, ComputeMode mode, uint64_t burst_bytes);
@@ -41,7 +45,6 @@ class CpuComplex : public sc_core::sc_module {
  private:
   void run();
   bool execute(const JobDescriptor& d);
-  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) { regs_.transport(p, delay); }
   unsigned transport_dbg(tlm::tlm_generic_payload& p) { return regs_.transport_dbg(p); }
 
   CpuConfig config_;

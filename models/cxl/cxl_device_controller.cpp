@@ -7,7 +7,7 @@ namespace cxlvp {
 CxlDeviceController::CxlDeviceController(sc_core::sc_module_name name, const CxlHostWindows& windows,
                                          uint64_t dram_bytes, sc_core::sc_time latency, bool has_ndp)
     : sc_module(name),
-      link_in("link_in"),
+      link_in("link_in", this, &CxlDeviceController::from_link_dbg),
       link_out("link_out"),
       mem_out("mem_out"),
       ndp_mem_in("ndp_mem_in"),
@@ -20,8 +20,6 @@ CxlDeviceController::CxlDeviceController(sc_core::sc_module_name name, const Cxl
       hdm_(dram_bytes),
       component_regs_(std::string(this->name()) + ".regs", sc_core::SC_ZERO_TIME) {
   hdm_.add_to(component_regs_);
-  link_in.register_b_transport(this, &CxlDeviceController::from_link);
-  link_in.register_transport_dbg(this, &CxlDeviceController::from_link_dbg);
   ndp_mem_in.register_b_transport(this, &CxlDeviceController::from_ndp_mem);
   ndp_mem_in.register_transport_dbg(this, &CxlDeviceController::from_ndp_mem_dbg);
   ndp_msi_in.register_b_transport(this, &CxlDeviceController::from_ndp_msi);

@@ -28,8 +28,12 @@ constexpr uint64_t size = 0x10000;
 }  // namespace cxl_bar
 
 class CxlDeviceController : public sc_core::sc_module {
+  // The socket's handler, declared first: the TargetSocket names it
+  // (target_socket.h).
+  void from_link(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+
  public:
-  TargetSocket<CxlDeviceController> link_in;
+  TargetSocket<CxlDeviceController, &CxlDeviceController::from_link> link_in;
   tlm_utils::simple_initiator_socket<CxlDeviceController> link_out;
   tlm_utils::simple_initiator_socket<CxlDeviceController> mem_out;
   // Optional: an expander without an NDP engine leaves them unbound.
@@ -46,7 +50,6 @@ class CxlDeviceController : public sc_core::sc_module {
   HdmDecoder& hdm() { return hdm_; }
 
  private:
-  void from_link(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned from_link_dbg(tlm::tlm_generic_payload& p);
   void from_ndp_mem(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) { mem_out->b_transport(p, delay); }
   unsigned from_ndp_mem_dbg(tlm::tlm_generic_payload& p) { return mem_out->transport_dbg(p); }

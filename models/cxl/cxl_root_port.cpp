@@ -6,17 +6,13 @@ namespace cxlvp {
 
 CxlRootPort::CxlRootPort(sc_core::sc_module_name name, const CxlHostWindows& windows, sc_core::sc_time latency)
     : sc_module(name),
-      host_in("host_in"),
+      host_in("host_in", this, &CxlRootPort::dbg_down),
       link_out("link_out"),
-      link_in("link_in"),
+      link_in("link_in", this, &CxlRootPort::dbg_up),
       host_out("host_out"),
       windows_(windows),
       latency_(latency),
       node_(register_node(this->name())) {
-  host_in.register_b_transport(this, &CxlRootPort::b_transport_down);
-  host_in.register_transport_dbg(this, &CxlRootPort::dbg_down);
-  link_in.register_b_transport(this, &CxlRootPort::b_transport_up);
-  link_in.register_transport_dbg(this, &CxlRootPort::dbg_up);
 }
 
 bool CxlRootPort::claims(uint64_t a, uint64_t n) const {

@@ -21,18 +21,21 @@ struct CxlHostWindows {
 };
 
 class CxlRootPort : public sc_core::sc_module {
+  // The sockets' handlers, declared first: each TargetSocket names its own
+  // (target_socket.h).
+  void b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  void b_transport_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+
  public:
-  TargetSocket<CxlRootPort> host_in;
+  TargetSocket<CxlRootPort, &CxlRootPort::b_transport_down> host_in;
   tlm_utils::simple_initiator_socket<CxlRootPort> link_out;
-  TargetSocket<CxlRootPort> link_in;
+  TargetSocket<CxlRootPort, &CxlRootPort::b_transport_up> link_in;
   tlm_utils::simple_initiator_socket<CxlRootPort> host_out;
 
   CxlRootPort(sc_core::sc_module_name name, const CxlHostWindows& windows, sc_core::sc_time latency);
 
  private:
   bool claims(uint64_t address, uint64_t length) const;
-  void b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
-  void b_transport_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned dbg_down(tlm::tlm_generic_payload& p);
   unsigned dbg_up(tlm::tlm_generic_payload& p) { return host_out->transport_dbg(p); }
 

@@ -14,7 +14,7 @@ using sc_core::sc_time;
 Gpu::Gpu(sc_core::sc_module_name name, const GpuConfig& config, ComputeMode mode, uint64_t burst_bytes,
          uint64_t expert_slot_bytes)
     : sc_module(name),
-      mmio("mmio"),
+      mmio("mmio", this, &Gpu::transport_dbg),
       dma("dma"),
       hbm_debug("hbm_debug"),
       hbm("hbm", config.hbm),
@@ -34,8 +34,6 @@ Gpu::Gpu(sc_core::sc_module_name name, const GpuConfig& config, ComputeMode mode
       copy_queue_(config.queue_depth),
       fetch_queue_(config.queue_depth),
       compute_queue_(1) {
-  mmio.register_b_transport(this, &Gpu::b_transport);
-  mmio.register_transport_dbg(this, &Gpu::transport_dbg);
   hbm_debug.register_transport_dbg(this, &Gpu::hbm_transport_dbg);
   local_.bind(hbm.in);
   SC_HAS_PROCESS(Gpu);

@@ -31,10 +31,14 @@
 namespace cxlvp {
 
 class Gpu : public sc_core::sc_module {
+  // The socket's handler, declared first: the TargetSocket names it
+  // (target_socket.h).
+  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) { regs_.transport(p, delay); }
+
  public:
   static constexpr uint32_t kVersion = 0x00010000;
 
-  TargetSocket<Gpu> mmio;
+  TargetSocket<Gpu, &Gpu::b_transport> mmio;
   tlm_utils::simple_initiator_socket<Gpu> dma;
   tlm_utils::simple_target_socket_optional<Gpu> hbm_debug;
   Dram hbm;
@@ -59,7 +63,6 @@ class Gpu : public sc_core::sc_module {
   void finish(ThreadBus& engine, const char* device, const JobDescriptor& d, uint64_t start_ps, JobError error);
   JobError compute(const JobDescriptor& d, unsigned slot);
   bool preload(const JobDescriptor& d, unsigned slot);
-  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) { regs_.transport(p, delay); }
   unsigned transport_dbg(tlm::tlm_generic_payload& p) { return regs_.transport_dbg(p); }
   unsigned hbm_transport_dbg(tlm::tlm_generic_payload& p) { return local_->transport_dbg(p); }
 

@@ -10,9 +10,7 @@
 namespace cxlvp {
 
 AddressRouter::AddressRouter(sc_core::sc_module_name name, sc_core::sc_time latency)
-    : sc_module(name), in("in"), out("out"), latency_(latency), node_(register_node(this->name())) {
-  in.register_b_transport(this, &AddressRouter::b_transport);
-  in.register_transport_dbg(this, &AddressRouter::transport_dbg);
+    : sc_module(name), in("in", this, &AddressRouter::transport_dbg), out("out"), latency_(latency), node_(register_node(this->name())) {
 }
 
 void AddressRouter::add_window(const AddressWindow& w) {

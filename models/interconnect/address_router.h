@@ -27,8 +27,12 @@ struct AddressWindow {
 };
 
 class AddressRouter : public sc_core::sc_module {
+  // The socket's handler, declared first: the TargetSocket names it
+  // (target_socket.h).
+  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+
  public:
-  TargetSocket<AddressRouter> in;
+  TargetSocket<AddressRouter, &AddressRouter::b_transport> in;
   tlm_utils::multi_passthrough_initiator_socket<AddressRouter> out;
 
   AddressRouter(sc_core::sc_module_name name, sc_core::sc_time latency);
@@ -39,7 +43,6 @@ class AddressRouter : public sc_core::sc_module {
   const AddressWindow* decode(uint64_t address) const;
 
  private:
-  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& p);
 
   sc_core::sc_time latency_;

@@ -8,8 +8,7 @@
 namespace cxlvp {
 
 MsiController::MsiController(sc_core::sc_module_name name, uint64_t window_bytes)
-    : sc_module(name), in("in"), window_bytes_(window_bytes), node_(register_node(this->name())) {
-  in.register_b_transport(this, &MsiController::b_transport);
+    : sc_module(name), in("in", this), window_bytes_(window_bytes), node_(register_node(this->name())) {
 }
 
 void MsiController::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {

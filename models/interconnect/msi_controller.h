@@ -20,8 +20,12 @@ struct MsiMessage {
 };
 
 class MsiController : public sc_core::sc_module {
+  // The socket's handler, declared first: the TargetSocket names it
+  // (target_socket.h).
+  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+
  public:
-  TargetSocket<MsiController> in;
+  TargetSocket<MsiController, &MsiController::b_transport> in;
 
   MsiController(sc_core::sc_module_name name, uint64_t window_bytes);
 
@@ -30,7 +34,6 @@ class MsiController : public sc_core::sc_module {
   uint64_t received() const { return received_; }
 
  private:
-  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
 
   uint64_t window_bytes_;
   NodeId node_;

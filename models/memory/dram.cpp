@@ -10,7 +10,7 @@ namespace cxlvp {
 
 Dram::Dram(sc_core::sc_module_name name, const DramConfig& config)
     : sc_module(name),
-      in("in"),
+      in("in", this, &Dram::transport_dbg),
       config_(config),
       node_(register_node(this->name())),
       latency_(sc_core::sc_time::from_value(static_cast<uint64_t>(std::llround(config.idle_latency_ns * 1000)))) {
@@ -20,8 +20,6 @@ Dram::Dram(sc_core::sc_module_name name, const DramConfig& config)
                                 ": channels and bandwidth must be positive, interleave a power of two");
   while ((uint64_t(1) << interleave_shift_) < config.interleave_bytes) ++interleave_shift_;
   channels_.assign(config.channels, Occupancy(config.peak_GBps * 1e9 / config.channels));
-  in.register_b_transport(this, &Dram::b_transport);
-  in.register_transport_dbg(this, &Dram::transport_dbg);
 }
 
 uint64_t Dram::busy_ps() const {
@@ -30,21 +28,10 @@ uint64_t Dram::busy_ps() const {
   return sum;
 }
 
-sc_core::sc_time Dram::occupy_channels(uint64_t address, uint64_t length, const sc_core::sc_time& arrival,
-                                       const sc_core::sc_time& now) {
-  // Shifts, and divisions only when the access shape changes: divides were a
-  // third of this function.
-  const uint64_t first = address >> interleave_shift_;
-  const auto granules = uint32_t(((address + length - 1) >> interleave_shift_) - first + 1);
+sc_core::sc_time Dram::occupy_channels_uncommon(uint64_t address, uint64_t length, uint32_t granules,
+                                                const sc_core::sc_time& arrival, const sc_core::sc_time& now) {
   if (length != shape_.length || granules != shape_.granules) new_shape(length, granules);
-  if (lockstep_ && shape_.even) {
-    Occupancy& all = channels_[0];
-    const uint64_t busy_before = all.busy_ps();
-    const double bytes = shape_.bytes_per_channel;
-    const sc_core::sc_time done = all.reserve(arrival, bytes, uint64_t(bytes), now);
-    lockstep_busy_ps_ += (all.busy_ps() - busy_before) * (config_.channels - 1);
-    return done;
-  }
+  if (lockstep_ && shape_.even) return occupy_in_lockstep(arrival, now);
   return occupy_each_channel(address, length, granules, arrival, now);
 }
 

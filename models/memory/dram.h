@@ -25,8 +25,12 @@ struct DramConfig {
 };
 
 class Dram : public sc_core::sc_module {
+  // The socket's handler, declared first: the TargetSocket names it
+  // (target_socket.h).
+  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+
  public:
-  TargetSocket<Dram> in;
+  TargetSocket<Dram, &Dram::b_transport> in;
 
   Dram(sc_core::sc_module_name name, const DramConfig& config);
 
@@ -37,13 +41,31 @@ class Dram : public sc_core::sc_module {
   const SparseStore& store() const { return store_; }
 
  private:
-  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& p);
-  // The channels' reservation for an access; returns when its last byte is done.
+  // The channels' reservation for an access; returns when its last byte is
+  // done. Inline for the common case, the last shape again with the channels
+  // in lockstep (shifts only: divisions were a third of the old function).
   sc_core::sc_time occupy_channels(uint64_t address, uint64_t length, const sc_core::sc_time& arrival,
-                                   const sc_core::sc_time& now);
-  // Out of line, so that the lockstep path stays short: a new access shape,
+                                   const sc_core::sc_time& now) {
+    const uint64_t first = address >> interleave_shift_;
+    const auto granules = uint32_t(((address + length - 1) >> interleave_shift_) - first + 1);
+    if (lockstep_ && shape_.even && length == shape_.length && granules == shape_.granules)
+      return occupy_in_lockstep(arrival, now);
+    return occupy_channels_uncommon(address, length, granules, arrival, now);
+  }
+  // Channel 0 stands for all: one reservation of each channel's share.
+  sc_core::sc_time occupy_in_lockstep(const sc_core::sc_time& arrival, const sc_core::sc_time& now) {
+    Occupancy& all = channels_[0];
+    const uint64_t busy_before = all.busy_ps();
+    const double bytes = shape_.bytes_per_channel;
+    const sc_core::sc_time done = all.reserve(arrival, bytes, uint64_t(bytes), now);
+    lockstep_busy_ps_ += (all.busy_ps() - busy_before) * (config_.channels - 1);
+    return done;
+  }
+  // Out of line, so that the common path stays short: a new access shape,
   // and accesses while the channels are not in lockstep.
+  sc_core::sc_time occupy_channels_uncommon(uint64_t address, uint64_t length, uint32_t granules,
+                                            const sc_core::sc_time& arrival, const sc_core::sc_time& now);
   void new_shape(uint64_t length, uint32_t granules);
   sc_core::sc_time occupy_each_channel(uint64_t address, uint64_t length, uint32_t granules,
                                        const sc_core::sc_time& arrival, const sc_core::sc_time& now);

@@ -20,22 +20,23 @@ namespace cxlvp {
 struct NdpConfig;
 
 class NdpEngineBase : public sc_core::sc_module {
+  // The socket's handler, declared first: the TargetSocket names it
+  // (target_socket.h).
+  void forward_access(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) { register_access(p, delay); }
+
  public:
-  TargetSocket<NdpEngineBase> mmio;
+  TargetSocket<NdpEngineBase, &NdpEngineBase::forward_access> mmio;
   tlm_utils::simple_initiator_socket<NdpEngineBase> mem;
   tlm_utils::simple_initiator_socket<NdpEngineBase> msi;
 
  protected:
-  explicit NdpEngineBase(sc_core::sc_module_name name) : sc_module(name), mmio("mmio"), mem("mem"), msi("msi") {
-    mmio.register_b_transport(this, &NdpEngineBase::forward_access);
-    mmio.register_transport_dbg(this, &NdpEngineBase::forward_debug);
-  }
+  explicit NdpEngineBase(sc_core::sc_module_name name)
+      : sc_module(name), mmio("mmio", this, &NdpEngineBase::forward_debug), mem("mem"), msi("msi") {}
   // A register access on `mmio` (RegisterBank rules: exact offset and width).
   virtual void register_access(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) = 0;
   virtual unsigned register_debug(tlm::tlm_generic_payload& p) = 0;
 
  private:
-  void forward_access(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) { register_access(p, delay); }
   unsigned forward_debug(tlm::tlm_generic_payload& p) { return register_debug(p); }
 };
 

@@ -9,16 +9,12 @@ namespace cxlvp {
 
 RootComplex::RootComplex(sc_core::sc_module_name name, sc_core::sc_time latency)
     : sc_module(name),
-      host_in("host_in"),
+      host_in("host_in", this, &RootComplex::dbg_down),
       down_out("down_out"),
-      up_in("up_in"),
+      up_in("up_in", this, &RootComplex::dbg_up),
       host_out("host_out"),
       latency_(latency),
       node_(register_node(this->name())) {
-  host_in.register_b_transport(this, &RootComplex::b_transport_down);
-  host_in.register_transport_dbg(this, &RootComplex::dbg_down);
-  up_in.register_b_transport(this, &RootComplex::b_transport_up);
-  up_in.register_transport_dbg(this, &RootComplex::dbg_up);
 }
 
 void RootComplex::add_bar(const BarWindow& bar) {

@@ -25,10 +25,15 @@ struct BarWindow {
 };
 
 class RootComplex : public sc_core::sc_module {
+  // The sockets' handlers, declared first: each TargetSocket names its own
+  // (target_socket.h).
+  void b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  void b_transport_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+
  public:
-  TargetSocket<RootComplex> host_in;
+  TargetSocket<RootComplex, &RootComplex::b_transport_down> host_in;
   tlm_utils::multi_passthrough_initiator_socket<RootComplex> down_out;
-  TargetSocket<RootComplex> up_in;
+  TargetSocket<RootComplex, &RootComplex::b_transport_up> up_in;
   tlm_utils::simple_initiator_socket<RootComplex> host_out;
 
   RootComplex(sc_core::sc_module_name name, sc_core::sc_time latency);
@@ -36,8 +41,6 @@ class RootComplex : public sc_core::sc_module {
   void add_bar(const BarWindow& bar);
 
  private:
-  void b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
-  void b_transport_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned dbg_down(tlm::tlm_generic_payload& p);
   unsigned dbg_up(tlm::tlm_generic_payload& p);
   const BarWindow* decode(uint64_t address, uint64_t length) const;
