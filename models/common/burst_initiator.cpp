@@ -28,7 +28,7 @@ void BurstInitiator::advance_to(const Time& t, Time& now) {
   }
 }
 
-bool BurstInitiator::issue(Socket& socket, tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length,
+bool BurstInitiator::issue(Target& target, tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length,
                            bool functional, bool bulk, const Time& now, const Time& at, Time& done) {
   payload_.set_command(cmd);
   payload_.set_address(address);
@@ -41,7 +41,7 @@ bool BurstInitiator::issue(Socket& socket, tlm::tlm_command cmd, uint64_t addres
   trace_.reset(node_, functional, bulk, now);
   Time delay = at - now;
   trace_.stamp(node_, delay);
-  socket->b_transport(payload_, delay);
+  target.b_transport(payload_, delay);
   status_ = payload_.get_response_status();
   if (status_ != tlm::TLM_OK_RESPONSE) return false;
   done = now + delay;
@@ -59,17 +59,18 @@ bool BurstInitiator::stream(Socket& socket, tlm::tlm_command cmd, uint64_t addre
   const bool paced = pace_ps_per_byte > 0;
   double consumer_ps = next_issue.to_double();
   const auto consumer = [&consumer_ps] { return Time::from_value(static_cast<uint64_t>(consumer_ps)); };
+  Target& target = target_of(socket);
   size_t slot = 0;
   for (uint64_t off = 0; off < bytes; off += burst_) {
     const auto len = static_cast<unsigned>(std::min(burst_, bytes - off));
     Time t = std::max(next_issue, in_flight_[slot]);
     if (paced) t = std::max(t, consumer());
     Time done;
-    if (!issue(socket, cmd, address + off, data ? data + off : scratch_.data(), len, data != nullptr, true, now, t,
+    if (!issue(target, cmd, address + off, data ? data + off : scratch_.data(), len, data != nullptr, true, now, t,
                done))
       return false;
     in_flight_[slot] = done;
-    slot = (slot + 1) % in_flight_.size();
+    if (++slot == in_flight_.size()) slot = 0;  // not %: a 64-bit division per burst
     last_done = std::max(last_done, done);
     if (paced) consumer_ps = std::max(consumer_ps, t.to_double()) + pace_ps_per_byte * len;
     next_issue = t;
@@ -87,15 +88,17 @@ bool BurstInitiator::copy(Socket& from, uint64_t src, Socket& to, uint64_t dst, 
   Time next_issue = now + keeper_.get_local_time();
   std::fill(in_flight_.begin(), in_flight_.end(), sc_core::SC_ZERO_TIME);
   Time last_done = next_issue;
+  Target& source = target_of(from);
+  Target& sink = target_of(to);
   size_t slot = 0;
   for (uint64_t off = 0; off < bytes; off += burst_) {
     const auto len = static_cast<unsigned>(std::min(burst_, bytes - off));
     const Time t = std::max(next_issue, in_flight_[slot]);
     Time read_done, done;
-    if (!issue(from, tlm::TLM_READ_COMMAND, src + off, data, len, functional, true, now, t, read_done)) return false;
-    if (!issue(to, tlm::TLM_WRITE_COMMAND, dst + off, data, len, functional, true, now, read_done, done)) return false;
+    if (!issue(source, tlm::TLM_READ_COMMAND, src + off, data, len, functional, true, now, t, read_done)) return false;
+    if (!issue(sink, tlm::TLM_WRITE_COMMAND, dst + off, data, len, functional, true, now, read_done, done)) return false;
     in_flight_[slot] = done;
-    slot = (slot + 1) % in_flight_.size();
+    if (++slot == in_flight_.size()) slot = 0;  // not %: a 64-bit division per burst
     last_done = std::max(last_done, done);
     next_issue = t;
     advance_to(t, now);
@@ -108,7 +111,7 @@ bool BurstInitiator::access(Socket& socket, tlm::tlm_command cmd, uint64_t addre
                             unsigned length) {
   Time now = sc_core::sc_time_stamp();
   Time done;
-  if (!issue(socket, cmd, address, static_cast<uint8_t*>(data), length, true, false, now,
+  if (!issue(target_of(socket), cmd, address, static_cast<uint8_t*>(data), length, true, false, now,
              now + keeper_.get_local_time(), done))
     return false;
   advance_to(done, now);

@@ -20,7 +20,7 @@ SerialLink::SerialLink(sc_core::sc_module_name name, std::unique_ptr<LinkFormat>
 }
 
 void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occupancy& there,
-                       Occupancy& back, tlm_utils::simple_initiator_socket<SerialLink>& next) {
+                       Occupancy& back, InitiatorSocket& next) {
   HopTrace* trace = p.get_extension<HopTrace>();
   if (trace) trace->stamp(node_, delay);
   const bool read = p.is_read();
@@ -37,7 +37,7 @@ void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occ
   delay = (one_packet ? there.interleave(arrival, wire, payload, packet_wire_bytes_)
                       : there.reserve(arrival, wire, payload, now)) +
           latency_ - now;
-  next->b_transport(p, delay);
+  next.b_transport(p, delay);
   if (c.response_bytes > 0 && p.is_response_ok()) {
     const sc_core::sc_time returned = now + delay;
     const uint64_t returned_payload = read ? len : 0;

@@ -10,8 +10,8 @@
 #include <memory>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
+#include "initiator_socket.h"
 #include "node_registry.h"
 #include "occupancy.h"
 #include "target_socket.h"
@@ -41,9 +41,9 @@ class SerialLink : public sc_core::sc_module {
 
  public:
   TargetSocket<SerialLink, &SerialLink::b_transport_down> down_in;
-  tlm_utils::simple_initiator_socket<SerialLink> down_out;
+  InitiatorSocket down_out;
   TargetSocket<SerialLink, &SerialLink::b_transport_up> up_in;
-  tlm_utils::simple_initiator_socket<SerialLink> up_out;
+  InitiatorSocket up_out;
 
   SerialLink(sc_core::sc_module_name name, std::unique_ptr<LinkFormat> format, sc_core::sc_time latency);
 
@@ -56,7 +56,7 @@ class SerialLink : public sc_core::sc_module {
 
  private:
   void cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occupancy& there, Occupancy& back,
-             tlm_utils::simple_initiator_socket<SerialLink>& next);
+             InitiatorSocket& next);
   // Streams repeat one burst size, so the last answer per direction of the
   // (pure) format is kept.
   WireCost cost(bool read, uint64_t length) {

@@ -53,7 +53,7 @@ void CxlDeviceController::from_link(tlm::tlm_generic_payload& p, sc_core::sc_tim
     return;
   }
   p.set_address(*dpa);
-  mem_out->b_transport(p, delay);
+  mem_out.b_transport(p, delay);
   p.set_address(hpa);
 }
 
@@ -69,7 +69,7 @@ unsigned CxlDeviceController::from_link_dbg(tlm::tlm_generic_payload& p) {
 
 void CxlDeviceController::from_ndp_msi(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   stamp_hop(p, node_, delay);
-  link_out->b_transport(p, delay);
+  link_out.b_transport(p, delay);
 }
 
 }  // namespace cxlvp

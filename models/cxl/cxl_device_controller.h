@@ -10,9 +10,9 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
-#include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "../common/initiator_socket.h"
 #include "../common/node_registry.h"
 #include "../common/register_bank.h"
 #include "cxl_root_port.h"
@@ -34,8 +34,8 @@ class CxlDeviceController : public sc_core::sc_module {
 
  public:
   TargetSocket<CxlDeviceController, &CxlDeviceController::from_link> link_in;
-  tlm_utils::simple_initiator_socket<CxlDeviceController> link_out;
-  tlm_utils::simple_initiator_socket<CxlDeviceController> mem_out;
+  InitiatorSocket link_out;
+  InitiatorSocket mem_out;
   // Optional: an expander without an NDP engine leaves them unbound.
   tlm_utils::simple_target_socket_optional<CxlDeviceController> ndp_mem_in;
   tlm_utils::simple_target_socket_optional<CxlDeviceController> ndp_msi_in;
@@ -51,7 +51,7 @@ class CxlDeviceController : public sc_core::sc_module {
 
  private:
   unsigned from_link_dbg(tlm::tlm_generic_payload& p);
-  void from_ndp_mem(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) { mem_out->b_transport(p, delay); }
+  void from_ndp_mem(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) { mem_out.b_transport(p, delay); }
   unsigned from_ndp_mem_dbg(tlm::tlm_generic_payload& p) { return mem_out->transport_dbg(p); }
   void from_ndp_msi(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   void to_registers(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, uint64_t offset);

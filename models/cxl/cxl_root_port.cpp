@@ -27,13 +27,13 @@ void CxlRootPort::b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time
     p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  link_out->b_transport(p, delay);
+  link_out.b_transport(p, delay);
 }
 
 void CxlRootPort::b_transport_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   stamp_hop(p, node_, delay);
   delay += latency_;
-  host_out->b_transport(p, delay);
+  host_out.b_transport(p, delay);
 }
 
 unsigned CxlRootPort::dbg_down(tlm::tlm_generic_payload& p) {

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
+#include "../common/initiator_socket.h"
 #include "../common/node_registry.h"
 #include "../common/target_socket.h"
 
@@ -28,9 +28,9 @@ class CxlRootPort : public sc_core::sc_module {
 
  public:
   TargetSocket<CxlRootPort, &CxlRootPort::b_transport_down> host_in;
-  tlm_utils::simple_initiator_socket<CxlRootPort> link_out;
+  InitiatorSocket link_out;
   TargetSocket<CxlRootPort, &CxlRootPort::b_transport_up> link_in;
-  tlm_utils::simple_initiator_socket<CxlRootPort> host_out;
+  InitiatorSocket host_out;
 
   CxlRootPort(sc_core::sc_module_name name, const CxlHostWindows& windows, sc_core::sc_time latency);
 

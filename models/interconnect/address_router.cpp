@@ -10,7 +10,14 @@
 namespace cxlvp {
 
 AddressRouter::AddressRouter(sc_core::sc_module_name name, sc_core::sc_time latency)
-    : sc_module(name), in("in", this, &AddressRouter::transport_dbg), out("out"), latency_(latency), node_(register_node(this->name())) {
+    : sc_module(name),
+      in("in", this, &AddressRouter::transport_dbg),
+      out("out"),
+      latency_(latency),
+      node_(register_node(this->name())) {}
+
+void AddressRouter::end_of_elaboration() {
+  for (unsigned i = 0; i < out.size(); ++i) targets_.push_back(out[int(i)]);
 }
 
 void AddressRouter::add_window(const AddressWindow& w) {
@@ -50,7 +57,7 @@ void AddressRouter::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& d
     return;
   }
   if (w->relative) p.set_address(address - w->base);
-  out[w->port]->b_transport(p, delay);
+  targets_[w->port]->b_transport(p, delay);
   p.set_address(address);
 }
 

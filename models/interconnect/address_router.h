@@ -44,12 +44,16 @@ class AddressRouter : public sc_core::sc_module {
 
  private:
   unsigned transport_dbg(tlm::tlm_generic_payload& p);
+  void end_of_elaboration() override;
 
   sc_core::sc_time latency_;
   NodeId node_;
   std::vector<AddressWindow> windows_;
   // Streams hit one window again and again: the last hit is tried first.
   mutable const AddressWindow* last_hit_ = nullptr;
+  // Each port's blocking interface, found once after binding: calling through
+  // `out[i]->` converts to it (a virtual base) on every call (initiator_socket.h).
+  std::vector<tlm::tlm_blocking_transport_if<>*> targets_;
 };
 
 }  // namespace cxlvp

@@ -48,7 +48,7 @@ void RootComplex::b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time
 void RootComplex::b_transport_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   stamp_hop(p, node_, delay);
   delay += latency_;
-  host_out->b_transport(p, delay);
+  host_out.b_transport(p, delay);
 }
 
 unsigned RootComplex::dbg_down(tlm::tlm_generic_payload& p) {

@@ -9,9 +9,9 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
-#include <tlm_utils/simple_initiator_socket.h>
 #include <vector>
 
+#include "../common/initiator_socket.h"
 #include "../common/node_registry.h"
 #include "../common/target_socket.h"
 
@@ -34,7 +34,7 @@ class RootComplex : public sc_core::sc_module {
   TargetSocket<RootComplex, &RootComplex::b_transport_down> host_in;
   tlm_utils::multi_passthrough_initiator_socket<RootComplex> down_out;
   TargetSocket<RootComplex, &RootComplex::b_transport_up> up_in;
-  tlm_utils::simple_initiator_socket<RootComplex> host_out;
+  InitiatorSocket host_out;
 
   RootComplex(sc_core::sc_module_name name, sc_core::sc_time latency);
   // Throws std::invalid_argument on an empty or overlapping window.
