@@ -294,3 +294,81 @@ TEST_CASE("pcie: MMIO write through root complex and link", "[pcie][root_complex
   CHECK(ep.seen[0].address == 0x10);
   CHECK(double(r.delay.value()) == Approx(ps_from_ns(150) + transfer_ps(4 + kPerTlp, kGen4x16)).margin(1));
 }
+
+namespace {
+// Behind the link: answers reads, and on the first one sends a 4 KiB read of
+// its own across the same link in the same direction before it returns (as
+// the NDP engine answers a doorbell with accesses of its own).
+struct NestingTarget : sc_core::sc_module {
+  void b_transport(tlm::tlm_generic_payload& p, sc_time& delay) {
+    if (!nested_sent) {
+      nested_sent = true;
+      std::vector<uint8_t> buffer(4096);
+      tlm::tlm_generic_payload q;
+      q.set_command(tlm::TLM_READ_COMMAND);
+      q.set_address(0x10000);
+      q.set_data_ptr(buffer.data());
+      q.set_data_length(4096);
+      q.set_streaming_width(4096);
+      q.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+      sc_time nested_delay = sc_core::SC_ZERO_TIME;
+      out->b_transport(q, nested_delay);
+      nested_ok = q.is_response_ok();
+    }
+    p.set_response_status(tlm::TLM_OK_RESPONSE);
+    (void)delay;
+  }
+  TargetSocket<NestingTarget, &NestingTarget::b_transport> in{"in", this};
+  tlm_utils::simple_initiator_socket<NestingTarget> out{"out"};
+  bool nested_sent = false, nested_ok = false;
+  explicit NestingTarget(sc_core::sc_module_name name) : sc_module(name) {}
+};
+
+// Issues one 64-byte read at time 0 and keeps its annotated delay.
+struct OneRead : sc_core::sc_module {
+  SC_HAS_PROCESS(OneRead);
+  tlm_utils::simple_initiator_socket<OneRead> socket{"socket"};
+  sc_time delay;
+  bool ok = false;
+  explicit OneRead(sc_core::sc_module_name name) : sc_module(name) { SC_THREAD(run); }
+  void run() {
+    std::vector<uint8_t> buffer(64);
+    tlm::tlm_generic_payload p;
+    p.set_command(tlm::TLM_READ_COMMAND);
+    p.set_address(0);
+    p.set_data_ptr(buffer.data());
+    p.set_data_length(64);
+    p.set_streaming_width(64);
+    p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    delay = sc_core::SC_ZERO_TIME;
+    socket->b_transport(p, delay);
+    ok = p.is_response_ok();
+  }
+};
+}  // namespace
+
+// A read whose target sends a 4 KiB read across the same link before it
+// returns still costs its own size: request TLP down, 100 ns, completion (64 B
+// + one TLP's overhead) up, 100 ns. (The nested read's completions come later
+// and do not delay it.) Guards the link's per-size cost cache, which the
+// nested crossing refills (tolerance 1 ps per rounding).
+TEST_CASE("pcie link: a nested crossing of the same link does not change the outer transfer's cost", "[pcie]") {
+  set_quantum_ns(1000);
+  SerialLink link("link", std::make_unique<PcieFormat>(gen4x16()), sc_time(100, SC_NS));
+  NestingTarget target("target");
+  OneRead reader("reader");
+  ProbeTarget unused("unused");  // the upstream direction's exit
+  TestInitiator idle("idle", [](TestInitiator&) {}, 4096, 1);
+  reader.socket.bind(link.down_in);
+  target.out.bind(link.down_in);
+  link.down_out.bind(target.in);
+  idle.socket.bind(link.up_in);
+  link.up_out.bind(unused.in);
+  sc_core::sc_start();
+  REQUIRE(reader.ok);
+  REQUIRE(target.nested_ok);
+  const WireCost cost = link.format().cost(true, 64);
+  const double expected_ps = transfer_ps(cost.request_bytes, kGen4x16) + transfer_ps(cost.response_bytes, kGen4x16) +
+                             2 * ps_from_ns(100);
+  CHECK(double(reader.delay.value()) == Approx(expected_ps).margin(2));
+}

@@ -11,7 +11,7 @@ void Occupancy::erase_forgotten() {
 
 Occupancy::Time Occupancy::interleave(const Time& arrival, double wire_bytes, uint64_t payload_bytes,
                                       double packet_wire_bytes) {
-  const Time service = service_time(wire_bytes);
+  const Time service = time_for(wire_bytes);
   busy_ps_ += service.value();
   payload_bytes_ += payload_bytes;
   const auto next = std::upper_bound(busy_.begin() + std::ptrdiff_t(head_), busy_.end(), arrival,

@@ -25,14 +25,25 @@ class Occupancy {
 
   explicit Occupancy(double bytes_per_second) : ps_per_byte_(1e12 / bytes_per_second) {}
 
+  // Time on the resource for `wire_bytes`, rounded to the picosecond.
+  // Callers that repeat one transfer size keep the answer (see reserve).
+  Time time_for(double wire_bytes) const {
+    return Time::from_value(static_cast<uint64_t>(wire_bytes * ps_per_byte_ + 0.5));
+  }
+
   // Reserves the resource for `wire_bytes` arriving at `arrival`; returns
   // the time the last byte leaves. `payload_bytes` only feeds the statistics.
   // `now` is the global simulated time (sc_time_stamp()), which the caller
   // already has: no one can arrive before it, so older intervals are dropped.
-  // Inline, with the gap search out of line: most reservations append, and
-  // the search's register pressure made every call pay a long prologue.
   Time reserve(const Time& arrival, double wire_bytes, uint64_t payload_bytes, const Time& now) {
-    const Time service = service_time(wire_bytes);
+    return reserve(arrival, time_for(wire_bytes), payload_bytes, now);
+  }
+  // The same for a transfer that takes `service` (time_for(wire_bytes)): the
+  // links and memories keep it per transfer size, so the per-call path has no
+  // floating point. Inline, with the gap search out of line: most
+  // reservations append, and the search's register pressure made every call
+  // pay a long prologue.
+  Time reserve(const Time& arrival, const Time& service, uint64_t payload_bytes, const Time& now) {
     busy_ps_ += service.value();
     payload_bytes_ += payload_bytes;
     if (service == sc_core::SC_ZERO_TIME) return arrival;
@@ -81,22 +92,8 @@ class Occupancy {
     Interval(const Time& s, const Time& e) : start(s), end(e) {}
     Time start, end;
   };
-  Time time_for(double wire_bytes) const {
-    return Time::from_value(static_cast<uint64_t>(wire_bytes * ps_per_byte_ + 0.5));
-  }
-  // Time on the resource for `wire_bytes`; streams repeat one size, so the
-  // last answer is kept (the multiply and conversion sat on every reservation).
-  const Time& service_time(double wire_bytes) {
-    if (wire_bytes != last_wire_bytes_) {
-      last_wire_bytes_ = wire_bytes;
-      last_service_ = time_for(wire_bytes);
-    }
-    return last_service_;
-  }
 
   double ps_per_byte_;
-  double last_wire_bytes_ = 0;
-  Time last_service_;
   // busy_[head_..] are the live intervals: sorted, disjoint, never touching.
   // Few (old ones are forgotten) and most reservations append at the end, so
   // a vector beats a tree here. Dead ones before head_ are erased in bulk

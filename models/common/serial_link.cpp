@@ -20,12 +20,16 @@ SerialLink::SerialLink(sc_core::sc_module_name name, std::unique_ptr<LinkFormat>
 }
 
 void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occupancy& there,
-                       Occupancy& back, InitiatorSocket& next) {
+                       Occupancy& back, InitiatorSocket& next, Transfer (&cache)[2]) {
   HopTrace* trace = p.get_extension<HopTrace>();
   if (trace) trace->stamp(node_, delay);
   const bool read = p.is_read();
   const uint64_t len = p.get_data_length();
-  const WireCost c = cost(read, len);
+  // A copy: the target may send traffic across this link before it returns
+  // (the NDP engine answers a doorbell with its own accesses), which refills
+  // the cache entry.
+  const Transfer t = transfer(cache, read, len, there, back);
+  const WireCost& c = t.wire;
   // Single accesses (registers, descriptors, MSIs) are interleaved with bulk
   // traffic, as link arbitration does packet by packet; bursts of a stream
   // queue for the link whatever their size.
@@ -35,24 +39,24 @@ void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occ
   const double wire = c.request_bytes;
   const uint64_t payload = read ? 0 : len;
   delay = (one_packet ? there.interleave(arrival, wire, payload, packet_wire_bytes_)
-                      : there.reserve(arrival, wire, payload, now)) +
+                      : there.reserve(arrival, t.request_time, payload, now)) +
           latency_ - now;
   next.b_transport(p, delay);
-  if (c.response_bytes > 0 && p.is_response_ok()) {
+  if (t.returns && p.is_response_ok()) {
     const sc_core::sc_time returned = now + delay;
     const uint64_t returned_payload = read ? len : 0;
     delay = (one_packet ? back.interleave(returned, c.response_bytes, returned_payload, packet_wire_bytes_)
-                        : back.reserve(returned, c.response_bytes, returned_payload, now)) +
+                        : back.reserve(returned, t.response_time, returned_payload, now)) +
             latency_ - now;
   }
 }
 
 void SerialLink::b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
-  cross(p, delay, downstream_, upstream_, down_out);
+  cross(p, delay, downstream_, upstream_, down_out, downstream_transfer_);
 }
 
 void SerialLink::b_transport_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
-  cross(p, delay, upstream_, downstream_, up_out);
+  cross(p, delay, upstream_, downstream_, up_out, upstream_transfer_);
 }
 
 }  // namespace cxlvp

@@ -55,17 +55,29 @@ class SerialLink : public sc_core::sc_module {
   uint64_t upstream_busy_ps() const { return upstream_.busy_ps(); }
 
  private:
+  // What one transfer of a given size and command costs on the wire and in
+  // time, each way. Streams repeat one burst size, so the last answer per
+  // crossing direction and command is kept: the format's cost and the
+  // conversion to time (floating point) sat on every crossing.
+  struct Transfer {
+    uint64_t length = ~0ull;
+    WireCost wire;
+    sc_core::sc_time request_time, response_time;  // on `there`, on `back`
+    bool returns = false;                           // something crosses back (wire.response_bytes > 0)
+  };
   void cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occupancy& there, Occupancy& back,
-             InitiatorSocket& next);
-  // Streams repeat one burst size, so the last answer per direction of the
-  // (pure) format is kept.
-  WireCost cost(bool read, uint64_t length) {
-    CostCache& c = cost_cache_[read];
-    if (c.length != length) {
-      c.length = length;
-      c.cost = format_->cost(read, length);
+             InitiatorSocket& next, Transfer (&cache)[2]);
+  const Transfer& transfer(Transfer (&cache)[2], bool read, uint64_t length, const Occupancy& there,
+                           const Occupancy& back) {
+    Transfer& t = cache[read];
+    if (t.length != length) {
+      t.length = length;
+      t.wire = format_->cost(read, length);
+      t.request_time = there.time_for(t.wire.request_bytes);
+      t.response_time = back.time_for(t.wire.response_bytes);
+      t.returns = t.wire.response_bytes > 0;
     }
-    return c.cost;
+    return t;
   }
   unsigned dbg_down(tlm::tlm_generic_payload& p) { return down_out->transport_dbg(p); }
   unsigned dbg_up(tlm::tlm_generic_payload& p) { return up_out->transport_dbg(p); }
@@ -76,11 +88,7 @@ class SerialLink : public sc_core::sc_module {
   Occupancy downstream_;
   Occupancy upstream_;
   double packet_wire_bytes_ = 0;  // one maximum-size write packet: what an interleaved access waits for
-  struct CostCache {
-    uint64_t length = ~0ull;
-    WireCost cost;
-  };
-  CostCache cost_cache_[2];  // [read]
+  Transfer downstream_transfer_[2], upstream_transfer_[2];  // [read], by the direction of the request
 };
 
 }  // namespace cxlvp

@@ -40,7 +40,9 @@ void Dram::new_shape(uint64_t length, uint32_t granules) {
   shape_.length = length;
   shape_.granules = granules;
   shape_.even = granules % n == 0;
-  shape_.bytes_per_channel = double(length) * double(granules / n) / double(granules);
+  const double bytes_per_channel = double(length) * double(granules / n) / double(granules);
+  shape_.channel_payload = uint64_t(bytes_per_channel);
+  shape_.channel_time = channels_[0].time_for(bytes_per_channel);
 }
 
 sc_core::sc_time Dram::occupy_each_channel(uint64_t address, uint64_t length, uint32_t granules,

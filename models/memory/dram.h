@@ -55,12 +55,8 @@ class Dram : public sc_core::sc_module {
   }
   // Channel 0 stands for all: one reservation of each channel's share.
   sc_core::sc_time occupy_in_lockstep(const sc_core::sc_time& arrival, const sc_core::sc_time& now) {
-    Occupancy& all = channels_[0];
-    const uint64_t busy_before = all.busy_ps();
-    const double bytes = shape_.bytes_per_channel;
-    const sc_core::sc_time done = all.reserve(arrival, bytes, uint64_t(bytes), now);
-    lockstep_busy_ps_ += (all.busy_ps() - busy_before) * (config_.channels - 1);
-    return done;
+    lockstep_busy_ps_ += shape_.channel_time.value() * (config_.channels - 1);
+    return channels_[0].reserve(arrival, shape_.channel_time, shape_.channel_payload, now);
   }
   // Out of line, so that the common path stays short: a new access shape,
   // and accesses while the channels are not in lockstep.
@@ -83,14 +79,15 @@ class Dram : public sc_core::sc_module {
   // channels did not book themselves meanwhile.
   bool lockstep_ = true;
   uint64_t lockstep_busy_ps_ = 0;
-  // The last access shape and what follows from it (divisions are costly and
-  // streams repeat one shape): whether it spreads evenly, and then the bytes
-  // each channel takes.
+  // The last access shape and what follows from it (divisions and floating
+  // point are costly, and streams repeat one shape): whether it spreads
+  // evenly, and then what each channel takes, in bytes and in time.
   struct Shape {
     uint64_t length = 0;
     uint32_t granules = 0;
     bool even = false;
-    double bytes_per_channel = 0;
+    uint64_t channel_payload = 0;
+    sc_core::sc_time channel_time;
   } shape_;
   SparseStore store_;
   uint64_t bytes_read_ = 0;
