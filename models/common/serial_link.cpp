@@ -25,28 +25,29 @@ void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occ
   if (trace) trace->stamp(node_, delay);
   const bool read = p.is_read();
   const uint64_t len = p.get_data_length();
-  // A copy: the target may send traffic across this link before it returns
-  // (the NDP engine answers a doorbell with its own accesses), which refills
-  // the cache entry.
-  const Transfer t = transfer(cache, read, len, there, back);
-  const WireCost& c = t.wire;
+  const Transfer& t = transfer(cache, read, len, there, back);
   // Single accesses (registers, descriptors, MSIs) are interleaved with bulk
   // traffic, as link arbitration does packet by packet; bursts of a stream
   // queue for the link whatever their size.
   const bool one_packet = trace && !trace->bulk;
   const sc_core::sc_time now = kernel_now(trace);
   const sc_core::sc_time arrival = now + delay;
-  const double wire = c.request_bytes;
   const uint64_t payload = read ? 0 : len;
-  delay = (one_packet ? there.interleave(arrival, wire, payload, packet_wire_bytes_)
+  delay = (one_packet ? there.interleave(arrival, t.wire.request_bytes, payload, packet_wire_bytes_)
                       : there.reserve(arrival, t.request_time, payload, now)) +
           latency_ - now;
+  // What the way back needs, read now: the target may send traffic across
+  // this link before it returns (the NDP engine answers a doorbell with
+  // accesses of its own), which refills the cache entry.
+  const bool returns = t.returns;
+  const double response_bytes = t.wire.response_bytes;
+  const sc_core::sc_time response_time = t.response_time;
   next.b_transport(p, delay);
-  if (t.returns && p.is_response_ok()) {
+  if (returns && p.is_response_ok()) {
     const sc_core::sc_time returned = now + delay;
     const uint64_t returned_payload = read ? len : 0;
-    delay = (one_packet ? back.interleave(returned, c.response_bytes, returned_payload, packet_wire_bytes_)
-                        : back.reserve(returned, t.response_time, returned_payload, now)) +
+    delay = (one_packet ? back.interleave(returned, response_bytes, returned_payload, packet_wire_bytes_)
+                        : back.reserve(returned, response_time, returned_payload, now)) +
             latency_ - now;
   }
 }
