@@ -96,7 +96,8 @@ bool BurstInitiator::copy(Socket& from, uint64_t src, Socket& to, uint64_t dst, 
     const Time t = std::max(next_issue, in_flight_[slot]);
     Time read_done, done;
     if (!issue(source, tlm::TLM_READ_COMMAND, src + off, data, len, functional, true, now, t, read_done)) return false;
-    if (!issue(sink, tlm::TLM_WRITE_COMMAND, dst + off, data, len, functional, true, now, read_done, done)) return false;
+    if (!issue(sink, tlm::TLM_WRITE_COMMAND, dst + off, data, len, functional, true, now, read_done, done))
+      return false;
     in_flight_[slot] = done;
     if (++slot == in_flight_.size()) slot = 0;  // not %: a 64-bit division per burst
     last_done = std::max(last_done, done);
