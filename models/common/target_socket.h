@@ -7,9 +7,10 @@
 // between blocking and non-blocking transport; on a transaction that crosses
 // six models those extra calls were about 8 % of a run (perf). The handler is
 // a template argument, not a stored member pointer, so the socket's virtual
-// b_transport calls it directly and can inline it: one call per hop, not two.
-// (It must be declared before the socket in the module's class.) Our models
-// are loosely timed: they implement b_transport and transport_dbg only.
+// b_transport reaches it with a direct jump instead of a call through a
+// pointer (about 2 %). It must be declared before the socket in the module's
+// class. Our models are loosely timed: they implement b_transport and
+// transport_dbg only.
 //  - Any number of initiators may bind to one TargetSocket (the host bus takes
 //    the firmware, the CPU, the root complex and the CXL root port).
 //  - nb_transport_fw is answered by running b_transport and returning
