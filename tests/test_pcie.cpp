@@ -296,6 +296,17 @@ TEST_CASE("pcie: MMIO write through root complex and link", "[pcie][root_complex
 }
 
 namespace {
+// A read of `buffer.size()` bytes at `address` into `buffer`, ready to issue.
+void make_read(tlm::tlm_generic_payload& p, uint64_t address, std::vector<uint8_t>& buffer) {
+  const auto length = unsigned(buffer.size());
+  p.set_command(tlm::TLM_READ_COMMAND);
+  p.set_address(address);
+  p.set_data_ptr(buffer.data());
+  p.set_data_length(length);
+  p.set_streaming_width(length);
+  p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+}
+
 // Behind the link: answers reads, and on the first one sends a 4 KiB read of
 // its own across the same link in the same direction before it returns (as
 // the NDP engine answers a doorbell with accesses of its own).
@@ -305,12 +316,7 @@ struct NestingTarget : sc_core::sc_module {
       nested_sent = true;
       std::vector<uint8_t> buffer(4096);
       tlm::tlm_generic_payload q;
-      q.set_command(tlm::TLM_READ_COMMAND);
-      q.set_address(0x10000);
-      q.set_data_ptr(buffer.data());
-      q.set_data_length(4096);
-      q.set_streaming_width(4096);
-      q.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+      make_read(q, 0x10000, buffer);
       sc_time nested_delay = sc_core::SC_ZERO_TIME;
       out->b_transport(q, nested_delay);
       nested_ok = q.is_response_ok();
@@ -334,12 +340,7 @@ struct OneRead : sc_core::sc_module {
   void run() {
     std::vector<uint8_t> buffer(64);
     tlm::tlm_generic_payload p;
-    p.set_command(tlm::TLM_READ_COMMAND);
-    p.set_address(0);
-    p.set_data_ptr(buffer.data());
-    p.set_data_length(64);
-    p.set_streaming_width(64);
-    p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    make_read(p, 0, buffer);
     delay = sc_core::SC_ZERO_TIME;
     socket->b_transport(p, delay);
     ok = p.is_response_ok();
