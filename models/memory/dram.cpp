@@ -55,7 +55,7 @@ sc_core::sc_time Dram::occupy_each_channel(uint64_t address, uint64_t length, ui
   } else if (shape_.even && std::all_of(channels_.begin(), channels_.end(),
                                         [&now](const Occupancy& c) { return c.idle_after(now); })) {
     lockstep_ = true;
-    return occupy_channels(address, length, arrival, now);
+    return occupy_in_lockstep(arrival, now);  // the shape is current and even
   }
   unsigned channel = unsigned(first % n);
   if (granules == 1) return channels_[channel].reserve(arrival, double(length), length, now);
