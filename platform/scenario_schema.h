@@ -1,0 +1,229 @@
+#pragma once
+// The scenario schema: one entry per dotted key, which drives binding (YAML
+// text -> Scenario field), validation (types, ranges, unknown keys at every
+// level) and the key reference (scenario_reference.cpp). The table itself is
+// Schema::Schema() in scenario_schema.cpp. Internal to the scenario loader.
+#include <cstdint>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "presets.h"
+#include "scenario.h"
+#include "scenario_loader.h"
+#include "scenario_values.h"
+
+namespace cxlvp::keys {
+
+
+// Block entries (no bind) stand for a mapping; they are what lets unknown keys
+// be caught at every level. Leaf entries parse, check and store one scalar.
+struct KeyEntry {
+  std::string path;      // dotted, e.g. "platform.pcie.lanes"
+  std::string type;      // for the docs: mapping, string, uint, uint64, number, bool, enum
+  std::string expected;  // what a value must be, for type errors: "an unsigned integer"
+  std::string unit;      // "-" when it has none
+  std::string must_be;   // allowed values in words; empty when any value of the type is fine
+  std::string meaning;   // one line for the docs
+  bool required = false;
+  std::function<void(Scenario&, const std::string&)> bind;  // leaves: parse, check, store; throws BadValue
+  std::function<std::string(Scenario&)> show;                // leaves: the value held, as YAML text
+
+  bool is_block() const { return !bind; }
+};
+
+template <class T>
+using Field = std::function<T&(Scenario&)>;
+
+inline std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> segments;
+  std::istringstream in(path);
+  for (std::string segment; std::getline(in, segment, '.');) segments.push_back(segment);
+  return segments;
+}
+
+// Dot-separated names, none of them empty.
+inline bool is_key_path(const std::string& path) {
+  return !path.empty() && path.front() != '.' && path.back() != '.' && path.find("..") == std::string::npos;
+}
+
+inline std::string parent_of(const std::string& path) {
+  const auto dot = path.rfind('.');
+  return dot == std::string::npos ? "" : path.substr(0, dot);
+}
+
+inline std::string last_segment(const std::string& path) { return path.substr(path.rfind('.') + 1); }
+
+// Optimal string alignment distance: edits, counting a swap of neighbours as one.
+inline size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i)
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
+class Schema {
+ public:
+  Schema();
+
+  const std::vector<KeyEntry>& keys() const { return keys_; }
+
+  const KeyEntry* find(const std::string& path) const {
+    for (const auto& entry : keys_)
+      if (entry.path == path) return &entry;
+    return nullptr;
+  }
+
+  // Last segments of the keys directly inside `block` ("" = top level), in table order.
+  std::vector<std::string> children(const std::string& block) const {
+    std::vector<std::string> names;
+    for (const auto& entry : keys_)
+      if (parent_of(entry.path) == block) names.push_back(last_segment(entry.path));
+    return names;
+  }
+
+  // "unknown key", with the closest sibling when it looks like a typo, else the valid ones.
+  std::string unknown_key_message(const std::string& path) const {
+    const std::string name = lower_case(last_segment(path));
+    const auto siblings = children(parent_of(path));
+    if (siblings.empty()) return "unknown key";
+    std::string best;
+    size_t best_distance = SIZE_MAX;
+    for (const auto& sibling : siblings) {
+      const size_t distance = edit_distance(name, lower_case(sibling));
+      if (distance < best_distance) best = sibling, best_distance = distance;
+    }
+    if (best_distance <= std::max<size_t>(1, best.size() / 3)) return "unknown key (did you mean '" + best + "'?)";
+    std::string names;
+    for (const auto& sibling : siblings) names += (names.empty() ? "" : ", ") + sibling;
+    return "unknown key (expected one of " + names + ")";
+  }
+
+ private:
+  void block(const std::string& path, const char* meaning) {
+    keys_.push_back({path, "mapping", "a mapping", "-", "", meaning, false, nullptr, nullptr});
+  }
+
+  void required_string(const std::string& path, Field<std::string> field, const char* meaning) {
+    keys_.push_back({path, "string", "a string", "-", "not empty; no '/', not '.' or '..'", meaning, true,
+                     [field](Scenario& s, const std::string& text) {
+                       if (text.empty()) throw BadValue{"must not be empty"};
+                       // The name is the default result folder's name (results/NAME).
+                       if (text.find('/') != std::string::npos || text == "." || text == "..")
+                         throw BadValue{"must be a folder name: no '/', not '.' or '..'"};
+                       field(s) = text;
+                     },
+                     [field](Scenario& s) { return field(s); }});
+  }
+
+  // A file path, "" (the default) when none is given. The Loader resolves
+  // relative paths, because that depends on where the value was written.
+  void path_key(const std::string& path, Field<std::string> field, const char* meaning) {
+    keys_.push_back({path, "string", "a string", "-", "a file path", meaning, false,
+                     [field](Scenario& s, const std::string& text) {
+                       if (text.empty()) throw BadValue{"must not be empty"};
+                       field(s) = text;
+                     },
+                     [field](Scenario& s) { return field(s).empty() ? std::string("\"\"") : field(s); }});
+  }
+
+  void unsigned_key(const std::string& path, const char* unit, Field<unsigned> field, Check<unsigned> check,
+                    const char* meaning) {
+    keys_.push_back({path, "uint", "an unsigned integer", unit, check.must_be, meaning, false,
+                     [field, check](Scenario& s, const std::string& text) {
+                       field(s) = checked(check, parse_unsigned(text), text);
+                     },
+                     [field](Scenario& s) { return number_text(field(s)); }});
+  }
+
+  void uint64_key(const std::string& path, const char* unit, Field<uint64_t> field, Check<uint64_t> check,
+                  const char* meaning) {
+    keys_.push_back({path, "uint64", "an unsigned integer", unit, check.must_be, meaning, false,
+                     [field, check](Scenario& s, const std::string& text) {
+                       field(s) = checked(check, parse_uint64(text), text);
+                     },
+                     [field](Scenario& s) { return number_text(field(s)); }});
+  }
+
+  void number_key(const std::string& path, const char* unit, Field<double> field, Check<double> check,
+                  const char* meaning) {
+    keys_.push_back({path, "number", "a number", unit, check.must_be, meaning, false,
+                     [field, check](Scenario& s, const std::string& text) {
+                       field(s) = checked(check, parse_number(text), text);
+                     },
+                     [field](Scenario& s) { return number_text(field(s)); }});
+  }
+
+  // Written in GiB, stored in bytes. The upper bound (1 PiB) keeps the byte
+  // count, and the address windows built from it, far inside 64 bits.
+  void gib_key(const std::string& path, Field<uint64_t> bytes, const char* meaning) {
+    const Check<double> check = above_and_at_most(0, 1 << 20);
+    keys_.push_back({path, "number", "a number", "GiB", check.must_be, meaning, false,
+                     [bytes, check](Scenario& s, const std::string& text) {
+                       bytes(s) = uint64_t(std::llround(checked(check, parse_number(text), text) * kBytesPerGiB));
+                     },
+                     [bytes](Scenario& s) { return number_text(double(bytes(s)) / kBytesPerGiB); }});
+  }
+
+  void bool_key(const std::string& path, Field<bool> field, const char* meaning) {
+    keys_.push_back({path, "bool", "true or false", "-", "true or false", meaning, false,
+                     [field](Scenario& s, const std::string& text) { field(s) = parse_bool(text); },
+                     [field](Scenario& s) { return std::string(field(s) ? "true" : "false"); }});
+  }
+
+  template <class E>
+  void enum_key(const std::string& path, Field<E> field, std::vector<std::pair<std::string, E>> names,
+                const char* meaning) {
+    std::string must_be;
+    for (const auto& name : names) must_be += (must_be.empty() ? "one of " : ", ") + name.first;
+    keys_.push_back({path, "enum", "a string", "-", must_be, meaning, false,
+                     [field, names, must_be](Scenario& s, const std::string& text) {
+                       for (const auto& [name, value] : names)
+                         if (name == text) return void(field(s) = value);
+                       throw BadValue{"must be " + must_be + " (got " + quoted(text) + ")"};
+                     },
+                     [field, names, path](Scenario& s) {
+                       for (const auto& [name, value] : names)
+                         if (value == field(s)) return name;
+                       throw std::logic_error(path + " holds a value with no name");
+                     }});
+  }
+
+  // platform.preset: a name or a list of names, applied by the Loader before
+  // every other key (apply_presets), so it has nothing to bind here.
+  void preset_key(const std::string& path, const char* meaning) {
+    keys_.push_back({path, "preset", "a preset name or a list of them", "-", "one or a list of " + preset_names(),
+                     meaning, false, [](Scenario&, const std::string&) {},
+                     [](Scenario&) { return std::string("none"); }});
+  }
+
+  // The DRAM block shared by host DDR, GPU HBM and CXL device DRAM.
+  void dram_block(const std::string& path, Field<DramConfig> dram, const char* meaning) {
+    block(path, meaning);
+    gib_key(path + ".capacity_GiB", [dram](Scenario& s) -> auto& { return dram(s).capacity_bytes; },
+            "memory size");
+    unsigned_key(path + ".channels", "-", [dram](Scenario& s) -> auto& { return dram(s).channels; },
+                 at_least(1u), "channels that accesses are interleaved over; each gets peak_GBps / channels");
+    number_key(path + ".peak_GBps", "GB/s", [dram](Scenario& s) -> auto& { return dram(s).peak_GBps; },
+               above(0.0), "peak bandwidth of all channels together");
+    number_key(path + ".idle_latency_ns", "ns", [dram](Scenario& s) -> auto& { return dram(s).idle_latency_ns; },
+               at_least(0.0), "fixed access latency, added to the transfer time");
+    uint64_key(path + ".interleave_bytes", "bytes",
+               [dram](Scenario& s) -> auto& { return dram(s).interleave_bytes; }, power_of_two_from(64),
+               "channel interleaving granularity");
+  }
+
+  std::vector<KeyEntry> keys_;
+};
+
+// The one schema, built on first use.
+const Schema& schema();
+
+}  // namespace cxlvp::keys
