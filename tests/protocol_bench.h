@@ -274,6 +274,7 @@ class NbTarget : public sc_core::sc_module, public tlm::tlm_fw_transport_if<> {
   std::function<void(NbTarget&)> script;     // runs once in another thread from time 0
   std::vector<tlm::tlm_generic_payload*> requests;  // every BEGIN_REQ received
   unsigned fw_calls = 0;
+  sc_time b_transport_wait;  // how long b_transport waits (a target may, IEEE 1666-2011 11.1.1.4)
   std::vector<std::string> log;
 
   explicit NbTarget(sc_core::sc_module_name name) : sc_module(name), socket("socket") {
@@ -304,6 +305,7 @@ class NbTarget : public sc_core::sc_module, public tlm::tlm_fw_transport_if<> {
     return tlm::TLM_COMPLETED;
   }
   void b_transport(tlm::tlm_generic_payload& p, sc_time& delay) override {
+    if (b_transport_wait != sc_core::SC_ZERO_TIME) wait(b_transport_wait);
     delay += sc_time(5, SC_NS);
     p.set_response_status(tlm::TLM_OK_RESPONSE);
   }

@@ -266,6 +266,23 @@ TEST_CASE("protocol checker: non-blocking, b_transport for a transaction in a ph
          t);
 }
 
+TEST_CASE("protocol checker: non-blocking, BEGIN_REQ for a transaction in a b_transport call", "[protocol]") {
+  NbTarget t("t");
+  t.serve = false;
+  t.on_fw = accept;
+  t.b_transport_wait = sc_time(10, SC_NS);
+  broken(Rule::blocking_nonblocking_mixed,
+         [](NbInitiator& i) {
+           sc_core::sc_spawn([&i] {  // a second process of the initiator, while the first waits in b_transport
+             wait(2, SC_NS);
+             i.fw(i.a, tlm::BEGIN_REQ);
+           });
+           sc_time delay = sc_core::SC_ZERO_TIME;
+           i.socket->b_transport(i.a, delay);
+         },
+         t);
+}
+
 // --- 14.17: the response status is set when the response is sent.
 
 TEST_CASE("protocol checker: non-blocking, BEGIN_RESP with the response status still incomplete", "[protocol]") {
