@@ -10,7 +10,10 @@
 // back (14.5).
 #include <catch2/catch.hpp>
 
+#include <vector>
+
 #include "models/common/protocol_checker.h"
+#include "models/common/protocol_flights.h"
 #include "protocol_bench.h"
 
 using namespace cxlvp;
@@ -140,4 +143,34 @@ TEST_CASE("protocol checker: interconnect sends a transaction object anew while 
   CHECK(i.responses == 1);
   CHECK(outer.violations().total == 0);
   check_only(inner, Rule::reused_in_response);
+}
+
+// The shared table keeps finished flights only up to a bound: 5000 distinct
+// payload objects, each sent once, leave far fewer entries.
+TEST_CASE("protocol checker: the table of flights stays bounded by what is in flight", "[protocol]") {
+  struct Many : sc_core::sc_module {
+    tlm_utils::simple_initiator_socket<Many> socket;
+    std::vector<tlm_generic_payload> payloads = std::vector<tlm_generic_payload>(5000);
+    unsigned char data[64] = {};
+    explicit Many(sc_core::sc_module_name n) : sc_module(n), socket("socket") {
+      SC_HAS_PROCESS(Many);
+      SC_THREAD(run);
+    }
+    void run() {
+      for (auto& p : payloads) {
+        initialise(p, tlm::TLM_WRITE_COMMAND, data);
+        sc_time delay = sc_core::SC_ZERO_TIME;
+        socket->b_transport(p, delay);
+      }
+    }
+  };
+  Many m("m");
+  ProtocolChecker checker("checker");
+  Responder t("t");
+  m.socket.bind(checker.in);
+  checker.out.bind(t.in);
+  sc_core::sc_start();
+  CHECK(t.calls == 5000);
+  CHECK(checker.violations().total == 0);
+  CHECK(ProtocolFlights::global().size() <= 2048);
 }

@@ -92,8 +92,8 @@ class ProtocolChecker : public sc_core::sc_module,
   // What a target or interconnect may not change, against the start of the transaction.
   void check_unchanged(const PayloadSnapshot& start, const tlm::tlm_generic_payload& p, const char* where);
   void check_cleared(const PayloadSnapshot& start, const tlm::tlm_generic_payload& p, const char* where);
-  // A memory manager with a reference count > 0 (`required`: nb_transport), or
-  // none at all (b_transport).
+  // A memory manager is present if `required` (nb_transport), and, when
+  // present, holds a reference count > 0.
   void check_memory_manager(const tlm::tlm_generic_payload& p, const char* where, bool required);
   // The shared path rules (protocol_flights.h).
   void request_passes(const tlm::tlm_generic_payload& p, const char* where);
