@@ -1,7 +1,10 @@
-// ProtocolChecker (models/common/protocol_checker.h): a clean path gives no
-// violations; each rule is caught by one deliberately broken initiator or
-// target, and counted under that rule only; every paper scenario runs clean
-// with simulation.checks: protocol.
+// ProtocolChecker (models/common/protocol_checker.h), blocking transport,
+// debug transport and DMI: a clean path gives no violations; each rule is
+// caught by one deliberately broken initiator or target (tests/protocol_bench.h)
+// and counted under that rule only; the platform's checkers see its traffic,
+// and every paper scenario runs clean with simulation.checks: protocol.
+// Non-blocking transport: test_protocol_nb.cpp; rules spanning several
+// checkers: test_protocol_paths.cpp.
 #include <catch2/catch.hpp>
 
 #include <functional>
@@ -12,132 +15,12 @@
 #include "models/memory/dram.h"
 #include "platform/platform.h"
 #include "platform/scenario_loader.h"
+#include "protocol_bench.h"
 #include "testbench.h"
 
 using namespace cxlvp;
 using namespace cxlvp::test;
-using Rule = ProtocolChecker::Rule;
-using sc_core::SC_NS;
-using sc_core::sc_time;
 
-namespace {
-
-// An initiator that sends one well-formed 64-byte write (or a debug read, or a
-// DMI request), after `tweak` has broken the payload.
-class Sender : public sc_core::sc_module {
- public:
-  enum class Call { b_transport, debug, dmi };
-  using Tweak = std::function<void(tlm::tlm_generic_payload&, sc_time&)>;
-  tlm_utils::simple_initiator_socket<Sender> socket;
-
-  Sender(sc_core::sc_module_name name, Tweak tweak, Call call = Call::b_transport)
-      : sc_module(name), socket("socket"), tweak_(std::move(tweak)), call_(call) {
-    SC_HAS_PROCESS(Sender);
-    SC_THREAD(run);
-  }
-
- private:
-  void run() {
-    tlm::tlm_generic_payload p;
-    p.set_command(call_ == Call::debug ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
-    p.set_address(0x100);
-    p.set_data_ptr(data_);
-    p.set_data_length(64);
-    p.set_streaming_width(64);
-    p.set_byte_enable_ptr(nullptr);
-    p.set_byte_enable_length(0);
-    p.set_dmi_allowed(false);
-    p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_time delay(10, SC_NS);
-    if (tweak_) tweak_(p, delay);
-    if (call_ == Call::b_transport) socket->b_transport(p, delay);
-    if (call_ == Call::debug) socket->transport_dbg(p);
-    if (call_ == Call::dmi) {
-      tlm::tlm_dmi dmi;
-      socket->get_direct_mem_ptr(p, dmi);
-    }
-  }
-
-  Tweak tweak_;
-  Call call_;
-  unsigned char data_[64] = {};
-};
-
-// A target that tolerates any payload (touches no data), answers OK after
-// 5 ns, then lets `tweak` break the answer. Debug returns `debug_bytes`
-// (default: data_length); DMI is granted as `dmi_grant` says (default: refused).
-class Responder : public sc_core::sc_module {
- public:
-  using Tweak = std::function<void(tlm::tlm_generic_payload&, sc_time&)>;
-  tlm_utils::simple_target_socket<Responder> in;
-  Tweak tweak;
-  int debug_bytes = -1;
-  std::function<bool(tlm::tlm_dmi&)> dmi_grant;
-  unsigned calls = 0;
-
-  explicit Responder(sc_core::sc_module_name name, Tweak t = {}) : sc_module(name), in("in"), tweak(std::move(t)) {
-    in.register_b_transport(this, &Responder::b_transport);
-    in.register_transport_dbg(this, &Responder::transport_dbg);
-    in.register_get_direct_mem_ptr(this, &Responder::get_direct_mem_ptr);
-  }
-
- private:
-  void b_transport(tlm::tlm_generic_payload& p, sc_time& delay) {
-    ++calls;
-    delay += sc_time(5, SC_NS);
-    p.set_response_status(tlm::TLM_OK_RESPONSE);
-    if (tweak) tweak(p, delay);
-  }
-  unsigned transport_dbg(tlm::tlm_generic_payload& p) {
-    ++calls;
-    return debug_bytes < 0 ? p.get_data_length() : unsigned(debug_bytes);
-  }
-  bool get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
-    ++calls;
-    return dmi_grant ? dmi_grant(dmi) : false;
-  }
-};
-
-// Exactly one violation, of rule `r`, and its message names the checker and the rule.
-void check_only(const ProtocolChecker& c, Rule r) {
-  const auto& v = c.violations();
-  CHECK(v.total == 1);
-  for (size_t i = 0; i < ProtocolChecker::rule_count; ++i) {
-    INFO("rule " << ProtocolChecker::rule_name(Rule(i)));
-    CHECK(v.per_rule[i] == (Rule(i) == r ? 1u : 0u));
-  }
-  const std::string& m = c.first_message(r);
-  CHECK(m.find(c.name()) != std::string::npos);
-  CHECK(m.find(ProtocolChecker::rule_name(r)) != std::string::npos);
-  CHECK(m.find("address 0x100") != std::string::npos);
-}
-
-// One broken initiator (payload tweak) against the tolerant target.
-void broken_initiator(Rule r, Sender::Tweak tweak, Sender::Call call = Sender::Call::b_transport) {
-  Sender s("s", std::move(tweak), call);
-  ProtocolChecker checker("checker");
-  Responder t("t");
-  s.socket.bind(checker.in);
-  checker.out.bind(t.in);
-  sc_core::sc_start();
-  CHECK(t.calls == 1);  // the checker forwards even a broken transaction
-  check_only(checker, r);
-}
-
-// A well-formed initiator against a target broken by `setup`.
-void broken_target(Rule r, std::function<void(Responder&)> setup, Sender::Call call = Sender::Call::b_transport) {
-  Sender s("s", {}, call);
-  ProtocolChecker checker("checker");
-  Responder t("t");
-  setup(t);
-  s.socket.bind(checker.in);
-  checker.out.bind(t.in);
-  sc_core::sc_start();
-  CHECK(t.calls == 1);
-  check_only(checker, r);
-}
-
-}  // namespace
 
 // A stream of 4 KiB bursts, single reads and writes and a debug read through
 // the checker into the models' Dram: no violations, data arrives intact.
@@ -244,6 +127,154 @@ TEST_CASE("protocol checker: DMI granted with an inconsistent range", "[protocol
         };
       },
       Sender::Call::dmi);
+}
+
+// --- IEEE 1666-2011 11.1.1.4: b_transport may wait, so a method process must not call it.
+
+namespace {
+// Sends one write by b_transport from an SC_METHOD (run once, at initialisation).
+class MethodSender : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_initiator_socket<MethodSender> socket;
+  explicit MethodSender(sc_core::sc_module_name name) : sc_module(name), socket("socket") {
+    SC_HAS_PROCESS(MethodSender);
+    SC_METHOD(send);
+  }
+
+ private:
+  void send() {
+    tlm::tlm_generic_payload p;
+    initialise(p, tlm::TLM_WRITE_COMMAND, data_);
+    sc_time delay = sc_core::SC_ZERO_TIME;
+    socket->b_transport(p, delay);
+  }
+  unsigned char data_[64] = {};
+};
+}  // namespace
+
+TEST_CASE("protocol checker: b_transport called from a method process", "[protocol]") {
+  MethodSender s("s");
+  ProtocolChecker checker("checker");
+  Responder t("t");
+  s.socket.bind(checker.in);
+  checker.out.bind(t.in);
+  sc_core::sc_start();
+  CHECK(t.calls == 1);
+  check_only(checker, Rule::blocking_from_method);
+  CHECK(checker.first_message(Rule::blocking_from_method).find("method process s.send") != std::string::npos);
+}
+
+// --- 14.7: contents a target must leave as they are.
+
+TEST_CASE("protocol checker: target changes a write's data", "[protocol]") {
+  broken_target(Rule::write_data_modified, [](Responder& t) {
+    t.tweak = [](auto& p, auto&) { p.get_data_ptr()[37] ^= 1; };
+  });
+}
+
+TEST_CASE("protocol checker: target changes the byte enables", "[protocol]") {
+  static unsigned char be[4] = {0xFF, 0, 0xFF, 0};
+  broken_target(
+      Rule::byte_enables_modified, [](Responder& t) { t.tweak = [](auto& p, auto&) { p.get_byte_enable_ptr()[1] = 0xFF; }; },
+      Sender::Call::b_transport,
+      [](auto& p, auto&) {
+        p.set_byte_enable_ptr(be);
+        p.set_byte_enable_length(4);
+      });
+}
+
+// A write marked timing-only (HopTrace::carries_data false: its data pointer is
+// a scratch stand-in) has its pointers checked but not its contents; the same
+// write carrying data is checked. docs/protocol-checking.md says why.
+TEST_CASE("protocol checker: a timing-only write's contents are not compared, a data-carrying one's are", "[protocol]") {
+  // Two benches in one simulation, the same but for the HopTrace's carries_data.
+  const auto marked = [](bool carries_data) {
+    return [carries_data](tlm::tlm_generic_payload& p, sc_time&) {
+      auto* trace = new HopTrace;  // the payload frees it
+      trace->carries_data = carries_data;
+      p.set_extension(trace);
+    };
+  };
+  const auto flip = [](tlm::tlm_generic_payload& p, sc_time&) { p.get_data_ptr()[0] ^= 1; };
+  Sender timing_only("timing_only", marked(false)), with_data("with_data", marked(true));
+  ProtocolChecker quiet("quiet"), loud("loud");
+  Responder t1("t1", flip), t2("t2", flip);
+  timing_only.socket.bind(quiet.in);
+  quiet.out.bind(t1.in);
+  with_data.socket.bind(loud.in);
+  loud.out.bind(t2.in);
+  sc_core::sc_start();
+  CHECK(t1.calls == 1);
+  CHECK(t2.calls == 1);
+  CHECK(quiet.violations().total == 0);
+  check_only(loud, Rule::write_data_modified);
+}
+
+// --- 14.5: memory management.
+
+namespace {
+struct Marker : tlm::tlm_extension<Marker> {
+  tlm::tlm_extension_base* clone() const override { return new Marker; }
+  void copy_from(const tlm::tlm_extension_base&) override {}
+};
+CountingMm test_mm;
+}  // namespace
+
+TEST_CASE("protocol checker: target leaves an extension it set on a transaction without memory manager", "[protocol]") {
+  broken_target(Rule::not_cleared, [](Responder& t) {
+    t.tweak = [](auto& p, auto&) { p.set_extension(new Marker); };  // the payload frees it
+  });
+}
+
+TEST_CASE("protocol checker: target leaves a memory manager it set", "[protocol]") {
+  broken_target(Rule::not_cleared, [](Responder& t) { t.tweak = [](auto& p, auto&) { p.set_mm(&test_mm); }; });
+}
+
+TEST_CASE("protocol checker: b_transport with a memory manager and a reference count of 0", "[protocol]") {
+  broken_initiator(Rule::reference_count, [](auto& p, auto&) { p.set_mm(&test_mm); });
+}
+
+// --- 14.8: the generic payload option.
+
+TEST_CASE("protocol checker: b_transport with gp_option TLM_FULL_PAYLOAD", "[protocol]") {
+  broken_initiator(Rule::gp_option, [](auto& p, auto&) { p.set_gp_option(tlm::TLM_FULL_PAYLOAD); });
+}
+
+TEST_CASE("protocol checker: debug transport with a full payload not initialised as for transport", "[protocol]") {
+  broken_initiator(
+      Rule::gp_option,
+      [](auto& p, auto&) {
+        p.set_gp_option(tlm::TLM_FULL_PAYLOAD);
+        p.set_streaming_width(0);
+      },
+      Sender::Call::debug);
+}
+
+TEST_CASE("protocol checker: target changes gp_option TLM_MIN_PAYLOAD in debug transport", "[protocol]") {
+  broken_target(
+      Rule::gp_option,
+      [](Responder& t) { t.tweak = [](auto& p, auto&) { p.set_gp_option(tlm::TLM_FULL_PAYLOAD_ACCEPTED); }; },
+      Sender::Call::debug);
+}
+
+TEST_CASE("protocol checker: DMI request with gp_option TLM_FULL_PAYLOAD_ACCEPTED", "[protocol]") {
+  broken_initiator(Rule::gp_option, [](auto& p, auto&) { p.set_gp_option(tlm::TLM_FULL_PAYLOAD_ACCEPTED); },
+                   Sender::Call::dmi);
+}
+
+// --- 11.2.5: the DMI descriptor as the initiator passes it.
+
+TEST_CASE("protocol checker: DMI descriptor not in its initial state", "[protocol]") {
+  static unsigned char backing[16];
+  Sender s("s", {}, Sender::Call::dmi);
+  s.dmi_tweak = [](tlm::tlm_dmi& d) { d.set_dmi_ptr(backing); };  // left from an earlier grant
+  ProtocolChecker checker("checker");
+  Responder t("t");
+  s.socket.bind(checker.in);
+  checker.out.bind(t.in);
+  sc_core::sc_start();
+  CHECK(t.calls == 1);
+  check_only(checker, Rule::dmi_descriptor);
 }
 
 // simulation.checks: protocol puts a checker on each of the 13 main bindings,
