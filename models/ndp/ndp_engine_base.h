@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
@@ -19,6 +21,15 @@ namespace cxlvp {
 
 struct NdpConfig;
 
+// Why an engine stopped the simulation: a watchdog that fired, a pin-protocol
+// violation, a wrong result. One line naming the engine and the fault; the
+// job in service, if the engine knew its tag.
+struct NdpFault {
+  std::string message;
+  bool has_tag = false;
+  uint32_t tag = 0;
+};
+
 class NdpEngineBase : public sc_core::sc_module {
   // The socket's handler, declared first: the TargetSocket names it
   // (target_socket.h).
@@ -29,14 +40,27 @@ class NdpEngineBase : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<NdpEngineBase> mem;
   tlm_utils::simple_initiator_socket<NdpEngineBase> msi;
 
+  // The fault that stopped the simulation (sc_stop), or null. A platform
+  // asks after sc_start returns early.
+  const NdpFault* fault() const { return fault_ ? &*fault_ : nullptr; }
+
  protected:
   explicit NdpEngineBase(sc_core::sc_module_name name)
       : sc_module(name), mmio("mmio", this, &NdpEngineBase::forward_debug), mem("mem"), msi("msi") {}
   // A register access on `mmio` (RegisterBank rules: exact offset and width).
   virtual void register_access(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) = 0;
   virtual unsigned register_debug(tlm::tlm_generic_payload& p) = 0;
+  // Keeps the first fault and stops the simulation. Also reported as an
+  // SC_INFO of type "cxlvp/ndp_fault", for platforms that do not ask fault().
+  void stop_with_fault(NdpFault f) {
+    if (fault_) return;
+    SC_REPORT_INFO("cxlvp/ndp_fault", f.message.c_str());
+    fault_ = std::move(f);
+    sc_core::sc_stop();
+  }
 
  private:
+  std::optional<NdpFault> fault_;
   unsigned forward_debug(tlm::tlm_generic_payload& p) { return register_debug(p); }
 };
 

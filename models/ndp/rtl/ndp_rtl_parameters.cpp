@@ -2,7 +2,7 @@
 // variables CXLVP_NDP_RTL_*), in a file of its own so that the scenario loader
 // can check a scenario against them without the verilated model (the fuzz
 // build links the loader alone).
-#include "ndp_rtl_engine.h"
+#include "ndp_rtl_host.h"
 
 namespace cxlvp {
 
