@@ -78,11 +78,12 @@ const NdpJobTracker::Job* NdpJobTracker::idle() {
 }
 
 std::string NdpJobTracker::describe(const Job& job) {
-  const std::string at = "descriptor at " + hex(job.desc_addr);
-  if (!job.whole()) return "(tag unknown: " + at + ", " + std::to_string(job.seen.count()) + " of its 128 bytes read)";
+  if (!job.whole())
+    return "at descriptor " + hex(job.desc_addr) + " (tag not read yet: " + std::to_string(job.seen.count()) +
+           " of its 128 bytes read)";
   const JobDescriptor d = job.descriptor();
-  return "tag " + std::to_string(d.tag) + " (" + at + ", " + std::to_string(d.tokens) + " tokens, expert " +
-         std::to_string(d.expert) + ")";
+  return "tag " + std::to_string(d.tag) + " (descriptor at " + hex(job.desc_addr) + ", " + std::to_string(d.tokens) +
+         " tokens, expert " + std::to_string(d.expert) + ")";
 }
 
 }  // namespace cxlvp

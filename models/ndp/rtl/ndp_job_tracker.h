@@ -57,7 +57,8 @@ class NdpJobTracker {
   bool open() const { return open_; }
   uint64_t start_ps() const { return start_ps_; }
   uint64_t start_cycle() const { return start_cycle_; }
-  // "tag 17 (descriptor at 0x1000, 12 tokens, expert 35)" or what is known.
+  // "tag 17 (descriptor at 0x1000, 12 tokens, expert 35)", or "at descriptor
+  // 0x1000 (tag not read yet: ...)".
   static std::string describe(const Job& job);
 
  private:

@@ -38,7 +38,9 @@ void RegisterBridge::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& 
   for (unsigned word = 0; word < length / 4; ++word) {
     uint32_t data = 0;
     if (p.is_write()) std::memcpy(&data, p.get_data_ptr() + 4 * word, 4);
+    word_pending_ = true;
     ok = word_access(p.is_write(), uint32_t(p.get_address() + 4 * word), data) && ok;
+    word_pending_ = false;
     if (p.is_read()) std::memcpy(p.get_data_ptr() + 4 * word, &data, 4);
   }
   owned_ = false;

@@ -29,6 +29,8 @@ class RegisterBridge : public sc_core::sc_module {
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   // An access is in progress: the bus clock has to run.
   bool busy() const { return owned_; }
+  // A word is on the bus, waiting for the engine.
+  bool word_pending() const { return word_pending_; }
   // What the bus is doing, for diagnostics ("idle", "waiting for the response to the read of 0x04 since cycle 12").
   virtual std::string state() const = 0;
 
@@ -55,7 +57,7 @@ class RegisterBridge : public sc_core::sc_module {
   std::function<void()> wake_;
   const uint64_t* cycle_ = nullptr;
   NullBridgeObserver no_observer_;
-  bool owned_ = false;
+  bool owned_ = false, word_pending_ = false;
   sc_core::sc_event free_;
 };
 
