@@ -219,8 +219,12 @@ std::string why_unfinished(const Platform& platform) {
   const std::vector<Scheduler::OutstandingJob> jobs = platform.fw.outstanding_jobs();
   if (const NdpFault* fault = platform.cxl.ndp ? platform.cxl.ndp->fault() : nullptr) {
     std::string line = fault->message;
-    for (const auto& j : jobs)
-      if (fault->has_tag && j.tag == fault->tag) line += "; firmware: " + std::string(j.device) + " " + job_text(j);
+    size_t on_ndp = 0;
+    for (const auto& j : jobs) {
+      if (fault->has_tag && j.tag == fault->tag) return line + "; firmware: ndp " + job_text(j);
+      if (std::string(j.device) == "ndp" && on_ndp++ == 0) line += "; firmware: outstanding on ndp: " + job_text(j);
+    }
+    if (on_ndp > 1) line += " and " + std::to_string(on_ndp - 1) + " more";
     return line;
   }
   std::ostringstream line;

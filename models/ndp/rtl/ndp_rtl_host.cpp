@@ -197,12 +197,17 @@ std::string NdpRtlHost::visible_state() const {
          (irq.valid.read() ? "raised (data " + hex(irq.data.read()) + ")" : std::string("low"));
 }
 
+// The job named with the fault: the one in service, else the one whose
+// interrupt is being served.
 void NdpRtlHost::fail(const std::string& what) {
   NdpFault f;
   f.message = std::string(name()) + " (" + kind_ + "): " + what;
   if (const NdpJobTracker::Job* job = jobs_.current(); job && job->whole()) {
     f.has_tag = true;
     f.tag = job->descriptor().tag;
+  } else if (msi_pending_) {
+    f.has_tag = true;
+    f.tag = msi_word_ & ~job_regs::msi_failed_bit;
   }
   stop_with_fault(std::move(f));
 }
