@@ -20,17 +20,11 @@
 #include "handshake_monitor.h"
 #include "memory_bridge.h"
 #include "ndp_job_tracker.h"
+#include "ndp_rtl_parameters.h"
 #include "register_bridge.h"
 #include "transaction_issuer.h"
 
 namespace cxlvp {
-
-// The Verilog parameters the library was built with (CMake: CXLVP_NDP_RTL_*).
-struct NdpRtlParameters {
-  unsigned lanes, tile, max_d_model, max_d_ff, queue_depth;
-  static constexpr unsigned port_bytes = 16;  // memory-port data width (128 bits)
-};
-NdpRtlParameters ndp_rtl_parameters();
 
 // How an RTL adapter runs besides the scenario's NdpConfig.
 struct NdpRtlOptions {
