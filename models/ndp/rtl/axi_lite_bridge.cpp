@@ -30,10 +30,12 @@ bool AxiLiteBridge::word_access(bool write, uint32_t offset, uint32_t& data) {
 }
 
 void AxiLiteBridge::check_slave_side() {
-  if (const std::string* rule = b_rules_.check(pins.bvalid.read(), pins.bready.read(), pins.bresp.read()))
-    observer_->violation("B", *rule, "");
   if (const std::string* rule =
-          r_rules_.check(pins.rvalid.read(), pins.rready.read(), {pins.rdata.read(), pins.rresp.read()}))
+          b_rules_.check(pins.bvalid.read(), pins.bready.read(), [this] { return pins.bresp.read(); }))
+    observer_->violation("B", *rule, "");
+  if (const std::string* rule = r_rules_.check(pins.rvalid.read(), pins.rready.read(), [this] {
+        return ReadData{pins.rdata.read(), pins.rresp.read()};
+      }))
     observer_->violation("R", *rule, "");
   if (pins.bvalid.read() && !(active_ && write_ && aw_done_ && w_done_))
     observer_->violation("B", "AXI4_ERRS_BRESP_AW/WLAST (a write response before its write address and data)", "");

@@ -94,14 +94,17 @@ void AxiMemoryBridge::on_edge() {
 }
 
 void AxiMemoryBridge::check_master_side() {
-  const Address ar{pins.arid.read(), pins.arlen.read(), pins.arsize.read(), pins.arburst.read(), pins.araddr.read()};
-  if (const std::string* rule = ar_rules_.check(pins.arvalid.read(), pins.arready.read(), ar))
+  if (const std::string* rule = ar_rules_.check(pins.arvalid.read(), pins.arready.read(), [this] {
+        return Address{pins.arid.read(), pins.arlen.read(), pins.arsize.read(), pins.arburst.read(), pins.araddr.read()};
+      }))
     observer_->violation("AR", *rule, "");
-  const Address aw{pins.awid.read(), pins.awlen.read(), pins.awsize.read(), pins.awburst.read(), pins.awaddr.read()};
-  if (const std::string* rule = aw_rules_.check(pins.awvalid.read(), pins.awready.read(), aw))
+  if (const std::string* rule = aw_rules_.check(pins.awvalid.read(), pins.awready.read(), [this] {
+        return Address{pins.awid.read(), pins.awlen.read(), pins.awsize.read(), pins.awburst.read(), pins.awaddr.read()};
+      }))
     observer_->violation("AW", *rule, "");
-  const WriteBeat w{pins.wdata.read(), pins.wstrb.read(), pins.wlast.read()};
-  if (const std::string* rule = w_rules_.check(pins.wvalid.read(), pins.wready.read(), w))
+  if (const std::string* rule = w_rules_.check(pins.wvalid.read(), pins.wready.read(), [this] {
+        return WriteBeat{pins.wdata.read(), pins.wstrb.read(), pins.wlast.read()};
+      }))
     observer_->violation("W", *rule, "");
 }
 

@@ -16,15 +16,19 @@ class HandshakeMonitor {
   HandshakeMonitor(std::string dropped, std::string changed)
       : dropped_(std::move(dropped)), changed_(std::move(changed)) {}
 
-  // The values sampled at one rising edge. Returns the rule they break, or null.
-  const std::string* check(bool valid, bool ready, const Payload& payload) {
+  // The values sampled at one rising edge. Returns the rule they break, or
+  // null. `payload()` gives the payload; it is asked for only while valid is
+  // 1 (a wide payload is not copied on every cycle).
+  template <class Get>
+  const std::string* check(bool valid, bool ready, Get payload) {
     const std::string* broken = nullptr;
-    if (waiting_) {
-      if (!valid) broken = &dropped_;
-      else if (!(payload == held_)) broken = &changed_;
-    }
+    const bool was_waiting = waiting_;
     waiting_ = valid && !ready;
-    if (waiting_) held_ = payload;
+    if (!valid) return was_waiting ? &dropped_ : nullptr;
+    if (!was_waiting && !waiting_) return nullptr;
+    const Payload now = payload();
+    if (was_waiting && !(now == held_)) broken = &changed_;
+    if (waiting_) held_ = now;
     return broken;
   }
   void reset() { waiting_ = false; }

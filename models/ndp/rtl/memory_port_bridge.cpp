@@ -67,10 +67,12 @@ void MemoryPortBridge::on_edge() {
 }
 
 void MemoryPortBridge::check_engine_side() {
-  const Request request{pins.req_write.read(), pins.req_addr.read(), pins.req_bytes.read()};
-  if (const std::string* rule = request_rules_.check(pins.req_valid.read(), pins.req_ready.read(), request))
+  if (const std::string* rule = request_rules_.check(pins.req_valid.read(), pins.req_ready.read(), [this] {
+        return Request{pins.req_write.read(), pins.req_addr.read(), pins.req_bytes.read()};
+      }))
     observer_->violation("mem_req", *rule, "");
-  if (const std::string* rule = wdata_rules_.check(pins.wvalid.read(), pins.wready.read(), pins.wdata.read()))
+  if (const std::string* rule =
+          wdata_rules_.check(pins.wvalid.read(), pins.wready.read(), [this] { return pins.wdata.read(); }))
     observer_->violation("mem_w", *rule, "");
   // Write beats may be valid only from the edge after their request's transfer
   // to the edge that transfers the last of them.

@@ -120,7 +120,9 @@ void NdpRtlHost::on_edge() {
 // Completion interrupt: the MSI write, then the acknowledgement for one cycle.
 // Reads see the values before the edge, as the engine does.
 void NdpRtlHost::serve_interrupt(uint64_t now) {
-  if (const std::string* rule = irq_rules_.check(irq.valid.read(), irq.ready.read(), {irq.data.read(), irq.addr.read()}))
+  if (const std::string* rule = irq_rules_.check(irq.valid.read(), irq.ready.read(), [this] {
+        return Message{irq.data.read(), irq.addr.read()};
+      }))
     violation("irq", *rule, "");
   if (irq.ready.read()) {
     irq.ready.write(false);
