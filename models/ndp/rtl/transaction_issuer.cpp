@@ -22,9 +22,7 @@ void TransactionIssuer::run() {
     while (queue_.empty()) sc_core::wait(posted_);
     Work work = std::move(queue_.front());
     queue_.pop_front();
-    running_ = true;
     work(*this);
-    running_ = false;
   }
 }
 

@@ -35,15 +35,12 @@ class TransactionIssuer : public sc_core::sc_module {
   // the completion time; `ok` says whether the target answered TLM_OK_RESPONSE.
   uint64_t transport(Socket& socket, tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length,
                      bool bulk, uint64_t issue_ps, bool& ok);
-  // No posted work is waiting or running.
-  bool idle() const { return queue_.empty() && !running_; }
 
  private:
   void run();
 
   NodeId node_;
   std::deque<Work> queue_;
-  bool running_ = false;
   sc_core::sc_event posted_;
   tlm::tlm_generic_payload payload_;
   HopTrace trace_;
