@@ -1,5 +1,7 @@
 #include "scheduler.h"
 
+#include <algorithm>
+
 #include "../models/common/job_queue_registers.h"
 #include "functional_data.h"
 #include "memory_layout.h"
@@ -83,6 +85,22 @@ void Scheduler::report_failed_job(const MsiMessage& m) {
             std::to_string(job->expert) + ")";
   SC_REPORT_ERROR("cxlvp/firmware",
                   (what + " failed: " + (code < 6 ? reasons[code] : "error " + std::to_string(code))).c_str());
+}
+
+std::vector<Scheduler::OutstandingJob> Scheduler::outstanding_jobs() const {
+  const auto rung = [this](uint32_t tag) {
+    for (const DeviceQueue& q : queues_)
+      for (const JobDescriptor& d : q.waiting)
+        if (d.tag == tag) return false;
+    return true;
+  };
+  std::vector<OutstandingJob> jobs;
+  for (const auto& [tag, job] : in_flight_)
+    if (rung(tag)) jobs.push_back({tag, job.stage == Stage::compute ? to_string(job.planned.lane) : "gpu.copy", job.planned});
+  for (const auto& [tag, job] : prefetches_)
+    if (rung(tag)) jobs.push_back({tag, "gpu", job});
+  std::sort(jobs.begin(), jobs.end(), [](const OutstandingJob& a, const OutstandingJob& b) { return a.tag < b.tag; });
+  return jobs;
 }
 
 void Scheduler::run() {

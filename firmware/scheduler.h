@@ -101,6 +101,15 @@ class Scheduler : public sc_core::sc_module {
   void forget(uint32_t tag) { planned_.erase(tag); }
   const PlacementPolicy& policy() const { return *policy_; }
   bool finished() const { return finished_; }
+  // The jobs rung on a device and not completed (expert jobs, copies on the
+  // GPU's copy engine, prefetches), by tag: what a run that stops early was
+  // waiting for.
+  struct OutstandingJob {
+    uint32_t tag;
+    const char* device;  // "gpu", "cpu", "ndp", "gpu.copy"
+    PlannedJob planned;
+  };
+  std::vector<OutstandingJob> outstanding_jobs() const;
 
  private:
   enum class Stage { scatter, compute, gather };

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <systemc>
 #include <unistd.h>
@@ -205,6 +206,35 @@ void write_timing(const std::string& path, double elaboration_s, double simulati
   if (!out) throw std::runtime_error("cannot write timing file " + path);
 }
 
+// "job 17 (batch 0, layer 1, expert 3)"
+std::string job_text(const Scheduler::OutstandingJob& j) {
+  return "job " + std::to_string(j.tag) + " (batch " + std::to_string(j.planned.batch) + ", layer " +
+         std::to_string(j.planned.layer) + ", expert " + std::to_string(j.planned.expert) + ")";
+}
+
+// One line on a run that stopped before the firmware finished: the NDP
+// engine's fault if it stopped the run (with the firmware's view of the job),
+// else the jobs the firmware still waited for.
+std::string why_unfinished(const Platform& platform) {
+  const std::vector<Scheduler::OutstandingJob> jobs = platform.fw.outstanding_jobs();
+  if (const NdpFault* fault = platform.cxl.ndp ? platform.cxl.ndp->fault() : nullptr) {
+    std::string line = fault->message;
+    size_t on_ndp = 0;
+    for (const auto& j : jobs) {
+      if (fault->has_tag && j.tag == fault->tag) return line + "; firmware: ndp " + job_text(j);
+      if (std::string(j.device) == "ndp" && on_ndp++ == 0) line += "; firmware: outstanding on ndp: " + job_text(j);
+    }
+    if (on_ndp > 1) line += " and " + std::to_string(on_ndp - 1) + " more";
+    return line;
+  }
+  std::ostringstream line;
+  line << "simulation stopped at " << sc_core::sc_time_stamp() << " before the firmware finished: ";
+  if (jobs.empty()) return line.str() + "no job outstanding";
+  line << jobs.front().device << " never completed " << job_text(jobs.front());
+  if (jobs.size() > 1) line << " (" << jobs.size() - 1 << " more job(s) outstanding)";
+  return line.str();
+}
+
 int run(const Options& o) {
   const Scenario s = load_scenario(o.scenario, o.overrides);
   if (!o.quiet && has_sweep_block(o.scenario))
@@ -252,8 +282,7 @@ int run(const Options& o) {
   const double wall_s = seconds(wall_start, simulation_end);
   TransactionRecorder::global().close_log();
   if (!finished) {
-    std::cerr << "cxlvp: error: simulation stopped at " << sc_core::sc_time_stamp()
-              << " before the firmware finished: a device never completed a job\n";
+    std::cerr << "cxlvp: error: " << why_unfinished(platform) << '\n';
     return 1;
   }
   jobs.close_stream();
@@ -298,6 +327,8 @@ int sc_main(int argc, char** argv) {
   sc_core::sc_report_handler::set_actions(sc_core::SC_ERROR, sc_core::SC_DISPLAY | sc_core::SC_THROW);
   sc_core::sc_report_handler::set_actions(sc_core::SC_FATAL, sc_core::SC_DISPLAY | sc_core::SC_THROW);
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  // An NDP engine's fault stops the simulation; run() prints it in one line.
+  sc_core::sc_report_handler::set_actions("cxlvp/ndp_fault", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   try {
     if (bench) return run_bench(std::vector<std::string>(argv + 2, argv + argc));
     if (calibrate) return run_calibrate(std::vector<std::string>(argv + 2, argv + argc));

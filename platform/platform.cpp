@@ -95,7 +95,7 @@ Platform::Platform(const Scenario& s, const PlatformOptions& options)
       gpu("gpu", s.platform.gpu, s.simulation.compute, s.simulation.burst_bytes, s.model.bytes_per_expert()),
       cpu("cpu", s.platform.cpu, s.simulation.compute, s.simulation.burst_bytes),
       cxl("cxl", s.platform.cxl, cxl_windows(map_), s.simulation.compute, s.simulation.burst_bytes,
-          ndp_rtl_factory(options.vcd)),
+          ndp_rtl_factory({options.vcd})),
       irq("irq", mmio::msi_bytes),
       fw("fw", scheduler_config(s, map_), routing_source(s, options), make_policy(s.policy), irq) {
   tlm::tlm_global_quantum::instance().set(sc_time(s.simulation.quantum_ns, SC_NS));

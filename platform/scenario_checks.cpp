@@ -5,7 +5,7 @@
 
 #include "../firmware/functional_data.h"
 #include "../firmware/routing_trace.h"
-#include "../models/ndp/rtl/ndp_rtl_engine.h"
+#include "../models/ndp/rtl/ndp_rtl_parameters.h"
 #include "memory_map.h"
 #include "scenario_loader.h"
 #include "scenario_values.h"

@@ -13,7 +13,7 @@ using namespace keys;
 const char* const kReferenceIntro = R"(# Scenario reference
 
 <!-- Generated from the scenario loader's schema by cxlvp::scenario_reference_markdown()
-     (`cxlvp keys`); edit platform/scenario_loader.cpp, not this file. -->
+     (`cxlvp keys`); edit the schema in platform/scenario_schema.cpp, not this file. -->
 
 A scenario is one YAML file that describes a run: the platform (host, CPU, PCIe, GPU, CXL memory
 expander), the MoE model, the workload and the placement policy. Only `name` is required; every

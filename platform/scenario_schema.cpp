@@ -133,6 +133,15 @@ Schema::Schema() {
                     "functional jobs only; docs/ndp-plugin.md)");
   number_key("platform.cxl.ndp.rtl_clock_MHz", "MHz", FIELD(platform.cxl.ndp.rtl_clock_MHz), above_and_at_most(0, 10000),
              "impl rtl: the engine's clock; its MAC array does LANES MACs and its memory port moves 16 bytes per cycle");
+  enum_key<NdpRtlInterface>("platform.cxl.ndp.rtl_interface", FIELD(platform.cxl.ndp.rtl_interface),
+                            {{"valid_ready", NdpRtlInterface::valid_ready}, {"axi4", NdpRtlInterface::axi4}},
+                            "impl rtl: the engine's pin contract: valid_ready (ndp_engine) or axi4 (ndp_engine_axi: "
+                            "AXI4 memory master, AXI4-Lite registers, level interrupt; docs/ndp-plugin.md)");
+  uint64_key("platform.cxl.ndp.watchdog_cycles", "cycles", FIELD(platform.cxl.ndp.watchdog_cycles), any_value<uint64_t>(),
+             "impl rtl: clock cycles without progress on the pins (a memory transfer, a register answer, an "
+             "interrupt) after which the run stops, naming engine and job; 0 = never");
+  number_key("platform.cxl.ndp.job_time_limit_ms", "ms", FIELD(platform.cxl.ndp.job_time_limit_ms), at_least(0.0),
+             "simulated time one NDP job may take before the run stops, naming engine and job; 0 = no limit");
   number_key("platform.cxl.ndp.mac_GMACps", "GMAC/s", FIELD(platform.cxl.ndp.mac_GMACps), above(0.0),
              "MAC array rate; 1 MAC = 2 FLOPs (1000 -> 2 TFLOPS)");
   number_key("platform.cxl.ndp.internal_GBps", "GB/s", FIELD(platform.cxl.ndp.internal_GBps), above(0.0),

@@ -1,25 +1,30 @@
 #pragma once
 // Test bench for NDP engine implementations (the TLM NdpEngine and the RTL
-// engine behind its adapter): a CXL expander with device DRAM whose engine is
-// the one under test, driven by a host initiator the way firmware drives it
-// (descriptor, blob and activations written through the HDM window, registers
-// through the BAR), with an MSI sink on the link's upstream side.
+// engines, valid/ready and AXI4, behind their adapters): a CXL expander with
+// device DRAM whose engine is the one under test, driven by a host initiator
+// the way firmware drives it (descriptor, blob and activations written through
+// the HDM window, registers through the BAR), with an MSI sink on the link's
+// upstream side. Optionally the engine's memory port fails the transactions
+// that touch a given range (FaultyMemoryPath: bus errors on demand).
 #include <cmath>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <tlm_utils/simple_target_socket.h>
 #include <vector>
 
 #include "models/common/expert_ffn.h"
 #include "models/common/job_descriptor.h"
 #include "models/common/job_queue_registers.h"
 #include "models/cxl/cxl_expander.h"
+#include "models/ndp/rtl/ndp_rtl_axi_engine.h"
 #include "models/ndp/rtl/ndp_rtl_engine.h"
 #include "testbench.h"
 
 namespace cxlvp::test {
 
-enum class NdpUnderTest { tlm, rtl };
+enum class NdpUnderTest { tlm, rtl, axi4 };
+inline bool is_rtl(NdpUnderTest impl) { return impl != NdpUnderTest::tlm; }
 
 const CxlHostWindows kNdpWindows{4 * GiB, 1 * GiB, 0xF0000000, cxl_bar::size};
 const uint64_t kNdpRegs = kNdpWindows.reg_base + cxl_bar::ndp_regs;  // host view
@@ -33,7 +38,8 @@ inline CxlConfig ndp_config(NdpUnderTest impl, double clock_MHz = 1000) {
   CxlConfig c;
   c.dram = DramConfig{1 * GiB, 4, 153.6, 100, 256};
   c.ndp.enabled = true;
-  c.ndp.impl = impl == NdpUnderTest::rtl ? NdpImpl::rtl : NdpImpl::tlm;
+  c.ndp.impl = is_rtl(impl) ? NdpImpl::rtl : NdpImpl::tlm;
+  c.ndp.rtl_interface = impl == NdpUnderTest::axi4 ? NdpRtlInterface::axi4 : NdpRtlInterface::valid_ready;
   c.ndp.rtl_clock_MHz = clock_MHz;
   c.ndp.mac_GMACps = rtl.lanes * clock_MHz * 1e-3;
   c.ndp.internal_GBps = NdpRtlParameters::port_bytes * clock_MHz * 1e-3;
@@ -43,8 +49,63 @@ inline CxlConfig ndp_config(NdpUnderTest impl, double clock_MHz = 1000) {
   return c;
 }
 
-inline std::unique_ptr<CxlExpander> ndp_expander(const char* name, const CxlConfig& c) {
-  return std::make_unique<CxlExpander>(name, c, kNdpWindows, ComputeMode::roofline, 4096, ndp_rtl_factory());
+// Memory-port transactions of `command` that touch [from, to) fail with an
+// address error, as a broken path into device DRAM would answer.
+struct MemoryFault {
+  tlm::tlm_command command = tlm::TLM_IGNORE_COMMAND;  // IGNORE: no fault
+  uint64_t from = 0, to = 0;
+};
+
+// The engine under test with a fault between its memory port and device
+// DRAM; registers and MSIs pass through unchanged.
+class FaultyMemoryPath : public NdpEngineBase {
+ public:
+  FaultyMemoryPath(sc_core::sc_module_name name, const NdpFactory& make, const NdpConfig& config, ComputeMode mode,
+                   uint64_t burst_bytes, uint64_t dram_bytes, MemoryFault fault)
+      : NdpEngineBase(name), to_engine_("to_engine"), from_memory_("from_memory"), from_msi_("from_msi"), fault_(fault) {
+    engine = make("engine", config, mode, burst_bytes, dram_bytes);
+    to_engine_.bind(engine->mmio);
+    engine->mem.bind(from_memory_);
+    engine->msi.bind(from_msi_);
+    from_memory_.register_b_transport(this, &FaultyMemoryPath::memory);
+    from_memory_.register_transport_dbg(this, &FaultyMemoryPath::memory_debug);
+    from_msi_.register_b_transport(this, &FaultyMemoryPath::upstream);
+  }
+  std::unique_ptr<NdpEngineBase> engine;
+
+ private:
+  void register_access(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override { to_engine_->b_transport(p, delay); }
+  unsigned register_debug(tlm::tlm_generic_payload& p) override { return to_engine_->transport_dbg(p); }
+  void memory(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+    const uint64_t a = p.get_address(), n = p.get_data_length();
+    if (p.get_command() == fault_.command && a < fault_.to && fault_.from < a + n) {
+      p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+      return;
+    }
+    mem->b_transport(p, delay);
+  }
+  unsigned memory_debug(tlm::tlm_generic_payload& p) { return mem->transport_dbg(p); }
+  void upstream(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) { msi->b_transport(p, delay); }
+
+  tlm_utils::simple_initiator_socket<FaultyMemoryPath> to_engine_;
+  tlm_utils::simple_target_socket<FaultyMemoryPath> from_memory_, from_msi_;
+  MemoryFault fault_;
+};
+
+inline std::unique_ptr<CxlExpander> ndp_expander(const char* name, const CxlConfig& c, const NdpRtlOptions& options = {},
+                                                 MemoryFault fault = {}) {
+  NdpFactory make = ndp_rtl_factory(options);
+  if (fault.command != tlm::TLM_IGNORE_COMMAND)
+    make = [make, fault](const char* n, const NdpConfig& config, ComputeMode mode, uint64_t burst, uint64_t dram) {
+      return std::unique_ptr<NdpEngineBase>(new FaultyMemoryPath(n, make, config, mode, burst, dram, fault));
+    };
+  return std::make_unique<CxlExpander>(name, c, kNdpWindows, ComputeMode::roofline, 4096, make);
+}
+
+// The engine a bench built (inside a FaultyMemoryPath, if any).
+inline const NdpEngineBase& engine_of(const CxlExpander& cxl) {
+  if (const auto* faulty = dynamic_cast<const FaultyMemoryPath*>(cxl.ndp.get())) return *faulty->engine;
+  return *cxl.ndp;
 }
 
 // One functional expert job: its descriptor, weight blob and activations,
@@ -80,6 +141,7 @@ inline FfnJob ffn_job(uint32_t tag, uint32_t tokens, unsigned d_model, unsigned 
   d.op = JobOp::expert_ffn;
   d.flags = job_flags::functional;
   d.tag = tag;
+  d.expert = tag * 3 + 1;  // any value: the job log must show it
   d.tokens = tokens;
   d.weight_addr = 256 * MiB + slot * 2 * MiB + 3;
   d.weight_bytes = s.blob_bytes();

@@ -17,6 +17,7 @@ namespace {
 
 const std::string kDefault = std::string(CXLVP_SOURCE_DIR) + "/scenarios/default.yaml";
 const std::string kNdpRtl = std::string(CXLVP_SOURCE_DIR) + "/scenarios/studies/ndp_rtl.yaml";
+const std::string kNdpRtlAxi = std::string(CXLVP_SOURCE_DIR) + "/scenarios/studies/ndp_rtl_axi.yaml";
 
 // The value of a string field of summary.json.
 std::string summary_field(const fs::path& out, const std::string& key) {
@@ -45,6 +46,11 @@ TEST_CASE("ndp rtl: a queue depth other than the RTL's is refused", "[ndp][rtl][
 TEST_CASE("ndp rtl: an unknown implementation is refused", "[ndp][rtl][cli]") {
   check_rejected(run_cxlvp("validate " + kDefault + " --set platform.cxl.ndp.impl=vhdl"),
                  "platform.cxl.ndp.impl: must be one of tlm, rtl");
+}
+
+TEST_CASE("ndp rtl: an unknown pin contract is refused", "[ndp][rtl][cli]") {
+  check_rejected(run_cxlvp("validate " + kNdpRtl + " --set platform.cxl.ndp.rtl_interface=axi3"),
+                 "platform.cxl.ndp.rtl_interface: must be one of valid_ready, axi4");
 }
 
 TEST_CASE("ndp rtl: the RTL engine needs functional data", "[ndp][rtl][cli]") {
@@ -90,4 +96,25 @@ TEST_CASE("ndp rtl: run --vcd writes the engine's waveforms", "[ndp][rtl][cli]")
   CHECK(text.find("$enddefinitions") != std::string::npos);
   for (const char* pin : {" clk ", " reg_valid ", " mem_req_valid ", " irq_valid "})
     CHECK(text.find(pin) != std::string::npos);
+}
+
+// The AXI4 study: the AXI4 engine, the valid/ready engine and the TLM engine
+// give the same layer outputs, equal to the reference, and the AXI4 engine
+// ran NDP jobs.
+TEST_CASE("ndp rtl: the AXI4 study gives identical outputs with all three engines", "[ndp][rtl][cli]") {
+  const fs::path axi = scratch() / "axi", vr = scratch() / "vr", tlm = scratch() / "tlm";
+  const Outcome a = run_cxlvp("run " + kNdpRtlAxi + " --quiet --out " + axi.string());
+  const Outcome b = run_cxlvp("run " + kNdpRtlAxi + " --quiet --out " + vr.string() +
+                              " --set platform.cxl.ndp.rtl_interface=valid_ready");
+  const Outcome c = run_cxlvp("run " + kNdpRtlAxi + " --quiet --out " + tlm.string() + " --set platform.cxl.ndp.impl=tlm");
+  INFO(a.err << b.err << c.err);
+  REQUIRE(a.status == 0);
+  REQUIRE(b.status == 0);
+  REQUIRE(c.status == 0);
+  const std::string sum = summary_field(axi, "output_checksum");
+  CHECK(sum.size() == 18);
+  CHECK(sum == summary_field(vr, "output_checksum"));
+  CHECK(sum == summary_field(tlm, "output_checksum"));
+  CHECK(sum == summary_field(axi, "reference_checksum"));
+  CHECK(slurp(axi / "jobs.csv").find(",ndp,") != std::string::npos);
 }

@@ -1,11 +1,14 @@
 // How far the TLM engine's timing estimate can be trusted: the same functional
 // jobs run on the TLM engine (configured with the RTL's rates: LANES MACs and
-// 16 bytes per cycle at the RTL clock) and on the RTL engine, in two
-// expanders of one elaboration; each job's time is doorbell -> MSI. The test
-// prints the table docs/ndp-plugin.md shows ("TLM estimate vs RTL cycles"),
-// regenerate it with
+// 16 bytes per cycle at the RTL clock) and on the RTL engines of both pin
+// contracts (valid/ready, AXI4), in three expanders of one elaboration; each
+// job's time is doorbell -> MSI. The test prints the table docs/ndp-plugin.md
+// shows ("TLM estimate vs RTL cycles"), regenerate it with
 //   build/tests/test_ndp_timing
-// and asserts the bounds stated there.
+// It asserts the bounds stated there for our reference engines only: an
+// engine of another design (CXLVP_NDP_RTL_SOURCES, CXLVP_NDP_RTL_AXI_SOURCES)
+// has its own cycles, so for it the comparison is reported, not checked.
+// Every engine's outputs must equal expert_ffn()'s.
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -69,39 +72,48 @@ void build_lane(Lane& lane, const char* name, NdpUnderTest impl) {
 
 }  // namespace
 
-// Bounds (docs/ndp-plugin.md): the estimate is within 10 % of the RTL for jobs
-// of 8 tokens or more, within 25 % for single tokens (there the RTL's per-tile
-// memory latencies, which the fast model overlaps, weigh most).
+// Bounds (docs/ndp-plugin.md): the estimate is within 10 % of the reference
+// RTL engines for jobs of 8 tokens or more, within 25 % for single tokens
+// (there the RTL's per-tile memory latencies, which the fast model overlaps,
+// weigh most).
 TEST_CASE("ndp timing: TLM estimate vs RTL cycles", "[ndp][timing]") {
   set_quantum_ns(1000);
-  Lane tlm, rtl;
+  Lane tlm, rtl, axi;
   build_lane(tlm, "tlm", NdpUnderTest::tlm);
   build_lane(rtl, "rtl", NdpUnderTest::rtl);
+  build_lane(axi, "axi", NdpUnderTest::axi4);
   const auto wall0 = std::chrono::steady_clock::now();
   sc_core::sc_start();
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   const std::vector<Size> ran = sizes();
   REQUIRE(!ran.empty());
-  REQUIRE(tlm.job_ps.size() == ran.size());
-  REQUIRE(rtl.job_ps.size() == ran.size());
-  const auto& engine = dynamic_cast<const NdpRtlEngine&>(*rtl.cxl->ndp);
+  for (const Lane* lane : {&tlm, &rtl, &axi}) REQUIRE(lane->job_ps.size() == ran.size());
+  const auto& engine = dynamic_cast<const NdpRtlHost&>(*rtl.cxl->ndp);
+  const auto& axi_engine = dynamic_cast<const NdpRtlHost&>(*axi.cxl->ndp);
   const NdpRtlParameters p = ndp_rtl_parameters();
+  const bool reference[] = {CXLVP_NDP_RTL_IS_REFERENCE != 0, CXLVP_NDP_RTL_AXI_IS_REFERENCE != 0};
 
   std::printf("RTL: LANES %u, TILE %u, 1000 MHz; TLM: mac_GMACps %g, internal_GBps %g\n", p.lanes, p.tile,
               p.lanes * 1.0, NdpRtlParameters::port_bytes * 1.0);
-  std::printf("| tokens | d_model | d_ff | MACs | TLM estimate (us) | RTL (us) | RTL (cycles) | error |\n");
-  std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+  for (int f = 0; f < 2; ++f)
+    if (!reference[f])
+      std::printf("The %s engine is not ours: its comparison is reported, not checked.\n", f ? "AXI4" : "valid/ready");
+  std::printf("| tokens | d_model | d_ff | MACs | TLM estimate (us) | RTL valid/ready (us) | error | RTL AXI4 (us) | error |\n");
+  std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   for (size_t i = 0; i < ran.size(); ++i) {
     const Size& s = ran[i];
-    const double t_us = tlm.job_ps[i] * 1e-6, r_us = rtl.job_ps[i] * 1e-6;
-    const double err = (t_us - r_us) / r_us;
-    std::printf("| %u | %u | %u | %llu | %.2f | %.2f | %.0f | %+.1f %% |\n", s.tokens, s.d_model, s.d_ff,
+    const double t_us = tlm.job_ps[i] * 1e-6, r_us = rtl.job_ps[i] * 1e-6, a_us = axi.job_ps[i] * 1e-6;
+    const double err[] = {(t_us - r_us) / r_us, (t_us - a_us) / a_us};
+    std::printf("| %u | %u | %u | %llu | %.2f | %.2f | %+.1f %% | %.2f | %+.1f %% |\n", s.tokens, s.d_model, s.d_ff,
                 (unsigned long long)ExpertShape{s.d_model, s.d_ff, 0, FfnActivation::relu}.macs(s.tokens), t_us, r_us,
-                r_us * 1e3, err * 100);
+                err[0] * 100, a_us, err[1] * 100);
     CHECK(tlm.correct[i]);
     CHECK(rtl.correct[i]);
-    CHECK(std::fabs(err) <= (s.tokens >= 8 ? 0.10 : 0.25));
+    CHECK(axi.correct[i]);
+    for (int f = 0; f < 2; ++f)
+      if (reference[f]) CHECK(std::fabs(err[f]) <= (s.tokens >= 8 ? 0.10 : 0.25));
   }
-  std::printf("RTL engine: %llu cycles in %.2f s wall (whole simulation) = %.2f M cycles/s\n",
-              (unsigned long long)engine.cycles(), wall_s, engine.cycles() / wall_s * 1e-6);
+  std::printf("RTL engines: %llu + %llu cycles in %.2f s wall (whole simulation) = %.2f M cycles/s\n",
+              (unsigned long long)engine.cycles(), (unsigned long long)axi_engine.cycles(), wall_s,
+              (engine.cycles() + axi_engine.cycles()) / wall_s * 1e-6);
 }

@@ -8,7 +8,7 @@ using sc_core::SC_NS;
 using sc_core::sc_time;
 
 CxlExpander::CxlExpander(sc_core::sc_module_name name, const CxlConfig& config, const CxlHostWindows& windows,
-                         ComputeMode mode, uint64_t burst_bytes, const NdpFactory& make_rtl_ndp)
+                         ComputeMode mode, uint64_t burst_bytes, const NdpFactory& make_ndp)
     : sc_module(name),
       rp("rp", windows, sc_time(config.root_port_latency_ns, SC_NS)),
       link("link", std::make_unique<CxlFlitFormat>(config.link), sc_time(config.link.latency_ns, SC_NS)),
@@ -25,10 +25,10 @@ CxlExpander::CxlExpander(sc_core::sc_module_name name, const CxlConfig& config, 
     throw std::invalid_argument(std::string(this->name()) +
                                 ": HDM window must be 256 MiB aligned and no larger than device DRAM");
   if (config.ndp.enabled) {
-    if (config.ndp.impl == NdpImpl::tlm)
+    if (make_ndp)
+      ndp = make_ndp("ndp", config.ndp, mode, burst_bytes, config.dram.capacity_bytes);
+    else if (config.ndp.impl == NdpImpl::tlm)
       ndp = std::make_unique<NdpEngine>("ndp", config.ndp, mode, burst_bytes, config.dram.capacity_bytes);
-    else if (make_rtl_ndp)
-      ndp = make_rtl_ndp("ndp", config.ndp, mode, burst_bytes, config.dram.capacity_bytes);
     else
       throw std::invalid_argument(std::string(this->name()) +
                                   ": ndp.impl rtl needs the RTL engine (link cxlvp_ndp_rtl, pass ndp_rtl_factory())");

@@ -32,10 +32,11 @@ class CxlExpander : public sc_core::sc_module {
   Dram mem;
   std::unique_ptr<NdpEngineBase> ndp;  // null when ndp.enabled is false
 
-  // `make_rtl_ndp` builds the engine when ndp.impl is rtl (the verilated
-  // engine lives in its own library, cxlvp_ndp_rtl: ndp_rtl_factory()).
+  // `make_ndp`, when given, builds the engine (the verilated engine lives in
+  // its own library, cxlvp_ndp_rtl: ndp_rtl_factory()); without it only
+  // ndp.impl tlm can be built.
   CxlExpander(sc_core::sc_module_name name, const CxlConfig& config, const CxlHostWindows& windows,
-              ComputeMode mode, uint64_t burst_bytes, const NdpFactory& make_rtl_ndp = nullptr);
+              ComputeMode mode, uint64_t burst_bytes, const NdpFactory& make_ndp = nullptr);
 };
 
 }  // namespace cxlvp

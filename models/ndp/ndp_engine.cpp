@@ -1,9 +1,12 @@
 #include "ndp_engine.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 
 #include "../common/device_job.h"
 #include "../common/expert_ffn.h"
+#include "ndp_contract.h"
 
 namespace cxlvp {
 
@@ -21,19 +24,22 @@ NdpEngine::NdpEngine(sc_core::sc_module_name name, const NdpConfig& config, Comp
 }
 
 bool NdpEngine::execute(const JobDescriptor& d) {
-  const auto inside = [this](uint64_t a, uint64_t n) { return a <= dram_bytes_ && n <= dram_bytes_ - a; };
-  if (!inside(d.weight_addr, d.weight_bytes) ||
-      !inside(d.act_in_addr, d.act_in_bytes) || !inside(d.act_out_addr, d.act_out_bytes)) {
-    regs_.report_error(JobError::bad_descriptor);
+  const JobError e = ndp_descriptor_error(d, NdpLimits{dram_bytes_, config_.max_d_model, config_.max_d_ff, false});
+  if (e != JobError::none) {
+    regs_.report_error(e);
     return false;
   }
   const ComputeRate rate{config_.per_token_us, config_.mac_GMACps * 2e9, config_.dequant_GBps};
   const uint64_t compute = compute_ps(mode_, rate, d.tokens, d.flops, d.dequant_bytes);
   const double port_pace = 1e3 / config_.internal_GBps;  // ps per byte
   if (d.flags & job_flags::functional) return execute_functional(d, compute, port_pace);
-  const bool ok = engine_.bus.stream(mem, tlm::TLM_READ_COMMAND, d.act_in_addr, d.act_in_bytes, nullptr, port_pace) &&
-            compute_expert(engine_.bus, mem, mode_, d.weight_addr, d.weight_bytes, compute, port_pace) &&
-            engine_.bus.stream(mem, tlm::TLM_WRITE_COMMAND, d.act_out_addr, d.act_out_bytes, nullptr, port_pace);
+  const bool ok =
+      engine_.bus.stream(mem, tlm::TLM_READ_COMMAND, d.act_in_addr, d.act_in_bytes, nullptr, port_pace) &&
+      within_limit("reading activations") &&
+      compute_expert(engine_.bus, mem, mode_, d.weight_addr, d.weight_bytes, compute, port_pace) &&
+      within_limit("computing") &&
+      engine_.bus.stream(mem, tlm::TLM_WRITE_COMMAND, d.act_out_addr, d.act_out_bytes, nullptr, port_pace) &&
+      within_limit("writing outputs");
   if (!ok) regs_.report_error(JobError::bus_error);
   return ok;
 }
@@ -43,30 +49,47 @@ bool NdpEngine::execute(const JobDescriptor& d) {
 // the FFN on those bytes and writes the outputs back.
 bool NdpEngine::execute_functional(const JobDescriptor& d, uint64_t compute, double port_pace) {
   const ExpertShape shape{d.d_model, d.d_ff, d.requant_shift, FfnActivation(d.activation)};
-  if (d.d_model == 0 || d.d_ff == 0 || d.d_model > config_.max_d_model || d.d_ff > config_.max_d_ff ||
-      d.requant_shift > 31 || d.activation > 1 || d.weight_bytes < shape.blob_bytes() ||
-      d.act_in_bytes < shape.activation_bytes(d.tokens) || d.act_out_bytes < shape.activation_bytes(d.tokens)) {
-    regs_.report_error(JobError::bad_dimensions);
-    return false;
-  }
   if (d.tokens == 0) return true;
   std::vector<uint8_t> blob(shape.blob_bytes());
   std::vector<int8_t> x(shape.activation_bytes(d.tokens)), y(x.size());
   const double weight_pace = std::max(port_pace, double(compute) / double(blob.size()));
   bool ok = engine_.bus.stream(mem, tlm::TLM_READ_COMMAND, d.act_in_addr, x.size(),
                                reinterpret_cast<uint8_t*>(x.data()), port_pace) &&
-            engine_.bus.stream(mem, tlm::TLM_READ_COMMAND, d.weight_addr, blob.size(), blob.data(), weight_pace);
+            within_limit("reading activations") &&
+            engine_.bus.stream(mem, tlm::TLM_READ_COMMAND, d.weight_addr, blob.size(), blob.data(), weight_pace) &&
+            within_limit("reading weights");
   if (ok) {
     expert_ffn(shape, blob.data(), x.data(), d.tokens, y.data());
     ok = engine_.bus.stream(mem, tlm::TLM_WRITE_COMMAND, d.act_out_addr, y.size(), reinterpret_cast<uint8_t*>(y.data()),
-                            port_pace);
+                            port_pace) &&
+         within_limit("writing outputs");
   }
   if (!ok) regs_.report_error(JobError::bus_error);
   return ok;
 }
 
 void NdpEngine::run() {
-  for (;;) serve_next_job("ndp", regs_, engine_, mem, msi, [this](const JobDescriptor& d) { return execute(d); });
+  for (;;)
+    serve_next_job("ndp", regs_, engine_, mem, msi, [this](const JobDescriptor& d) {
+      job_ = d;
+      job_start_ps_ = engine_.bus.local_time().value();  // the thread's own time, up to a quantum ahead
+      return execute(d);
+    });
+}
+
+bool NdpEngine::within_limit(const char* phase) {
+  const uint64_t now = engine_.bus.local_time().value();
+  if (config_.job_time_limit_ms <= 0 || double(now - job_start_ps_) <= config_.job_time_limit_ms * 1e9) return true;
+  char text[160];
+  std::snprintf(text, sizeof(text), "started at %.3f us, after %s at %.3f us exceeds the limit of %g ms per job",
+                job_start_ps_ * 1e-6, phase, now * 1e-6, config_.job_time_limit_ms);
+  NdpFault f;
+  f.message = std::string(name()) + " (TLM): watchdog: job tag " + std::to_string(job_.tag) + " (" +
+              std::to_string(job_.tokens) + " tokens, expert " + std::to_string(job_.expert) + ") " + text;
+  f.has_tag = true;
+  f.tag = job_.tag;
+  stop_with_fault(std::move(f));
+  return false;
 }
 
 }  // namespace cxlvp

@@ -23,11 +23,19 @@ namespace cxlvp {
 
 // ndp.impl: which implementation of the engine the expander instantiates.
 enum class NdpImpl { tlm, rtl };
+// ndp.rtl_interface: the pin contract of the RTL engine (docs/ndp-plugin.md).
+enum class NdpRtlInterface { valid_ready, axi4 };
 
 struct NdpConfig {
   bool enabled = true;
   NdpImpl impl = NdpImpl::tlm;    // rtl: the verilated engine of models/ndp/rtl (docs/ndp-plugin.md)
   double rtl_clock_MHz = 1000;    // rtl: the engine's clock
+  NdpRtlInterface rtl_interface = NdpRtlInterface::valid_ready;  // rtl: which pin contract
+  // Watchdogs: an RTL job that shows no progress on the pins for this many
+  // cycles (0: never), or any job that runs longer than this (ms of simulated
+  // time; 0: no limit), stops the run with a message naming engine and job.
+  uint64_t watchdog_cycles = 1000000;
+  double job_time_limit_ms = 10000;
   double mac_GMACps = 1000;       // MAC array rate; 1 MAC = 2 FLOPs (1000 -> 2 TFLOPS)
   double internal_GBps = 100;     // memory-port bandwidth into device DRAM
   double per_token_us = 500;      // per_token mode: cost of one token through one expert
@@ -52,12 +60,21 @@ class NdpEngine : public NdpEngineBase {
   bool execute_functional(const JobDescriptor& d, uint64_t compute, double port_pace);
   void register_access(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) override { regs_.transport(p, delay); }
   unsigned register_debug(tlm::tlm_generic_payload& p) override { return regs_.transport_dbg(p); }
+  // The per-job time limit (config.job_time_limit_ms), checked as each phase
+  // of the job ends: a job past it stops the run. Not with a timer: a timed
+  // notification alone reorders simultaneous events in the kernel's queue,
+  // which would change every result. A memory path that never answers leaves
+  // the engine without an end of phase; the platform then reports the job
+  // as never completed when the simulation runs out of events.
+  bool within_limit(const char* phase);
 
   NdpConfig config_;
   ComputeMode mode_;
   uint64_t dram_bytes_;
   JobQueueRegisters regs_;
   ThreadBus engine_;
+  JobDescriptor job_;
+  uint64_t job_start_ps_ = 0;
 };
 
 }  // namespace cxlvp

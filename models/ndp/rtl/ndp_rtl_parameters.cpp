@@ -1,8 +1,4 @@
-// The RTL engine's Verilog parameters as the build set them (CMake cache
-// variables CXLVP_NDP_RTL_*), in a file of its own so that the scenario loader
-// can check a scenario against them without the verilated model (the fuzz
-// build links the loader alone).
-#include "ndp_rtl_engine.h"
+#include "ndp_rtl_parameters.h"
 
 namespace cxlvp {
 
