@@ -6,6 +6,12 @@
 namespace cxlvp {
 
 enum class WeightsHome { ddr, cxl };
+// Which CXL memory holds which expert (docs/topologies.md): automatic (one
+// interleave set: interleaved; otherwise partitioned), interleaved (striped
+// over the interleave set), partitioned (expert e of every layer in expander
+// e mod k), popularity (the most popular experts spread so that every
+// expander gets an equal share of the expected tokens).
+enum class WeightsPlacement { automatic, interleaved, partitioned, popularity };
 
 struct MoeModelConfig {
   unsigned experts = 32;           // experts per MoE layer
@@ -16,6 +22,7 @@ struct MoeModelConfig {
   unsigned activation_bytes_per_value = 2;
   uint64_t expert_bytes = 0;       // 0: derived, 2 * d_model * d_ff * weight_bytes_per_param
   WeightsHome weights_home = WeightsHome::cxl;
+  WeightsPlacement weights_placement = WeightsPlacement::automatic;
   unsigned requant_shift = 16;     // functional mode: requantization right shift of both matrices
 
   // d_model and d_ff are bounded by the scenario schema, so this cannot overflow.

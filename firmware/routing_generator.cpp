@@ -19,6 +19,12 @@ RoutingGenerator::RoutingGenerator(const WorkloadConfig& config, unsigned expert
     for (unsigned i = experts; i > 1; --i) std::swap(expert_of_rank_[i - 1], expert_of_rank_[rng_() % i]);
 }
 
+std::vector<double> RoutingGenerator::expected_shares() const {
+  std::vector<double> share(cdf_.size());
+  for (size_t r = 0; r < cdf_.size(); ++r) share[expert_of_rank_[r]] = cdf_[r] - (r ? cdf_[r - 1] : 0.0);
+  return share;
+}
+
 uint32_t RoutingGenerator::draw() {
   const double u = uniform();
   const auto rank = std::upper_bound(cdf_.begin(), cdf_.end(), u) - cdf_.begin();

@@ -30,6 +30,9 @@ class RoutingGenerator : public RoutingSource {
   RoutingGenerator(const WorkloadConfig& config, unsigned experts, uint64_t seed);
 
   LayerRouting next_layer(uint32_t step, uint32_t layer) override;
+  // Each expert's probability of being drawn for one pick (the popularity a
+  // profiler would measure), by expert id.
+  std::vector<double> expected_shares() const;
 
  private:
   uint32_t draw();  // one expert id
