@@ -5,7 +5,7 @@
 #include "../models/common/job_queue_registers.h"
 #include "../models/cxl/cxl_device_controller.h"
 #include "../models/cxl/cxl_switch.h"
-#include "../models/cxl/hdm_programming.h"
+#include "cxl_boot.h"
 #include "functional_data.h"
 #include "memory_layout.h"
 #include "plan_estimate.h"
@@ -109,7 +109,6 @@ void Scheduler::enumerate() {
     const uint64_t bar = t.cxl_bars + slot * t.slot_bytes;
     if (!try_read32(bar + cxl_bar::device_info + cxl_device_info::id, value) || value != cxl_device_info::kType3Id)
       continue;
-    present_.push_back(slot);
     if (!try_read32(bar + cxl_bar::ndp_regs + job_regs::version, value)) continue;
     ndp_lane_of_slot_[slot] = int(lanes_.size());
     lanes_.push_back({Lane::ndp, slot < t.ndp_names.size() ? t.ndp_names[slot] : "ndp" + std::to_string(slot), slot,
@@ -117,45 +116,14 @@ void Scheduler::enumerate() {
   }
 }
 
-// Programs, for each CXL memory window, decoder k of each member device (k:
-// how many windows that device already has) and, when the switch stripes the
-// window, the next decoder of the switch with the members' ports as targets
-// (their slots read from its PORTk_SLOT registers).
 void Scheduler::program_cxl_windows() {
-  const PlatformTable& t = config_.table;
   const RegisterIo io = [this](uint64_t address, uint32_t* value, bool write) {
     return core_.bus.access(bus, write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, address, value, 4);
   };
-  const auto fail = [](const std::string& what) { SC_REPORT_FATAL("cxlvp/firmware", ("boot: " + what).c_str()); };
-  std::vector<int> port_of_slot(t.slots, -1);
-  if (t.switch_bar) {
-    uint32_t id = 0, ports = 0, slot = 0;
-    if (!try_read32(t.switch_bar + cxl_switch_regs::id, id) || id != cxl_switch_regs::kSwitchId ||
-        !try_read32(t.switch_bar + cxl_switch_regs::port_count, ports))
-      fail("no CXL switch answers at its BAR");
-    for (uint32_t p = 0; p < ports; ++p)
-      if (try_read32(t.switch_bar + cxl_switch_regs::port_slot + 4 * p, slot) && slot < t.slots) port_of_slot[slot] = int(p);
-  }
-  std::vector<unsigned> decoders(t.slots, 0);
-  unsigned switch_decoders = 0;
-  for (const CxlWindowEntry& w : t.cxl_windows) {
-    HdmDecoderSetup device{w.base, w.size, w.interleave, 0, {}};
-    HdmDecoderSetup sw{w.base, w.size, w.interleave, 0, {}};
-    for (unsigned slot : w.devices) {
-      if (std::find(present_.begin(), present_.end(), slot) == present_.end())
-        fail("window at " + std::to_string(w.base) + ": no CXL device answers in slot " + std::to_string(slot));
-      const std::string problem = program_hdm_decoder(io, t.cxl_bars + slot * t.slot_bytes + cxl_bar::component_regs,
-                                                      decoders[slot]++, device);
-      if (!problem.empty()) fail("CXL device in slot " + std::to_string(slot) + ": HDM decoder: " + problem);
-      if (w.switch_decodes) {
-        if (port_of_slot[slot] < 0) fail("the CXL switch has no port leading to slot " + std::to_string(slot));
-        sw.targets.push_back(unsigned(port_of_slot[slot]));
-      }
-    }
-    if (w.switch_decodes) {
-      const std::string problem = program_hdm_decoder(io, t.switch_bar + cxl_switch_regs::hdm, switch_decoders++, sw);
-      if (!problem.empty()) fail("CXL switch: HDM decoder: " + problem);
-    }
+  try {
+    cxlvp::program_cxl_windows(io, config_.table);
+  } catch (const CxlBootError& e) {
+    SC_REPORT_FATAL("cxlvp/firmware", (std::string("boot: ") + e.what()).c_str());
   }
 }
 

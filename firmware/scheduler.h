@@ -187,7 +187,6 @@ class Scheduler : public sc_core::sc_module {
   size_t cpu_lane_ = 0;
   std::vector<int> ndp_lane_of_slot_;  // expander slot -> its NDP engine's lane, or -1
   std::vector<uint64_t> slot_window_;  // expander slot -> host physical base of its own window
-  std::vector<unsigned> present_;      // expander slots where a CXL device answered
   // The job whose doorbell is being rung: the device may take it (and fail)
   // before the firmware records it as in flight.
   std::optional<std::pair<size_t, JobDescriptor>> ringing_;

@@ -50,8 +50,12 @@ std::vector<std::unique_ptr<Gpu>> make_gpus(const Scenario& s, const Topology& t
 
 std::unique_ptr<CxlSwitch> make_switch(const Topology& t, const MemoryMap& m) {
   if (!t.cxl_switch.present) return nullptr;
+  std::vector<unsigned> attached;
+  for (const auto& x : t.expanders)
+    if (x.switch_port >= 0) attached.push_back(unsigned(x.switch_port));
   return std::make_unique<CxlSwitch>(t.cxl_switch.name.c_str(), t.cxl_switch.config,
-                                     AddressRange{m.cxl_switch_bar(), mmio::cxl_switch_bar_bytes}, switch_claims(t, m));
+                                     AddressRange{m.cxl_switch_bar(), mmio::cxl_switch_bar_bytes}, switch_claims(t, m),
+                                     attached);
 }
 
 std::vector<std::unique_ptr<CxlExpander>> make_expanders(const Scenario& s, const Topology& t, const MemoryMap& m,

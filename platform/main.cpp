@@ -271,7 +271,7 @@ int run(const Options& o) {
   } remove_staging{staging};
   // jobs.csv is written as jobs finish, so memory does not grow with them;
   // rows stay in memory only for the timeline.
-  JobTable jobs(platform.fw, !o.timeline.empty());
+  JobTable jobs(platform.fw, !o.timeline.empty(), platform.devices());
   jobs.stream_to((staging / "jobs.csv").string());
   if (!o.quiet) {
     std::cerr << "cxlvp: running " << s.name << " (" << s.workload.batches << " batches x " << s.model.layers

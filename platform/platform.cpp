@@ -67,39 +67,6 @@ std::unique_ptr<RoutingSource> routing_source(const Scenario& s, const PlatformO
   return std::make_unique<RoutingTraceWriter>(options.save_routing, std::move(source));
 }
 
-// What the platform tells its firmware (platform_table.h): the MMIO slots,
-// the CXL windows with their members, where the weights are.
-PlatformTable platform_table(const Topology& t, const MemoryMap& m, const WeightPlan& weights) {
-  PlatformTable table;
-  table.ddr_base = m.ddr_base;
-  table.ddr_size = m.ddr_size;
-  table.cpu_work_queue = m.cpu_work_queue();
-  table.msi = m.msi();
-  table.gpu_bars = m.gpu_bar(0);
-  table.cxl_bars = m.cxl_bar(0);
-  table.slot_bytes = mmio::slot_bytes;
-  table.slots = mmio::slots;
-  table.switch_bar = t.cxl_switch.present ? m.cxl_switch_bar() : 0;
-  for (unsigned x = 0; x < t.expanders.size(); ++x)
-    table.cxl_windows.push_back({m.expander_windows[x].base, m.expander_windows[x].size, Interleave{}, {x},
-                                 t.expanders[x].switch_port >= 0});
-  for (unsigned i = 0; i < t.sets.size(); ++i)
-    table.cxl_windows.push_back({m.set_windows[i].base, m.set_windows[i].size, t.sets[i].interleave, t.sets[i].members,
-                                 t.sets[i].behind_switch});
-  for (const auto& g : t.gpus) table.gpu_names.push_back(g.name);
-  for (const auto& x : t.expanders) table.ndp_names.push_back(x.cxl.ndp.job_log_name);
-  for (const WeightHome& h : weights.homes) {
-    WeightHomeEntry e{h.area_base, h.expander, 0};
-    if (h.expander >= 0)  // the area's DPA: after the device's own window when it is a one-way set
-      e.device_base = h.area_base - (t.expanders[unsigned(h.expander)].set >= 0
-                                         ? m.set_windows[unsigned(t.expanders[unsigned(h.expander)].set)].base -
-                                               kPrivateBytes
-                                         : m.expander_windows[unsigned(h.expander)].base);
-    table.homes.push_back(e);
-  }
-  return table;
-}
-
 SchedulerConfig scheduler_config(const Scenario& s, const Topology& t, const MemoryMap& m, const WeightPlan& weights) {
   SchedulerConfig c;
   c.model = s.model;
@@ -154,6 +121,37 @@ LaneRates lane_rates(const Scenario& s, const Topology& t, const WeightPlan& wei
   return r;
 }
 
+PlatformTable platform_table(const Topology& t, const MemoryMap& m, const WeightPlan& weights) {
+  PlatformTable table;
+  table.ddr_base = m.ddr_base;
+  table.ddr_size = m.ddr_size;
+  table.cpu_work_queue = m.cpu_work_queue();
+  table.msi = m.msi();
+  table.gpu_bars = m.gpu_bar(0);
+  table.cxl_bars = m.cxl_bar(0);
+  table.slot_bytes = mmio::slot_bytes;
+  table.slots = mmio::slots;
+  table.switch_bar = t.cxl_switch.present ? m.cxl_switch_bar() : 0;
+  for (unsigned x = 0; x < t.expanders.size(); ++x)
+    table.cxl_windows.push_back({m.expander_windows[x].base, m.expander_windows[x].size, Interleave{}, {x},
+                                 t.expanders[x].switch_port >= 0});
+  for (unsigned i = 0; i < t.sets.size(); ++i)
+    table.cxl_windows.push_back({m.set_windows[i].base, m.set_windows[i].size, t.sets[i].interleave, t.sets[i].members,
+                                 t.sets[i].behind_switch});
+  for (const auto& g : t.gpus) table.gpu_names.push_back(g.name);
+  for (const auto& x : t.expanders) table.ndp_names.push_back(x.cxl.ndp.job_log_name);
+  for (const WeightHome& h : weights.homes) {
+    WeightHomeEntry e{h.area_base, h.expander, 0};
+    if (h.expander >= 0)  // the area's DPA: after the device's own window when it is a one-way set
+      e.device_base = h.area_base - (t.expanders[unsigned(h.expander)].set >= 0
+                                         ? m.set_windows[unsigned(t.expanders[unsigned(h.expander)].set)].base -
+                                               kPrivateBytes
+                                         : m.expander_windows[unsigned(h.expander)].base);
+    table.homes.push_back(e);
+  }
+  return table;
+}
+
 Platform::Platform(const Scenario& s, const PlatformOptions& options)
     : scenario_(s),
       topology_(resolve_topology(s)),
@@ -194,6 +192,16 @@ TargetSocketBase& Platform::checked(const std::string& binding, TargetSocketBase
   checkers_.push_back(std::make_unique<ProtocolChecker>(name.c_str()));
   checkers_.back()->out.bind(target);
   return checkers_.back()->in;
+}
+
+std::vector<std::string> Platform::devices() const {
+  std::vector<std::string> out;
+  for (const auto& g : topology_.gpus)
+    for (const char* engine : {"", ".fetch", ".copy"}) out.push_back(g.name + engine);
+  out.push_back("cpu");
+  for (const auto& x : topology_.expanders)
+    if (x.cxl.ndp.enabled) out.push_back(x.cxl.ndp.job_log_name);
+  return out;
 }
 
 uint64_t Platform::protocol_violations() const {

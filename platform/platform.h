@@ -28,6 +28,9 @@ struct PlatformOptions {
 // The datasheet view of the platform the firmware's cost model works from:
 // peak rates of each lane's engine and of the links its data crosses.
 LaneRates lane_rates(const Scenario& s, const Topology& t, const WeightPlan& weights);
+// What the platform tells its firmware (platform_table.h): the MMIO slots,
+// the CXL windows with their members, where the weights are.
+PlatformTable platform_table(const Topology& t, const MemoryMap& m, const WeightPlan& weights);
 
 class Platform {
  public:
@@ -38,6 +41,9 @@ class Platform {
   const Topology& topology() const { return topology_; }
   const MemoryMap& memory_map() const { return map_; }
   const WeightPlan& weights() const { return weights_; }
+  // Every device that logs jobs, as its records name it: each GPU (and its
+  // .fetch and .copy engines), the CPU, each NDP engine.
+  std::vector<std::string> devices() const;
 
   // Runs the scenario to completion; false if the simulation stopped before the
   // firmware finished (a device never answered).

@@ -1,5 +1,7 @@
 #include "cxl_switch.h"
 
+#include <stdexcept>
+
 #include "../common/hop_trace.h"
 #include "granule_split.h"
 
@@ -24,7 +26,7 @@ void CxlSwitchPort::from_device(tlm::tlm_generic_payload& p, sc_core::sc_time& d
 }
 
 CxlSwitch::CxlSwitch(sc_core::sc_module_name name, const CxlSwitchConfig& config, const AddressRange& bar,
-                     std::vector<AddressRange> claims)
+                     std::vector<AddressRange> claims, const std::vector<unsigned>& attached)
     : sc_module(name),
       rp("rp", std::move(claims), sc_time(config.root_port_latency_ns, SC_NS)),
       link("link", std::make_unique<CxlFlitFormat>(config.link), sc_time(config.link.latency_ns, SC_NS)),
@@ -46,8 +48,10 @@ CxlSwitch::CxlSwitch(sc_core::sc_module_name name, const CxlSwitchConfig& config
   hdm_.add_to(regs_);
   regs_.add(id_);
   regs_.add(port_count_);
+  ports.resize(config.ports);
+  for (unsigned k : attached)
+    if (k < config.ports && !ports[k]) ports[k] = std::make_unique<CxlSwitchPort>(("port" + std::to_string(k)).c_str(), *this);
   for (unsigned k = 0; k < config.ports; ++k) {
-    ports.push_back(std::make_unique<CxlSwitchPort>(("port" + std::to_string(k)).c_str(), *this));
     port_slots_.push_back(std::make_unique<Register>("PORT" + std::to_string(k) + "_SLOT",
                                                      cxl_switch_regs::port_slot + 4 * k, 4, cxl_switch_regs::kNoDevice,
                                                      Access::read_only));
@@ -56,6 +60,8 @@ CxlSwitch::CxlSwitch(sc_core::sc_module_name name, const CxlSwitchConfig& config
 }
 
 void CxlSwitch::attach(unsigned port, const AddressRange& device_bar, unsigned slot) {
+  if (port >= ports.size() || !ports[port])
+    throw std::invalid_argument(std::string(name()) + ": port " + std::to_string(port) + " was not built for a device");
   bridges_.push_back({device_bar, port});
   port_slots_.at(port)->value = slot;
 }
@@ -77,16 +83,16 @@ void CxlSwitch::from_upstream(tlm::tlm_generic_payload& p, sc_core::sc_time& del
     return;
   }
   if (const int port = bridge_port(address, length); port >= 0) return ports[size_t(port)]->send_down(p, delay);
-  if (const auto hit = hdm_.decode(address, length)) return ports[hit->target]->send_down(p, delay);
+  if (const auto hit = hdm_.decode(address, length)) {
+    if (ports[hit->target]) return ports[hit->target]->send_down(p, delay);
+    return p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);  // a decoder naming an empty port
+  }
   uint64_t window_base = 0;
   const Interleave* il = hdm_.interleave_at(address, &window_base);
-  if (!il || length > UINT64_MAX - address) {
-    p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-    return;
-  }
+  if (!il) return p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
   send_by_granule(p, delay, window_base, *il, [this](unsigned, tlm::tlm_generic_payload& piece, sc_time& d) {
     const auto hit = hdm_.decode(piece.get_address(), piece.get_data_length());
-    if (!hit) return piece.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    if (!hit || !ports[hit->target]) return piece.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     ports[hit->target]->send_down(piece, d);
   });
 }
@@ -95,7 +101,7 @@ unsigned CxlSwitch::from_upstream_dbg(tlm::tlm_generic_payload& p) {
   const uint64_t address = p.get_address();
   const unsigned length = p.get_data_length();
   if (const int port = bridge_port(address, length); port >= 0) return ports[size_t(port)]->send_down_dbg(p);
-  if (const auto hit = hdm_.decode(address, length)) return ports[hit->target]->send_down_dbg(p);
+  if (const auto hit = hdm_.decode(address, length)) return ports[hit->target] ? ports[hit->target]->send_down_dbg(p) : 0;
   uint64_t window_base = 0;
   const Interleave* il = hdm_.interleave_at(address, &window_base);
   if (!il) return 0;
@@ -103,7 +109,7 @@ unsigned CxlSwitch::from_upstream_dbg(tlm::tlm_generic_payload& p) {
   sc_time ignored;
   send_by_granule(p, ignored, window_base, *il, [this, &done](unsigned, tlm::tlm_generic_payload& piece, sc_time&) {
     const auto hit = hdm_.decode(piece.get_address(), piece.get_data_length());
-    const unsigned n = hit ? ports[hit->target]->send_down_dbg(piece) : 0;
+    const unsigned n = hit && ports[hit->target] ? ports[hit->target]->send_down_dbg(piece) : 0;
     done += n;
     piece.set_response_status(n == piece.get_data_length() ? tlm::TLM_OK_RESPONSE : tlm::TLM_ADDRESS_ERROR_RESPONSE);
   });

@@ -84,12 +84,13 @@ class CxlSwitch : public sc_core::sc_module {
  public:
   CxlRootPort rp;  // on the host; binds to the host interconnect like an expander's
   SerialLink link;
-  std::vector<std::unique_ptr<CxlSwitchPort>> ports;
+  std::vector<std::unique_ptr<CxlSwitchPort>> ports;  // null where no device is attached
 
   // `bar`: the switch's own register BAR; `claims`: every window the root
-  // port passes down (HDM windows and BARs of everything below, and `bar`).
+  // port passes down (HDM windows and BARs of everything below, and `bar`);
+  // `attached`: the ports a device's link will bind to (the others stay empty).
   CxlSwitch(sc_core::sc_module_name name, const CxlSwitchConfig& config, const AddressRange& bar,
-            std::vector<AddressRange> claims);
+            std::vector<AddressRange> claims, const std::vector<unsigned>& attached);
 
   // CXL.io: accesses to `device_bar` go to `port`, whose device sits in BAR slot `slot`.
   void attach(unsigned port, const AddressRange& device_bar, unsigned slot);
