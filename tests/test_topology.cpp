@@ -315,3 +315,16 @@ policy: {name: static_tiers, hot_experts: 0, warm_experts: 0}
   const double one = run(1), four = run(4);
   CHECK(four == Approx(one).epsilon(0.03));
 }
+
+// Every binding of every topology scenario has a checker (every instance's
+// links, ports and engines), and none sees a violation.
+TEST_CASE("topology: every topology scenario runs with 0 protocol violations", "[topology][protocol]") {
+  for (const auto& entry : fs::directory_iterator(fs::path(CXLVP_SOURCE_DIR) / "scenarios" / "topologies")) {
+    const fs::path out = scratch() / ("checked_" + entry.path().stem().string());
+    const Outcome o = run_cxlvp("run " + entry.path().string() + " --quiet --out " + out.string() +
+                                " --set simulation.checks=protocol --set workload.batches=1");
+    INFO(entry.path().string() << ": " << o.err);
+    CHECK(o.status == 0);
+    CHECK(slurp(out / "summary.json").find("\"protocol_violations\": 0,") != std::string::npos);
+  }
+}

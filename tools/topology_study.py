@@ -4,12 +4,14 @@ the table docs/topologies.md shows: simulated time, throughput, speed-up over
 one expander, and the resources that bound each run (the busiest engines and
 links, by utilization over the run).
 
-  tools/topology_study.py [--binary build/cxlvp] [--out results/topology_study]
+  tools/topology_study.py [--binary build/cxlvp] [--out results/topology_study] [--figure PNG]
 
 Workloads: `paper` (each scenario as written: 128 experts of 8 MiB, top-1) and
 `deepseek-layer` (a DeepSeek-V3-sized MoE layer: 256 experts, top-8,
 d_model 7168, d_ff 2048, 1 byte per weight: 29.4 MB per expert).
-Standard library only; exit status 1 if a run fails.
+--figure also draws throughput relative to one expander, per topology and
+workload (needs matplotlib: run it with /usr/bin/python3, Debian's
+python3-matplotlib). Exit status 1 if a run fails.
 """
 import argparse
 import json
@@ -36,7 +38,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--binary", default="build/cxlvp")
     parser.add_argument("--out", default="results/topology_study")
+    parser.add_argument("--figure", help="also draw the speed-ups into this PNG")
     args = parser.parse_args()
+    speedups = {}
     root = pathlib.Path(__file__).resolve().parent.parent
     scenarios = sorted((root / "scenarios" / "topologies").glob("*.yaml"))
     print("| topology | workload | simulated ms | tokens/s | vs one expander | busiest (utilization) |")
@@ -58,7 +62,30 @@ def main():
                 base = rate
             print(f"| {scenario.stem} | {workload} | {1e3 * summary['simulated_time_s']:.2f} | {rate:.0f} | "
                   f"{rate / base:.2f}x | {busiest(summary)} |")
+            speedups.setdefault(workload, {})[scenario.stem] = rate / base
+    if args.figure:
+        draw(speedups, args.figure)
     return 0
+
+
+def draw(speedups, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    names = sorted(next(iter(speedups.values())), key=lambda n: (n != "one_expander", n))
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    width = 0.8 / len(speedups)
+    for i, (workload, values) in enumerate(speedups.items()):
+        xs = [x + i * width for x in range(len(names))]
+        bars = ax.bar(xs, [values[n] for n in names], width, label=workload)
+        ax.bar_label(bars, fmt="%.2fx", fontsize=7)
+    ax.set_xticks([x + width * (len(speedups) - 1) / 2 for x in range(len(names))])
+    ax.set_xticklabels([n.replace("_", " ") for n in names], fontsize=8)
+    ax.set_ylabel("throughput vs one expander")
+    ax.set_title("cxlvp: topologies of scenarios/topologies/ (tools/topology_study.py)", fontsize=9)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
 
 
 if __name__ == "__main__":
