@@ -17,12 +17,7 @@ WeightHomes::WeightHomes(const MoeModelConfig& model, unsigned homes, WeightsPla
     std::vector<uint32_t> order(model.experts);
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return popularity[a] > popularity[b]; });
-    std::vector<double> load(homes_, 0.0);
-    for (uint32_t e : order) {
-      const unsigned h = unsigned(std::min_element(load.begin(), load.end()) - load.begin());
-      home_[e] = h;
-      load[h] += popularity[e];
-    }
+    for (uint32_t r = 0; r < order.size(); ++r) home_[order[r]] = r % homes_;
   } else {
     for (uint32_t e = 0; e < model.experts; ++e) home_[e] = e % homes_;
   }

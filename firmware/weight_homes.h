@@ -6,9 +6,11 @@
 // layer by layer from its weight area's start. An expert has the same home in
 // every layer.
 //  - partitioned: expert e in home e mod homes (round robin by id);
-//  - popularity: experts in order of expected tokens, each to the home with
-//    the fewest expected tokens so far (longest-processing-time greedy), so
-//    hot experts spread and every home gets about the same share of the work;
+//  - popularity: experts in order of expected tokens dealt round robin, so
+//    that every home gets its share of the hot experts (whose fetches cross its
+//    link) and of the cold ones (which its NDP engine runs). Balancing expected
+//    tokens instead (LPT) put the hottest expert alone on one home, which the
+//    GPU then runs: that home's NDP engine sat idle;
 //  - one home (interleaved, DDR, a single expander): every expert there.
 #include <cstdint>
 #include <vector>

@@ -16,6 +16,7 @@
 #include "platform/platform.h"
 #include "platform/scenario_loader.h"
 #include "firmware/cxl_boot.h"
+#include "firmware/weight_homes.h"
 #include "testbench.h"
 
 using namespace cxlvp;
@@ -327,4 +328,30 @@ TEST_CASE("topology: every topology scenario runs with 0 protocol violations", "
     CHECK(o.status == 0);
     CHECK(slurp(out / "summary.json").find("\"protocol_violations\": 0,") != std::string::npos);
   }
+}
+
+// Where experts live: partitioned is expert e in home e mod k; popularity
+// deals the experts round robin in order of expected tokens; inside a home the
+// experts it holds are packed layer by layer.
+TEST_CASE("weight homes: partitioned, by popularity, and packed offsets", "[topology]") {
+  MoeModelConfig m;
+  m.experts = 6;
+  m.layers = 2;
+  m.expert_bytes = 100;
+  const WeightHomes part(m, 3, WeightsPlacement::partitioned);
+  for (uint32_t e = 0; e < 6; ++e) CHECK(part.home_of(e) == e % 3);
+  CHECK(part.offset(0, 4) == 100);            // expert 4 is home 1's second (after expert 1)
+  CHECK(part.offset(1, 1) == (2 + 0) * 100);  // layer 1 starts after home 1's two experts of layer 0
+  CHECK(part.bytes_in(2) == 2 * 2 * 100);
+  const std::vector<double> share{0.05, 0.4, 0.1, 0.3, 0.05, 0.1};  // ranks: 1, 3, 2, 5, 0, 4 (ties by id)
+  const WeightHomes pop(m, 2, WeightsPlacement::popularity, share);
+  CHECK(pop.home_of(1) == 0);
+  CHECK(pop.home_of(3) == 1);
+  CHECK(pop.home_of(2) == 0);
+  CHECK(pop.home_of(5) == 1);
+  CHECK(pop.home_of(0) == 0);
+  CHECK(pop.home_of(4) == 1);
+  CHECK(pop.experts_in(0) == 3);
+  const WeightHomes one(m, 1, WeightsPlacement::interleaved);
+  CHECK(one.offset(1, 5) == (6 + 5) * 100);  // the one-home layout: (layer x experts + expert) x bytes
 }
