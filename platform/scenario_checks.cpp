@@ -28,6 +28,10 @@ void check_top_k(const Scenario& s, const KeySites& sites) {
 // large for the NDP engine's buffers.
 void check_functional(Scenario& s, const KeySites& sites) {
   if (s.simulation.data != DataMode::functional) return;
+  // The firmware lays out every job's input rows in one GPU's HBM (functional-mode.md).
+  if (s.platform.gpus.size() > 1)
+    sites.fail_about("platform.gpus", "functional mode runs on one GPU (got " + std::to_string(s.platform.gpus.size()) +
+                                          ")");
   MoeModelConfig& m = s.model;
   const auto int8_only = [&sites](const char* key, unsigned& bytes, const char* what) {
     if (sites.given(key) && bytes != 1)

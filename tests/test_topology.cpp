@@ -175,6 +175,9 @@ TEST_CASE("topology: bad trees are refused with file, line and key", "[topology]
            "plus 2 layers x 32 experts of weights)");
   rejected("platform:\n  cxl:\n    expanders: [{name: a}]\nmodel: {weights_placement: interleaved}\n",
            "model.weights_placement: interleaved needs an interleave set");
+  check_rejected(run_cxlvp("validate " + std::string(CXLVP_SOURCE_DIR) + "/scenarios/studies/functional_moe.yaml "
+                           "--set 'platform.gpus=[{name: a}, {name: b}]'"),
+                 "--set: platform.gpus: functional mode runs on one GPU (got 2)");
 }
 
 // 4 KiB granules over k expanders, 256 bursts of 4 KiB in flight (far beyond
