@@ -1,8 +1,21 @@
 #include "transformer_model.h"
 
+#include <algorithm>
+
 namespace cxlvp {
 
 namespace {
+
+// Model-wide totals multiply user-given counts (layers x experts x bytes):
+// they saturate at 2^60 instead of wrapping, so that an absurd scenario reads
+// as too large for every memory, never as small. Sums of a few saturated
+// values stay inside 64 bits.
+constexpr uint64_t kSaturated = 1ull << 60;
+uint64_t mul(uint64_t a, uint64_t b) {
+  if (a == 0 || b == 0) return 0;
+  return a > kSaturated / b ? kSaturated : std::min(a * b, kSaturated);
+}
+uint64_t mul(uint64_t a, uint64_t b, uint64_t c) { return mul(mul(a, b), c); }
 
 // One matrix: its parameters and its bytes in the format of its class.
 struct Matrix {
@@ -112,11 +125,13 @@ const char* tensor_class_name(TensorClass c) {
   return "?";
 }
 
-unsigned decoder_layer_count(const MoeModelConfig& m) { return m.first_dense_layers + m.moe_layer_step * m.layers; }
+uint64_t decoder_layer_count(const MoeModelConfig& m) {
+  return m.first_dense_layers + uint64_t(m.moe_layer_step) * m.layers;
+}
 
 std::vector<DecoderLayer> decoder_layers(const MoeModelConfig& m) {
   std::vector<DecoderLayer> out;
-  const unsigned count = decoder_layer_count(m);
+  const uint64_t count = decoder_layer_count(m);
   out.reserve(count);
   unsigned moe = 0;
   for (unsigned i = 0; i < count; ++i) {
@@ -180,20 +195,22 @@ uint64_t ModelSize::params_active_per_token_excl_embedding() const {
 ModelSize model_size(const MoeModelConfig& m, unsigned top_k) {
   ModelSize s;
   s.tied = m.tie_word_embeddings;
-  const uint64_t moe = m.layers, dense = decoder_layer_count(m) - m.layers, all = moe + dense;
+  const uint64_t moe = m.layers, all = decoder_layer_count(m), dense = all - moe;
   const auto set = [&s](TensorClass c, uint64_t params, uint64_t bytes, uint64_t active) {
     s.classes[size_t(c)] = {params, bytes, active};
   };
   const uint64_t attention = attention_params(m);
-  set(TensorClass::attention, all * attention, all * attention_bytes(m), all * attention);
+  set(TensorClass::attention, mul(all, attention), mul(all, attention_bytes(m)), mul(all, attention));
   const uint64_t expert = ffn_params(m, m.d_ff);
-  set(TensorClass::routed_experts, moe * m.experts * expert, moe * m.experts * m.bytes_per_expert(), moe * top_k * expert);
+  set(TensorClass::routed_experts, mul(moe, m.experts, expert), mul(moe, m.experts, m.bytes_per_expert()),
+      mul(moe, top_k, expert));
   const uint64_t shared = uint64_t(m.shared_experts) * ffn_params(m, shared_inner(m));
-  set(TensorClass::shared_experts, moe * shared, moe * m.shared_experts * m.ffn_bytes(shared_inner(m), TensorClass::shared_experts),
-      moe * shared);
+  set(TensorClass::shared_experts, mul(moe, shared),
+      mul(moe, m.shared_experts, m.ffn_bytes(shared_inner(m), TensorClass::shared_experts)), mul(moe, shared));
   const uint64_t dense_ffn = ffn_params(m, dense_inner(m));
-  set(TensorClass::dense_ffn, dense * dense_ffn, dense * m.ffn_bytes(dense_inner(m), TensorClass::dense_ffn), dense * dense_ffn);
-  set(TensorClass::router, moe * router_params(m), moe * router_bytes(m), moe * router_params(m));
+  set(TensorClass::dense_ffn, mul(dense, dense_ffn), mul(dense, m.ffn_bytes(dense_inner(m), TensorClass::dense_ffn)),
+      mul(dense, dense_ffn));
+  set(TensorClass::router, mul(moe, router_params(m)), mul(moe, router_bytes(m)), mul(moe, router_params(m)));
   const uint64_t table = uint64_t(m.vocab_size) * m.d_model;
   set(TensorClass::embeddings, table, matrix_bytes(m.format(TensorClass::embeddings), m.vocab_size, m.d_model, m.weight_bytes_per_param),
       table);
@@ -203,9 +220,10 @@ ModelSize model_size(const MoeModelConfig& m, unsigned top_k) {
       (m.tie_word_embeddings ? 0 : matrix_bytes(m.format(TensorClass::lm_head), m.vocab_size, m.d_model, m.weight_bytes_per_param)) +
       (head_bias ? norm_bytes(m, head_bias) : 0);
   // A tied head is the embedding table, counted once (as the model cards do)
-  // but used by every token twice: its active parameters stay with the embeddings.
+  // though every token uses it twice: its active parameters stay with the embeddings.
   set(TensorClass::lm_head, head, head_bytes, head);
-  const uint64_t norms = m.whole_layers() ? all * layer_norm_params(m) + (m.norm_bias ? 2 : 1) * uint64_t(m.d_model) : 0;
+  const uint64_t norms =
+      m.whole_layers() ? std::min(mul(all, layer_norm_params(m)) + (m.norm_bias ? 2 : 1) * uint64_t(m.d_model), kSaturated) : 0;
   set(TensorClass::norms, norms, norms ? norm_bytes(m, norms) : 0, norms);
   return s;
 }

@@ -25,7 +25,7 @@ struct DecoderLayer {
 };
 
 // first_dense_layers + moe_layer_step x layers.
-unsigned decoder_layer_count(const MoeModelConfig& m);
+uint64_t decoder_layer_count(const MoeModelConfig& m);
 // The decoder layers in forward order: first_dense_layers dense ones, then
 // each MoE layer after moe_layer_step - 1 dense ones.
 std::vector<DecoderLayer> decoder_layers(const MoeModelConfig& m);

@@ -16,6 +16,7 @@
 #include "bench.h"
 #include "json_writer.h"
 #include "calibrate.h"
+#include "capacity_plan.h"
 #include "platform.h"
 #include "report.h"
 #include "scenario_loader.h"
@@ -346,6 +347,7 @@ int sc_main(int argc, char** argv) {
       std::cout << o.scenario << ": ok (" << s.name << ")";
       if (points) std::cout << "; sweep of " << points << " points, each ok";
       std::cout << "\n";
+      print_capacity_plan(plan_capacity(s), std::cout);
       return 0;
     }
     if (o.command == "sweep")

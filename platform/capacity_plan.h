@@ -1,0 +1,60 @@
+#pragma once
+// Capacity planning: where each tensor class of the model lives and whether
+// each memory holds what is placed in it. Routed experts live in
+// model.weights_home (host DDR or CXL device DRAM); every other class lives in
+// GPU HBM. Each memory also keeps what the platform reserves in it: HBM the
+// workspace (platform.gpu.hbm_reserved_GiB) and at least one routed expert's
+// slot, DDR and CXL memory 1 GiB of descriptors and staging. `cxlvp validate`
+// prints the plan; the loader refuses a model that does not fit.
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "../firmware/transformer_model.h"
+#include "scenario.h"
+
+namespace cxlvp {
+
+struct PlacedTensors {
+  TensorClass tensor_class;
+  TensorClassSize size;
+  std::string format;  // format_name, or "expert_bytes" when model.expert_bytes sets the routed experts' size
+  std::string memory;  // gpu.hbm, ddr or cxl.mem
+};
+
+struct MemoryBudget {
+  std::string memory;        // gpu.hbm, ddr, cxl.mem
+  std::string capacity_key;  // the scenario key of its size
+  uint64_t capacity = 0;
+  uint64_t reserved = 0;     // what the platform keeps there besides the model's tensors
+  std::string reserved_what;
+  uint64_t tensors = 0;      // bytes of the tensor classes placed there
+
+  uint64_t needed() const { return reserved + tensors; }
+  bool fits() const { return needed() <= capacity; }
+};
+
+struct CapacityPlan {
+  ModelSize size;
+  uint64_t decoder_layers = 0, dense_layers = 0, moe_layers = 0;
+  std::vector<PlacedTensors> tensors;  // every class, in TensorClass order
+  std::vector<MemoryBudget> memories;  // gpu.hbm, ddr, cxl.mem
+
+  bool fits() const;
+};
+
+CapacityPlan plan_capacity(const Scenario& s);
+
+// The refusal of a plan that does not fit: the first memory short of space
+// (its capacity key), then needed and available for every memory, one line.
+struct CapacityProblem {
+  std::string key, message;
+};
+CapacityProblem capacity_problem(const CapacityPlan& plan);
+
+// The plan as `cxlvp validate` prints it: parameters, a table of tensor
+// classes (parameters, bytes, format, memory) and one of memories.
+void print_capacity_plan(const CapacityPlan& plan, std::ostream& out);
+
+}  // namespace cxlvp
