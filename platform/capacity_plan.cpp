@@ -67,15 +67,22 @@ CapacityPlan plan_capacity(const Scenario& s) {
   return plan;
 }
 
-CapacityProblem capacity_problem(const CapacityPlan& plan) {
-  CapacityProblem problem;
+std::string memory_summary(const CapacityPlan& plan) {
   std::string all;
-  for (const MemoryBudget& m : plan.memories) {
-    if (!m.fits() && problem.key.empty()) problem.key = m.capacity_key;
+  for (const MemoryBudget& m : plan.memories)
     all += std::string(all.empty() ? "" : "; ") + m.memory + " needs " + gib(m.needed()) + " (" + gib(m.tensors) +
            " of model tensors, " + gib(m.reserved) + " " + m.reserved_what + "), holds " + gib(m.capacity);
-  }
-  problem.message = "the model does not fit: " + all;
+  return all;
+}
+
+CapacityProblem capacity_problem(const CapacityPlan& plan) {
+  CapacityProblem problem;
+  for (const MemoryBudget& m : plan.memories)
+    if (!m.fits()) {
+      problem.key = m.capacity_key;
+      break;
+    }
+  problem.message = "the model does not fit: " + memory_summary(plan);
   return problem;
 }
 

@@ -46,8 +46,12 @@ struct CapacityPlan {
 
 CapacityPlan plan_capacity(const Scenario& s);
 
-// The refusal of a plan that does not fit: the first memory short of space
-// (its capacity key), then needed and available for every memory, one line.
+// Needed and available for every memory, in one line: "gpu.hbm needs 27.6
+// GiB (26.4 GiB of model tensors, 1.23 GiB reserved ...), holds 16.0 GiB; ...".
+std::string memory_summary(const CapacityPlan& plan);
+
+// The refusal of a plan that does not fit: the capacity key of the first
+// memory short of space, and the memory summary.
 struct CapacityProblem {
   std::string key, message;
 };

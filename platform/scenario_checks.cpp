@@ -148,7 +148,11 @@ void check_functional(Scenario& s, const KeySites& sites) {
 
 void check_platform(const Scenario& s, const KeySites& sites) {
   const auto problems = check_platform_fit(s);
-  if (!problems.empty()) sites.fail_about(problems.front().key, problems.front().message);
+  if (problems.empty()) return;
+  // A memory too small for the model: add what every memory needs and holds.
+  const CapacityPlan plan = plan_capacity(s);
+  const std::string summary = plan.fits() ? "" : "; per memory: " + memory_summary(plan);
+  sites.fail_about(problems.front().key, problems.front().message + summary);
 }
 
 // The RTL engine's queue depth is a Verilog parameter (CMake
