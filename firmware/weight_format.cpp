@@ -31,8 +31,8 @@ constexpr Named kNames[] = {
 }  // namespace
 
 const char* weight_format_names() {
-  return "auto, bf16, fp16, fp32, fp8, fp8_block<N> (e.g. fp8_block128), int8, int8_g<N>, int4, int4_g<N> "
-         "(e.g. int4_g128), mxfp4";
+  return "auto, bf16, fp16, fp32, fp8, fp8_blockN, int8, int8_gN, int4, int4_gN, mxfp4 (N: block edge or group "
+         "size, e.g. fp8_block128, int4_g128)";
 }
 
 std::string format_name(const WeightFormat& f) {

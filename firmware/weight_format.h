@@ -30,7 +30,7 @@ struct WeightFormat {
 };
 
 // The name a scenario writes: auto, bf16, fp16, fp32, fp8, fp8_block128,
-// int8, int8_g128, int4, int4_g128, mxfp4.
+// int8, int8_g128, int4, int4_g128, mxfp4 (any N in fp8_blockN, int8_gN, int4_gN).
 std::string format_name(const WeightFormat& format);
 // The format called `name`, or nothing.
 std::optional<WeightFormat> parse_weight_format(const std::string& name);

@@ -17,6 +17,7 @@ namespace cxlvp {
 namespace {
 
 constexpr uintmax_t kMaxFileBytes = 16u << 20;  // a config.json is a few KB
+constexpr unsigned kMaxLayers = 1u << 16;        // the per-layer tables below are that long
 
 std::string quoted(const std::string& s) { return "'" + s + "'"; }
 
@@ -45,6 +46,12 @@ class Fields {
     return v;
   }
   unsigned uint_or(const std::string& name, unsigned fallback) const { return has(name) ? uint(name) : fallback; }
+  unsigned layer_count() const {
+    const unsigned n = uint("num_hidden_layers");
+    if (n == 0 || n > kMaxLayers)
+      throw HfConfigError(path("num_hidden_layers"), "must be in 1.." + std::to_string(kMaxLayers) + " (got " + std::to_string(n) + ")");
+    return n;
+  }
   bool flag_or(const std::string& name, bool fallback) const {
     if (!has(name)) return fallback;
     const std::string t = text(name);
@@ -198,7 +205,7 @@ class Import {
 
   void deepseek_v3(const Fields& f) {
     common(f, f);
-    const unsigned n = f.uint("num_hidden_layers"), first = f.uint("first_k_dense_replace"),
+    const unsigned n = f.layer_count(), first = f.uint("first_k_dense_replace"),
                    freq = f.uint_or("moe_layer_freq", 1);
     if (freq == 0) throw HfConfigError(f.path("moe_layer_freq"), "must be > 0");
     std::vector<bool> is_moe(n);
@@ -226,7 +233,7 @@ class Import {
   void mixtral_like(const Fields& f, bool phi) {
     common(f, f);
     gqa(f);
-    layers(std::vector<bool>(f.uint("num_hidden_layers"), true), f.path("num_hidden_layers"));
+    layers(std::vector<bool>(f.layer_count(), true), f.path("num_hidden_layers"));
     add("model.experts", f.uint("num_local_experts"), f.path("num_local_experts"));
     add("model.d_ff", f.uint("intermediate_size"), f.path("intermediate_size"));
     if (phi) {
@@ -234,14 +241,14 @@ class Import {
       add_bool("model.lm_head_bias", f.flag_or("lm_head_bias", false), f.path("lm_head_bias"));
       add_bool("model.norm_bias", true, "model_type");  // PhiMoE normalizes with LayerNorm
     }
-    windows(f.uint_or("sliding_window", 0), std::vector<bool>(f.uint("num_hidden_layers"), false), f.path("sliding_window"));
+    windows(f.uint_or("sliding_window", 0), std::vector<bool>(f.layer_count(), false), f.path("sliding_window"));
     formats(f, f);
   }
 
   void qwen3_moe(const Fields& f) {
     common(f, f);
     gqa(f);
-    const unsigned n = f.uint("num_hidden_layers"), step = f.uint_or("decoder_sparse_step", 1);
+    const unsigned n = f.layer_count(), step = f.uint_or("decoder_sparse_step", 1);
     if (step == 0) throw HfConfigError(f.path("decoder_sparse_step"), "must be > 0");
     std::vector<bool> is_moe(n);
     for (unsigned i = 0; i < n; ++i) is_moe[i] = (i + 1) % step == 0;
@@ -261,7 +268,7 @@ class Import {
   void gpt_oss(const Fields& f) {
     common(f, f);
     gqa(f);
-    const unsigned n = f.uint("num_hidden_layers");
+    const unsigned n = f.layer_count();
     layers(std::vector<bool>(n, true), f.path("num_hidden_layers"));
     add("model.experts", f.uint("num_local_experts"), f.path("num_local_experts"));
     add("model.d_ff", f.uint("intermediate_size"), f.path("intermediate_size"));
@@ -284,7 +291,7 @@ class Import {
   void llama4(const Fields& f) {
     common(f, top_);
     gqa(f);
-    const unsigned n = f.uint("num_hidden_layers");
+    const unsigned n = f.layer_count();
     std::vector<bool> is_moe(n, false);
     const std::vector<unsigned> listed = f.uint_list("moe_layers");
     if (!listed.empty()) {

@@ -249,8 +249,8 @@ Schema::Schema() {
                "0 = no layer does");
 
   block("model.format", "Weight format per tensor class, scales included: auto (model.weight_bytes_per_param per "
-                        "weight), bf16, fp16, fp32, fp8 (one scale per matrix), fp8_block<N> (one fp32 scale per N x N "
-                        "block, DeepSeek-V3: 128), int8 and int4 (one fp16 scale per row, or per N inputs with _g<N>), "
+                        "weight), bf16, fp16, fp32, fp8 (one scale per matrix), fp8_blockN (one fp32 scale per N x N "
+                        "block, DeepSeek-V3: 128), int8 and int4 (one fp16 scale per row, or per N inputs with _gN), "
                         "mxfp4 (OCP MX: one 8-bit scale per 32 values). 1-D tensors (biases, sinks) use the norms "
                         "format (docs/quantization.md#weight-formats).");
   const std::pair<TensorClass, const char*> classes[] = {

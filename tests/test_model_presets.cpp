@@ -188,6 +188,13 @@ TEST_CASE("bad config.json files and model sources are refused in one line namin
   // Not JSON, or not there.
   check_rejected(validate_hf(edited_config("mixtral-8x7b", "\"vocab_size\": 32000", "\"vocab_size\": ")), "json:");
   check_rejected(validate_hf(cxlvp_test::scratch() / "nowhere.json"), "cannot read: no such file");
+  check_rejected(validate_hf("/dev/zero"), "cannot read: not a regular file");
+  // Hostile sizes: nesting that would overflow the parser's stack, a layer count that would exhaust memory.
+  const fs::path deep = cxlvp_test::scratch() / "deep.json";
+  std::ofstream(deep) << std::string(1000000, '[');
+  check_rejected(validate_hf(deep), "json: nested deeper than 256");
+  check_rejected(validate_hf(edited_config("mixtral-8x7b", "\"num_hidden_layers\": 32", "\"num_hidden_layers\": 4000000000")),
+                 "num_hidden_layers: must be in 1..65536 (got 4000000000)");
   // Every one names the key and the file.
   const Outcome o = validate_hf(edited_config("deepseek-v3", "\"n_routed_experts\": 256,", ""));
   CHECK(o.err.find("--set: model.hf_config: ") != std::string::npos);
