@@ -4,6 +4,7 @@
 #include <cfloat>
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
 
 namespace cxlvp {
 
@@ -28,6 +29,12 @@ RoutingGenerator::RoutingGenerator(const WorkloadConfig& config, const RoutingSh
       groups_({}),
       chosen_groups_({}),
       taken_by_(shape.experts, 0) {
+  // The scenario loader checks these; a program building its own generator gets the same rules.
+  if (shape.experts == 0 || shape.groups == 0 || shape.experts % shape.groups != 0 || shape.groups_per_token == 0 ||
+      shape.groups_per_token > shape.groups)
+    throw std::invalid_argument("RoutingGenerator: groups must divide the experts and hold groups_per_token");
+  if (uint64_t(config.top_k) > uint64_t(shape.groups_per_token) * (shape.experts / shape.groups))
+    throw std::invalid_argument("RoutingGenerator: top_k exceeds the experts a token can reach");
   double sum = 0;
   std::vector<double> weight_of_rank(shape.experts);
   for (unsigned r = 0; r < shape.experts; ++r) {

@@ -176,8 +176,11 @@ class Import {
     else throw HfConfigError(where.path(key), "expected bfloat16, float16 or float32 (got " + quoted(dtype) + ")");
     add("model.activation_bytes_per_value", base == "fp32" ? 4 : 2, where.path(key));
     const char* classes[] = {"attention", "routed_experts", "shared_experts", "dense_ffn", "router", "embeddings", "lm_head", "norms"};
-    std::map<std::string, std::string> format;
-    for (const char* c : classes) format[c] = base;
+    struct Chosen {
+      std::string format, field;  // the field it comes from, for errors
+    };
+    std::map<std::string, Chosen> format;
+    for (const char* c : classes) format[c] = {base, where.path(key)};
     if (top.has("quantization_config/quant_method")) {
       const std::string q = "quantization_config/";
       const std::string method = top.text(q + "quant_method");
@@ -187,7 +190,7 @@ class Import {
         if (rows != cols) throw HfConfigError(q + "weight_block_size", "only square blocks are supported");
         linear = rows ? "fp8_block" + std::to_string(rows) : "fp8";
       } else if (method == "mxfp4") {
-        format["routed_experts"] = "mxfp4";  // GPT-OSS: the other matrices stay in torch_dtype
+        format["routed_experts"] = {"mxfp4", q + "quant_method"};  // GPT-OSS: the other matrices stay in torch_dtype
       } else if (method == "gptq" || method == "awq") {
         const unsigned bits = top.uint(q + "bits");
         if (bits != 4 && bits != 8) throw HfConfigError(q + "bits", "expected 4 or 8 (got " + std::to_string(bits) + ")");
@@ -198,9 +201,9 @@ class Import {
       }
       // The router (gate), embeddings, LM head and norms stay in torch_dtype, as in the checkpoints.
       if (!linear.empty())
-        for (const char* c : {"attention", "routed_experts", "shared_experts", "dense_ffn"}) format[c] = linear;
+        for (const char* c : {"attention", "routed_experts", "shared_experts", "dense_ffn"}) format[c] = {linear, q + "quant_method"};
     }
-    for (const char* c : classes) add(std::string("model.format.") + c, format[c], "torch_dtype");
+    for (const char* c : classes) add(std::string("model.format.") + c, format[c].format, format[c].field);
   }
 
   void deepseek_v3(const Fields& f) {

@@ -226,6 +226,40 @@ TEST_CASE("model keys that only mean something with another are refused", "[mode
   refused({"simulation.data=functional", "model.ffn=gated"}, "model.ffn: functional mode computes plain two-matrix experts");
 }
 
+TEST_CASE("a whole model written as keys: summary.json's model block equals the counts worked out by hand", "[models]") {
+  // tests/data/whole_model.yaml: d_model 256, 1 dense + 2 MoE layers, GQA 4 heads (2 KV) of 64.
+  const fs::path out = cxlvp_test::scratch() / "whole";
+  const Outcome o = run_cxlvp("run " + std::string(CXLVP_SOURCE_DIR) + "/tests/data/whole_model.yaml --quiet --out " + out.string());
+  INFO(o.err);
+  REQUIRE(o.status == 0);
+  const auto s = read_json_scalars(cxlvp_test::slurp(out / "summary.json"));
+  const auto number = [&s](const std::string& path) { return std::stoull(s.at("model/" + path)); };
+  const uint64_t attention = 3 * (256 * 256 + 2 * 256 * 128 + 256 * 256);  // q, k, v, o per layer, 3 layers
+  const uint64_t expert = 3 * 256 * 128;                                    // gate, up, down
+  const uint64_t routed = 2 * 8 * expert, routed_active = 2 * 2 * expert;   // 2 MoE layers, top_k 2
+  const uint64_t shared = 2 * expert, dense = 3 * 256 * 512, router = 2 * 8 * 256;
+  const uint64_t table = 1000 * 256, norms = 3 * 2 * 256 + 256;
+  CHECK(number("decoder_layers") == 3);
+  CHECK(number("dense_layers") == 1);
+  CHECK(number("tensor_classes/attention/params") == attention);
+  CHECK(number("tensor_classes/routed_experts/params") == routed);
+  CHECK(number("tensor_classes/routed_experts/active_params_per_token") == routed_active);
+  CHECK(number("tensor_classes/shared_experts/params") == shared);
+  CHECK(number("tensor_classes/dense_ffn/params") == dense);
+  CHECK(number("tensor_classes/router/params") == router);
+  CHECK(number("tensor_classes/norms/params") == norms);
+  const uint64_t total = attention + routed + shared + dense + router + 2 * table + norms;
+  CHECK(number("params_total") == total);
+  CHECK(total == 3270400);
+  CHECK(number("params_active_per_token") == total - routed + routed_active);
+  CHECK(number("params_active_per_token_excl_embedding") == total - routed + routed_active - table);
+  CHECK(number("weight_bytes") == 2 * total);  // all bf16
+  CHECK(s.at("model/source") == "keys");
+  CHECK(s.at("model/tensor_classes/routed_experts/memory") == "cxl.mem");
+  CHECK(s.at("model/tensor_classes/shared_experts/memory") == "gpu.hbm");
+  CHECK(s.at("model/tensor_classes/dense_ffn/format") == "bf16");
+}
+
 TEST_CASE("validate prints each tensor class with its bytes, format and memory, and what each memory holds", "[models]") {
   const Outcome o = run_cxlvp("validate " + kMinimal + " --set model.preset=deepseek-v3" + kRoomy);
   INFO(o.err);

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <vector>
 
 #include "command_runner.h"
@@ -178,4 +179,12 @@ TEST_CASE("cxlvp runs 65536 experts at top_k 65536 in seconds", "[routing][cli]"
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   WARN("cxlvp run with 65536 of 65536 experts per token, 16 tokens, 2 layers, 1 batch: " << seconds << " s");
   CHECK(o.status == 0);
+}
+
+TEST_CASE("a generator that could not draw its tokens is refused when built", "[routing]") {
+  CHECK_THROWS_AS(RoutingGenerator(workload(4, 9), 8, 1), std::invalid_argument);                      // top_k > experts
+  CHECK_THROWS_AS(RoutingGenerator(workload(4, 2), RoutingShape{10, 3, 1}, 1), std::invalid_argument);   // 3 does not divide 10
+  CHECK_THROWS_AS(RoutingGenerator(workload(4, 2), RoutingShape{8, 2, 3}, 1), std::invalid_argument);    // 3 of 2 groups
+  CHECK_THROWS_AS(RoutingGenerator(workload(4, 65), RoutingShape{256, 8, 2}, 1), std::invalid_argument); // 2 groups hold 64
+  CHECK_NOTHROW(RoutingGenerator(workload(4, 64), RoutingShape{256, 8, 2}, 1));
 }
