@@ -15,6 +15,12 @@
 namespace cxlvp {
 
 enum class WeightsHome { ddr, cxl };
+// Which CXL memory holds which expert (docs/topologies.md): automatic (one
+// interleave set: interleaved; otherwise partitioned), interleaved (striped
+// over the interleave set), partitioned (expert e of every layer in expander
+// e mod k), popularity (the most popular experts spread so that every
+// expander gets an equal share of the expected tokens).
+enum class WeightsPlacement { automatic, interleaved, partitioned, popularity };
 
 // plain: up and down projections (2 matrices); gated: SwiGLU/GeGLU, gate, up
 // and down (3 matrices).
@@ -53,6 +59,7 @@ struct MoeModelConfig {
   unsigned activation_bytes_per_value = 2;  // also the KV cache's bytes per value
   uint64_t expert_bytes = 0;       // 0: derived from the FFN's matrices and model.format.routed_experts
   WeightsHome weights_home = WeightsHome::cxl;
+  WeightsPlacement weights_placement = WeightsPlacement::automatic;
   unsigned requant_shift = 16;     // functional mode: requantization right shift of both matrices
 
   FfnKind ffn = FfnKind::plain;    // every FFN of the model: routed and shared experts, dense layers

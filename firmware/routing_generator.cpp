@@ -58,6 +58,12 @@ RoutingGenerator::RoutingGenerator(const WorkloadConfig& config, const RoutingSh
   chosen_groups_ = WeightedSampler(std::vector<double>(shape.groups, 0.0));
 }
 
+std::vector<double> RoutingGenerator::expected_shares() const {
+  std::vector<double> share(cdf_.size());
+  for (size_t r = 0; r < cdf_.size(); ++r) share[expert_of_rank_[r]] = cdf_[r] - (r ? cdf_[r - 1] : 0.0);
+  return share;
+}
+
 uint32_t RoutingGenerator::draw_by_rank() {
   const double u = uniform();
   const auto rank = std::upper_bound(cdf_.begin(), cdf_.end(), u) - cdf_.begin();

@@ -48,6 +48,9 @@ class RoutingGenerator : public RoutingSource {
       : RoutingGenerator(config, RoutingShape{experts, 1, 1}, seed) {}
 
   LayerRouting next_layer(uint32_t step, uint32_t layer) override;
+  // Each expert's probability of being drawn for one pick (the popularity a
+  // profiler would measure), by expert id.
+  std::vector<double> expected_shares() const;
 
   // Random numbers drawn so far: the cost of the draws, which stays within
   // a constant times the experts picked whatever top_k is (tests check it).

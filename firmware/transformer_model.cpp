@@ -111,6 +111,8 @@ uint64_t attention_score_flops(const MoeModelConfig& m) {
 
 }  // namespace
 
+uint64_t saturated_product(uint64_t a, uint64_t b, uint64_t c) { return mul(a, b, c); }
+
 const char* tensor_class_name(TensorClass c) {
   switch (c) {
     case TensorClass::attention: return "attention";

@@ -12,6 +12,11 @@
 
 namespace cxlvp {
 
+// a x b x c, or 2^60 when that is larger: model-wide totals of user-given
+// counts saturate instead of wrapping, so that an absurd model reads as too
+// large for every memory, never as small.
+uint64_t saturated_product(uint64_t a, uint64_t b, uint64_t c = 1);
+
 // "attention", "routed_experts", ... (summary.json and validate use these).
 const char* tensor_class_name(TensorClass c);
 

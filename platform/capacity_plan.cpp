@@ -5,19 +5,13 @@
 #include <sstream>
 
 #include "../firmware/memory_layout.h"
+#include "memory_map.h"
+#include "topology.h"
+#include "weight_plan.h"
 
 namespace cxlvp {
 
 namespace {
-
-const char* const kHbm = "gpu.hbm";
-const char* const kDdr = "ddr";
-const char* const kCxl = "cxl.mem";
-
-std::string home_of(TensorClass c, const Scenario& s) {
-  if (c != TensorClass::routed_experts) return kHbm;
-  return s.model.weights_home == WeightsHome::cxl ? kCxl : kDdr;
-}
 
 std::string gib(uint64_t bytes) {
   std::ostringstream text;
@@ -43,26 +37,55 @@ bool CapacityPlan::fits() const {
 
 CapacityPlan plan_capacity(const Scenario& s) {
   const MoeModelConfig& m = s.model;
+  const Topology t = resolve_topology(s);
+  const WeightPlan weights = plan_weights(s, t, build_memory_map(s, t));
   CapacityPlan plan;
   plan.size = model_size(m, s.workload.top_k);
   plan.decoder_layers = decoder_layer_count(m);
   plan.moe_layers = m.layers;
   plan.dense_layers = plan.decoder_layers - plan.moe_layers;
-  const auto& gpu = s.platform.gpu;
-  plan.memories = {
-      {kHbm, "platform.gpu.hbm.capacity_GiB", gpu.hbm.capacity_bytes, gpu.hbm_reserved_bytes + m.bytes_per_expert(),
-       "reserved workspace and one routed expert's slot", 0},
-      {kDdr, "platform.host.ddr.capacity_GiB", s.platform.host.ddr.capacity_bytes, layout::weights,
-       "descriptors and staging", 0},
-      {kCxl, "platform.cxl.dram.capacity_GiB", s.platform.cxl.dram.capacity_bytes, layout::weights,
-       "descriptors and staging", 0}};
+
+  // Every GPU holds the classes other than the routed experts whole (a replica
+  // each), next to its workspace and at least one routed expert's slot.
+  uint64_t replicated = 0;
+  for (size_t i = 0; i < kTensorClasses; ++i)
+    if (TensorClass(i) != TensorClass::routed_experts) replicated += plan.size.classes[i].bytes;
+  std::string gpu_memories;
+  for (size_t i = 0; i < t.gpus.size(); ++i) {
+    const GpuConfig& gpu = t.gpus[i].gpu;
+    const std::string key = s.platform.gpus.empty() ? "platform.gpu" : "platform.gpus." + std::to_string(i);
+    plan.memories.push_back({t.gpus[i].name + ".hbm", key + ".hbm.capacity_GiB", gpu.hbm.capacity_bytes,
+                             gpu.hbm_reserved_bytes + m.bytes_per_expert(), "reserved workspace and one routed expert's slot",
+                             replicated});
+    gpu_memories += (gpu_memories.empty() ? "" : "+") + t.gpus[i].name + ".hbm";
+  }
+
+  // Host DDR and every expander keep 1 GiB for descriptors and staging; the
+  // routed experts' homes (weight_plan.h) hold their experts after it, an
+  // interleave set in its window.
+  plan.memories.push_back({"ddr", "platform.host.ddr.capacity_GiB", s.platform.host.ddr.capacity_bytes, layout::weights,
+                           "descriptors and staging", 0});
+  for (const TopologyExpander& x : t.expanders)
+    plan.memories.push_back({x.name + ".mem", x.key + ".dram.capacity_GiB", x.cxl.dram.capacity_bytes, layout::weights,
+                             "descriptors and staging", 0});
+  std::string routed_memories;
+  for (unsigned h = 0; h < weights.homes.size(); ++h) {
+    const WeightHome& home = weights.homes[h];
+    const uint64_t bytes = saturated_product(weights.experts.experts_in(h), m.layers, m.bytes_per_expert());
+    const bool own_memory = home.name == "ddr" || (home.expander >= 0 && t.expanders[unsigned(home.expander)].set < 0);
+    const std::string memory = home.name == "ddr" ? "ddr" : own_memory ? home.name + ".mem" : home.name;
+    if (!own_memory)  // an interleave set: its window, striped over its members
+      plan.memories.push_back({memory, home.key, home.area_bytes, 0, "", 0});
+    for (MemoryBudget& budget : plan.memories)
+      if (budget.memory == memory) budget.tensors += bytes;
+    routed_memories += (routed_memories.empty() ? "" : "+") + memory;
+  }
+
   for (size_t i = 0; i < kTensorClasses; ++i) {
     const TensorClass c = TensorClass(i);
-    const bool sized_by_key = c == TensorClass::routed_experts && m.expert_bytes != 0;
-    PlacedTensors placed{c, plan.size.classes[i], sized_by_key ? "expert_bytes" : format_name(m.format(c)), home_of(c, s)};
-    for (MemoryBudget& memory : plan.memories)
-      if (memory.memory == placed.memory) memory.tensors += placed.size.bytes;
-    plan.tensors.push_back(placed);
+    const bool routed = c == TensorClass::routed_experts;
+    const std::string format = routed && m.expert_bytes != 0 ? "expert_bytes" : format_name(m.format(c));
+    plan.tensors.push_back({c, plan.size.classes[i], format, routed ? routed_memories : gpu_memories});
   }
   return plan;
 }
@@ -71,7 +94,8 @@ std::string memory_summary(const CapacityPlan& plan) {
   std::string all;
   for (const MemoryBudget& m : plan.memories)
     all += std::string(all.empty() ? "" : "; ") + m.memory + " needs " + gib(m.needed()) + " (" + gib(m.tensors) +
-           " of model tensors, " + gib(m.reserved) + " " + m.reserved_what + "), holds " + gib(m.capacity);
+           " of model tensors" + (m.reserved ? ", " + gib(m.reserved) + " " + m.reserved_what : "") + "), holds " +
+           gib(m.capacity);
   return all;
 }
 

@@ -1,11 +1,13 @@
 #pragma once
 // Capacity planning: where each tensor class of the model lives and whether
-// each memory holds what is placed in it. Routed experts live in
-// model.weights_home (host DDR or CXL device DRAM); every other class lives in
-// GPU HBM. Each memory also keeps what the platform reserves in it: HBM the
-// workspace (platform.gpu.hbm_reserved_GiB) and at least one routed expert's
-// slot, DDR and CXL memory 1 GiB of descriptors and staging. `cxlvp validate`
-// prints the plan; the loader refuses a model that does not fit.
+// each memory holds what is placed in it. Routed experts live in their homes
+// (model.weights_home and model.weights_placement over the topology's
+// expanders and interleave sets: weight_plan.h); every other class lives in
+// GPU HBM, whole in every GPU. Each memory also keeps what the platform
+// reserves in it: HBM the workspace (hbm_reserved_GiB) and at least one routed
+// expert's slot, DDR and each expander 1 GiB of descriptors and staging.
+// `cxlvp validate` prints the plan; the loader refuses a model that does not
+// fit. Assumes a valid topology (check_topology).
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -20,11 +22,11 @@ struct PlacedTensors {
   TensorClass tensor_class;
   TensorClassSize size;
   std::string format;  // format_name, or "expert_bytes" when model.expert_bytes sets the routed experts' size
-  std::string memory;  // gpu.hbm, ddr or cxl.mem
+  std::string memory;  // where it lives: gpu.hbm, ddr, cxl.mem, an interleave set; several joined by '+'
 };
 
 struct MemoryBudget {
-  std::string memory;        // gpu.hbm, ddr, cxl.mem
+  std::string memory;        // <gpu>.hbm, ddr, <expander>.mem, or an interleave set's name
   std::string capacity_key;  // the scenario key of its size
   uint64_t capacity = 0;
   uint64_t reserved = 0;     // what the platform keeps there besides the model's tensors
@@ -39,7 +41,7 @@ struct CapacityPlan {
   ModelSize size;
   uint64_t decoder_layers = 0, dense_layers = 0, moe_layers = 0;
   std::vector<PlacedTensors> tensors;  // every class, in TensorClass order
-  std::vector<MemoryBudget> memories;  // gpu.hbm, ddr, cxl.mem
+  std::vector<MemoryBudget> memories;  // every GPU's HBM, DDR, every expander, every interleave set holding experts
 
   bool fits() const;
 };

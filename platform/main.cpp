@@ -222,12 +222,16 @@ std::string job_text(const Scheduler::OutstandingJob& j) {
 // else the jobs the firmware still waited for.
 std::string why_unfinished(const Platform& platform) {
   const std::vector<Scheduler::OutstandingJob> jobs = platform.fw.outstanding_jobs();
-  if (const NdpFault* fault = platform.cxl.ndp ? platform.cxl.ndp->fault() : nullptr) {
+  for (size_t i = 0; i < platform.hw.expanders.size(); ++i) {
+    const auto& engine = platform.hw.expanders[i]->ndp;
+    const NdpFault* fault = engine ? engine->fault() : nullptr;
+    if (!fault) continue;
+    const std::string& device = platform.topology().expanders[i].cxl.ndp.job_log_name;
     std::string line = fault->message;
     size_t on_ndp = 0;
     for (const auto& j : jobs) {
-      if (fault->has_tag && j.tag == fault->tag) return line + "; firmware: ndp " + job_text(j);
-      if (std::string(j.device) == "ndp" && on_ndp++ == 0) line += "; firmware: outstanding on ndp: " + job_text(j);
+      if (fault->has_tag && j.tag == fault->tag) return line + "; firmware: " + device + " " + job_text(j);
+      if (j.device == device && on_ndp++ == 0) line += "; firmware: outstanding on " + device + ": " + job_text(j);
     }
     if (on_ndp > 1) line += " and " + std::to_string(on_ndp - 1) + " more";
     return line;
@@ -245,7 +249,11 @@ int run(const Options& o) {
   if (!o.quiet && has_sweep_block(o.scenario))
     std::cerr << "cxlvp: " << o.scenario
               << " has a sweep: block; running the base scenario only (cxlvp sweep runs the grid)\n";
-  if (!o.vcd.empty() && !(s.platform.cxl.ndp.enabled && s.platform.cxl.ndp.impl == NdpImpl::rtl)) {
+  const Topology topology = resolve_topology(s);
+  const bool rtl = std::any_of(topology.expanders.begin(), topology.expanders.end(), [](const TopologyExpander& x) {
+    return x.cxl.ndp.enabled && x.cxl.ndp.impl == NdpImpl::rtl;
+  });
+  if (!o.vcd.empty() && !rtl) {
     std::cerr << "cxlvp: error: --vcd writes the RTL NDP engine's waveforms; " << o.scenario
               << " does not use it (set platform.cxl.ndp.impl: rtl)\n";
     return kExitBadInput;
@@ -268,7 +276,7 @@ int run(const Options& o) {
   } remove_staging{staging};
   // jobs.csv is written as jobs finish, so memory does not grow with them;
   // rows stay in memory only for the timeline.
-  JobTable jobs(platform.fw, !o.timeline.empty());
+  JobTable jobs(platform.fw, !o.timeline.empty(), platform.devices());
   jobs.stream_to((staging / "jobs.csv").string());
   if (!o.quiet) {
     std::cerr << "cxlvp: running " << s.name << " (" << s.workload.batches << " batches x " << s.model.layers

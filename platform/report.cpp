@@ -121,10 +121,15 @@ RunReport collect_report(const Platform& p, const JobTable& jobs) {
   r.first_failed = jobs.first_failed();
   r.model_source = model_source(s.model);
   r.model = plan_capacity(s);
-  const ResidentExperts& cache = p.gpu.resident();
-  r.gpu_cache = {cache.slots(), cache.hits(), cache.misses(), cache.evictions()};
-  r.links = {link_report("pcie", p.pcie), link_report("cxl.link", p.cxl.link), memory_report("ddr", p.ddr),
-             memory_report("gpu.hbm", p.gpu.hbm), memory_report("cxl.mem", p.cxl.mem)};
+  for (const auto& gpu : p.hw.gpus) {  // every GPU's expert cache together
+    const ResidentExperts& cache = gpu->resident();
+    r.gpu_cache.slots += cache.slots();
+    r.gpu_cache.hits += cache.hits();
+    r.gpu_cache.misses += cache.misses();
+    r.gpu_cache.evictions += cache.evictions();
+  }
+  for (const auto& l : p.hw.links()) r.links.push_back(link_report(l.name, *l.link));
+  for (const auto& m : p.hw.memories()) r.links.push_back(memory_report(m.name, *m.dram));
   if (const FunctionalCheck* check = p.functional_check())
     r.functional = FunctionalReport{checksum_text(check->output_checksum()), checksum_text(check->reference_checksum()),
                                     check->matches(), check->first_mismatch(), check->layers()};

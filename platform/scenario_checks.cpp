@@ -9,6 +9,7 @@
 #include "../firmware/transformer_model.h"
 #include "capacity_plan.h"
 #include "memory_map.h"
+#include "topology.h"
 #include "scenario_loader.h"
 #include "scenario_values.h"
 
@@ -95,6 +96,10 @@ void check_capacity(const Scenario& s, const KeySites& sites) {
 // large for the NDP engine's buffers.
 void check_functional(Scenario& s, const KeySites& sites) {
   if (s.simulation.data != DataMode::functional) return;
+  // The firmware lays out every job's input rows in one GPU's HBM (functional-mode.md).
+  if (s.platform.gpus.size() > 1)
+    sites.fail_about("platform.gpus", "functional mode runs on one GPU (got " + std::to_string(s.platform.gpus.size()) +
+                                          ")");
   MoeModelConfig& m = s.model;
   const auto int8_only = [&sites](const char* key, unsigned& bytes, const char* what) {
     if (sites.given(key) && bytes != 1)
@@ -149,10 +154,16 @@ void check_functional(Scenario& s, const KeySites& sites) {
 void check_platform(const Scenario& s, const KeySites& sites) {
   const auto problems = check_platform_fit(s);
   if (problems.empty()) return;
-  // A memory too small for the model: add what every memory needs and holds.
-  const CapacityPlan plan = plan_capacity(s);
-  const std::string summary = plan.fits() ? "" : "; per memory: " + memory_summary(plan);
-  sites.fail_about(problems.front().key, problems.front().message + summary);
+  // A memory too small for the model: add what every memory needs and holds
+  // (the plan needs a valid device tree).
+  const ConfigProblem& first = problems.front();
+  const std::string suffix = "_GiB";  // a capacity or a window size
+  const bool capacity = first.key.size() > suffix.size() &&
+                        first.key.compare(first.key.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+                        check_topology(s).empty();
+  const CapacityPlan plan = capacity ? plan_capacity(s) : CapacityPlan{};
+  const std::string summary = capacity && !plan.fits() ? "; per memory: " + memory_summary(plan) : "";
+  sites.fail_about(first.key, first.message + summary);
 }
 
 // The RTL engine's queue depth is a Verilog parameter (CMake

@@ -62,8 +62,15 @@ std::string describe(const YAML::Node& node) {
   }
 }
 
-// The key and value written for `name` in `block`, if any.
+// The key and value written for `name` in `block`, if any. In a sequence,
+// `name` is an index and the item stands for both.
 std::optional<std::pair<YAML::Node, YAML::Node>> find_item(const YAML::Node& block, const std::string& name) {
+  if (block.IsSequence()) {
+    if (name.empty() || name.size() > 6 || name.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    const size_t index = std::stoul(name);
+    if (index >= block.size()) return std::nullopt;
+    return std::make_pair(block[index], block[index]);
+  }
   if (!block.IsMap()) return std::nullopt;
   for (const auto& item : block)
     if (item.first.IsScalar() && item.first.Scalar() == name) return std::make_pair(item.first, item.second);
@@ -84,6 +91,7 @@ class Loader final : public KeySites {
     apply_presets();       // first: the file's own keys and --set override them
     apply_model_source();  // likewise
     bind_block(root_, "");
+    bind_lists();  // after the blocks their items start from
     check_required_keys();
     cross_check(scenario_, *this);
     return scenario_;
@@ -130,15 +138,36 @@ class Loader final : public KeySites {
     const auto segments = split_path(path);
     YAML::Node block = root_;
     std::string prefix;
+    bool in_item = false;
     for (size_t i = 0; i + 1 < segments.size(); ++i) {
       prefix += (i ? "." : "") + segments[i];
+      if (schema_.find_list(prefix)) {  // the next segment is an item's index: the item must be written
+        const auto list = find_item(block, segments[i]);
+        const auto item = list ? find_item(list->second, segments[i + 1]) : std::nullopt;
+        if (!item)
+          fail_about(prefix, "has no item " + segments[i + 1] + " to set " + path +
+                                 " in; set the whole list (--set '" + prefix + "=[{...}, ...]')");
+        block.reset(item->second);
+        prefix += "." + segments[++i];
+        in_item = true;
+        if (i + 1 == segments.size()) break;
+        continue;
+      }
       const auto item = find_item(block, segments[i]);
       if (item && !item->second.IsMap() && !item->second.IsNull())
         fail_about(prefix, "expected a mapping (got " + describe(item->second) + ")");
       block.reset(block[segments[i]]);  // creates the block when missing, turns null into a mapping
     }
+    if (in_item && (prefix == path || !block.IsMap()))
+      fail_about(path, "an item of a list is set key by key (--set " + path + ".KEY=VALUE), or the whole list at once");
     block[segments.back()] = value;
     overridden_.push_back(path);
+  }
+
+  // The schema entry for a key path, inside a list item or not.
+  const KeyEntry* lookup(const std::string& path) const {
+    if (const auto item = schema_.item_path(path)) return item->sub.empty() ? nullptr : schema_.find_in_item(*item->list, item->sub);
+    return schema_.find(path);
   }
 
   void bind_block(const YAML::Node& block, const std::string& prefix) {
@@ -152,28 +181,61 @@ class Loader final : public KeySites {
         given_.insert(path);
         continue;
       }
-      const KeyEntry* entry = schema_.find(path);
+      const KeyEntry* entry = lookup(path);
       if (!entry) fail_at(path, key, schema_.unknown_key_message(path));
       if (!seen.insert(path).second)
         fail_at(path, key, "duplicate key (first at line " + std::to_string(line_of(path)) + ")");
       given_.insert(path);
-      bind_entry(*entry, key, item.second);
+      bind_entry(*entry, path, key, item.second);
     }
   }
 
-  void bind_entry(const KeyEntry& entry, const YAML::Node& key, const YAML::Node& value) {
-    if (entry.is_block()) {
-      if (value.IsMap())
-        bind_block(value, entry.path);
-      else if (!value.IsNull())  // `block:` with nothing under it keeps the defaults
-        fail_at(entry.path, key, "expected a mapping (got " + describe(value) + ")");
+  // `path` is where the value is written (an item's key: with its index).
+  void bind_entry(const KeyEntry& entry, const std::string& path, const YAML::Node& key, const YAML::Node& value) {
+    if (entry.is_list) {
+      if (!value.IsSequence() && !value.IsNull())
+        fail_at(path, key, "expected a list of mappings (got " + describe(value) + ")");
+      lists_.push_back({&entry, path, key, value});
       return;
     }
-    if (!value.IsScalar()) fail_at(entry.path, key, "expected " + entry.expected + " (got " + describe(value) + ")");
+    if (entry.is_block()) {
+      if (value.IsMap())
+        bind_block(value, path);
+      else if (!value.IsNull())  // `block:` with nothing under it keeps the defaults
+        fail_at(path, key, "expected a mapping (got " + describe(value) + ")");
+      return;
+    }
     try {
+      if (entry.bind_sequence) {
+        if (!value.IsSequence()) fail_at(path, key, "expected " + entry.expected + " (got " + describe(value) + ")");
+        std::vector<std::string> names;
+        for (const auto& element : value) {
+          if (!element.IsScalar()) fail_at(path, key, "expected a name (got " + describe(element) + ")");
+          names.push_back(element.Scalar());
+        }
+        return entry.bind_sequence(scenario_, names);
+      }
+      if (!value.IsScalar()) fail_at(path, key, "expected " + entry.expected + " (got " + describe(value) + ")");
       entry.bind(scenario_, value.Scalar());
     } catch (const BadValue& bad) {
-      fail_at(entry.path, key, bad.message);
+      fail_at(path, key, bad.message);
+    }
+  }
+
+  // Each item of each list written: appended with its defaults (the blocks it
+  // mirrors, as now bound), then its keys bound onto it.
+  void bind_lists() {
+    for (const PendingList& pending : lists_) {
+      const ListEntry& list = *schema_.find_list(pending.entry->path);
+      size_t index = 0;
+      for (const auto& item : pending.value) {
+        const std::string path = pending.path + "." + std::to_string(index++);
+        if (!item.IsMap()) fail_at(path, item, "expected a mapping (got " + describe(item) + ")");
+        list.add_item(scenario_);
+        list.swap_last(scenario_);
+        bind_block(item, path);
+        list.swap_last(scenario_);
+      }
     }
   }
 
@@ -310,6 +372,12 @@ class Loader final : public KeySites {
   YAML::Node root_;
   std::vector<std::string> overridden_;  // dotted paths set by overrides
   std::set<std::string> given_;          // dotted paths present in the tree
+  struct PendingList {
+    const KeyEntry* entry;
+    std::string path;
+    YAML::Node key, value;
+  };
+  std::vector<PendingList> lists_;  // bound after the walk (bind_lists)
   Scenario scenario_;
 };
 
@@ -324,7 +392,13 @@ void check_key_path(const std::string& path, const std::string& file, int line) 
   std::string prefix;
   for (const auto& segment : split_path(path)) {
     prefix += (prefix.empty() ? "" : ".") + segment;
-    if (!schema().find(prefix)) throw ScenarioError(file, line, prefix, schema().unknown_key_message(prefix));
+    const auto item = schema().item_path(prefix);
+    const bool known = item ? item->sub.empty() || schema().find_in_item(*item->list, item->sub) : schema().find(prefix) != nullptr;
+    if (!known) {
+      if (const KeyEntry* list = schema().find(parent_of(prefix)); list && list->is_list)
+        throw ScenarioError(file, line, prefix, "expected an item index (0, 1, ...) after " + parent_of(prefix));
+      throw ScenarioError(file, line, prefix, schema().unknown_key_message(prefix));
+    }
   }
 }
 

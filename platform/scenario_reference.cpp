@@ -61,6 +61,17 @@ does not have them. The value is read as YAML: `--set platform.cxl.ndp.enabled=f
 `--set policy.name=gpu_only`, or a flow mapping that replaces a whole block,
 `--set 'platform.pcie={generation: 5, lanes: 8}'`.
 
+## Lists
+
+`platform.gpus`, `platform.cxl.expanders` and `platform.cxl.interleave_sets` are lists of
+mappings; an item's key is written with its index, `platform.cxl.expanders.1.ndp.enabled`. A GPU
+or expander item takes every key of the block it is described by (`platform.gpu` and a `pcie`
+block; `platform.cxl`), starting from the values the scenario writes there, so keys shared by all
+items are written once. `--set` changes a key of an item the scenario has
+(`--set platform.cxl.expanders.1.ndp.enabled=false`) or replaces the whole list
+(`--set 'platform.cxl.expanders=[{name: a}, {name: b}]'`). The device tree they describe, and
+the checks across them, are in [topologies.md](topologies.md).
+
 ## Sweeps
 
 A scenario may also have a top-level `sweep:` block: a grid of runs, each key a dotted key from
@@ -78,6 +89,8 @@ in an override name `--set` as the file, without a line.
 
 std::string heading(const std::string& block) {
   if (block.empty()) return "## Top level";
+  if (block.size() > 2 && block.compare(block.size() - 2, 2, ".*") == 0)  // the items of a list
+    return std::string(split_path(block).size(), '#') + " `" + block.substr(0, block.size() - 2) + "` (a list; each item)";
   return std::string(1 + split_path(block).size(), '#') + " `" + block + "`";
 }
 
@@ -102,11 +115,14 @@ void write_section(std::ostringstream& md, const std::string& block, const std::
 
 std::string scenario_reference_markdown() {
   Scenario defaults;
+  for (const ListEntry& list : schema().lists()) list.add_item(defaults);  // an item to show item defaults on
   std::ostringstream md;
   md << kReferenceIntro;
   write_section(md, "", "Keys outside any block.", defaults);
-  for (const auto& entry : schema().keys())
-    if (entry.is_block()) write_section(md, entry.path, entry.meaning, defaults);
+  for (const auto& entry : schema().keys()) {
+    if (entry.is_list) write_section(md, entry.path + ".*", entry.meaning, defaults);
+    else if (entry.is_block()) write_section(md, entry.path, entry.meaning, defaults);
+  }
   return md.str();
 }
 

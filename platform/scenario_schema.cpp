@@ -163,6 +163,91 @@ Schema::Schema() {
   unsigned_key("platform.cxl.ndp.max_d_ff", "-", FIELD(platform.cxl.ndp.max_d_ff), in_range(1u, 65535u),
                "functional jobs: largest d_ff the engine's buffers hold (its MAX_D_FF register)");
 
+  // The device tree (docs/topologies.md): lists of GPUs and expanders, a switch, interleave sets.
+  list({"platform.gpus",
+        {{"", "platform.gpu"}, {"pcie", "platform.pcie"}},
+        {},
+        [](Scenario& s) {
+          s.platform.gpus.push_back({"gpu" + std::to_string(s.platform.gpus.size()), s.platform.gpu, s.platform.pcie});
+        },
+        [](Scenario& s) {
+          std::swap(s.platform.gpu, s.platform.gpus.back().gpu);
+          std::swap(s.platform.pcie, s.platform.gpus.back().pcie);
+        }},
+       "GPUs, each on its own PCIe link to the root complex. An item takes every key of platform.gpu (starting from "
+       "the values written there) and a `pcie` block with every key of platform.pcie. Not written: one GPU named "
+       "gpu from platform.gpu and platform.pcie.");
+  name_key("platform.gpus.*.name", [](Scenario& s) -> auto& { return s.platform.gpus.back().name; },
+           "the GPU's name in reports and routes; default gpu<index>");
+
+  list({"platform.cxl.expanders",
+        {{"", "platform.cxl"}},
+        {"expanders", "switch", "interleave_sets"},
+        [](Scenario& s) {
+          s.platform.expanders.push_back({"cxl" + std::to_string(s.platform.expanders.size()), "host", s.platform.cxl});
+        },
+        [](Scenario& s) { std::swap(s.platform.cxl, s.platform.expanders.back().cxl); }},
+       "CXL Type-3 expanders. An item takes every key of platform.cxl except expanders, switch and interleave_sets "
+       "(starting from the values written there). Not written: one expander named cxl from platform.cxl, on its "
+       "own root port.");
+  name_key("platform.cxl.expanders.*.name", [](Scenario& s) -> auto& { return s.platform.expanders.back().name; },
+           "the expander's name in reports and routes; default cxl<index>");
+  string_key("platform.cxl.expanders.*.attach", [](Scenario& s) -> auto& { return s.platform.expanders.back().attach; },
+             "host, or SWITCH.portK", "where the expander's link attaches: host (its own root port) or a switch port "
+             "(e.g. cxlsw.port2)");
+
+  block("platform.cxl.switch", "A CXL 2.0 switch below one host root port; expanders attach to its ports. It exists "
+                               "when an expander attaches to it.");
+  name_key("platform.cxl.switch.name", FIELD(platform.cxl_switch.name), "the switch's name; default cxlsw");
+  unsigned_key("platform.cxl.switch.ports", "ports", FIELD(platform.cxl_switch.config.ports), in_range(1u, 8u),
+               "downstream ports");
+  number_key("platform.cxl.switch.port_latency_ns", "ns", FIELD(platform.cxl_switch.config.port_latency_ns),
+             at_least(0.0), "port-to-port latency of one crossing; a request and its response cross twice");
+  number_key("platform.cxl.switch.root_port_latency_ns", "ns", FIELD(platform.cxl_switch.config.root_port_latency_ns),
+             at_least(0.0), "latency through the host root port the switch hangs off");
+  block("platform.cxl.switch.link", "The upstream link from the host root port to the switch, shared by every "
+                                    "device below it.");
+  unsigned_key("platform.cxl.switch.link.generation", "-", FIELD(platform.cxl_switch.config.link.generation),
+               in_range(1u, 6u), "PCIe PHY generation the link trains to");
+  unsigned_key("platform.cxl.switch.link.lanes", "lanes", FIELD(platform.cxl_switch.config.link.lanes),
+               one_of<unsigned>({1, 2, 4, 8, 16}), "link width");
+  number_key("platform.cxl.switch.link.bandwidth_GBps", "GB/s", FIELD(platform.cxl_switch.config.link.bandwidth_GBps),
+             at_least(0.0), "raw per-direction rate after encoding; 0 = derive from generation and lanes");
+  unsigned_key("platform.cxl.switch.link.flit_bytes", "bytes", FIELD(platform.cxl_switch.config.link.flit_bytes),
+               one_of<unsigned>({68, 256}), "flit size: 68 (CXL 1.1/2.0) or 256 (CXL 3.x)");
+  number_key("platform.cxl.switch.link.header_slots_per_message", "slots",
+             FIELD(platform.cxl_switch.config.link.header_slots_per_message), above_and_at_most(0, 4),
+             "16 B slots per message header (0.5: two headers share a slot)");
+  number_key("platform.cxl.switch.link.latency_ns", "ns", FIELD(platform.cxl_switch.config.link.latency_ns),
+             at_least(0.0), "one traversal, each direction");
+
+  list({"platform.cxl.interleave_sets", {}, {},
+        [](Scenario& s) {
+          s.platform.interleave_sets.push_back({"set" + std::to_string(s.platform.interleave_sets.size()), 0, 4096, 0, {}});
+        },
+        [](Scenario&) {}},
+       "Address windows striped over expanders (CXL 2.0 8.2.5.12 HDM decoder interleave): all of the set's "
+       "expanders on host root ports (the host bridge interleaves) or all below the switch (the switch "
+       "interleaves). Each expander keeps 1 GiB of its own for descriptors and staging; the set takes the rest.");
+  name_key("platform.cxl.interleave_sets.*.name",
+           [](Scenario& s) -> auto& { return s.platform.interleave_sets.back().name; },
+           "the set's name; default set<index>");
+  unsigned_key("platform.cxl.interleave_sets.*.ways", "-",
+               [](Scenario& s) -> auto& { return s.platform.interleave_sets.back().ways; },
+               one_of<unsigned>({1, 2, 3, 4, 6, 8, 12, 16}),
+               "interleave ways: CXL 2.0 allows 1, 2, 4, 8, 3, 6, 12 (16 from CXL 3.0); must equal the number of "
+               "expanders");
+  uint64_key("platform.cxl.interleave_sets.*.granularity_bytes", "bytes",
+             [](Scenario& s) -> auto& { return s.platform.interleave_sets.back().granularity_bytes; },
+             one_of<uint64_t>({256, 512, 1024, 2048, 4096, 8192, 16384}),
+             "bytes per granule before the next expander; a burst longer than this is split");
+  gib_key("platform.cxl.interleave_sets.*.size_GiB",
+          [](Scenario& s) -> auto& { return s.platform.interleave_sets.back().size_bytes; },
+          "the window's size; 0 = ways x (the smallest member's capacity - 1 GiB)", true);
+  name_list_key("platform.cxl.interleave_sets.*.expanders",
+                [](Scenario& s) -> auto& { return s.platform.interleave_sets.back().expanders; },
+                "the expanders the set stripes over, in interleave order");
+
   const auto value_bytes = one_of<unsigned>({1, 2, 4});
   const auto size = in_range(0u, 1u << 20);
   block("model", "The MoE model: its shape, weight formats and where its expert weights live. Without attention "
@@ -195,6 +280,13 @@ Schema::Schema() {
                         {{"ddr", WeightsHome::ddr}, {"cxl", WeightsHome::cxl}},
                         "memory that holds every routed expert's weights: host DDR or CXL device DRAM (the other "
                         "tensor classes live in GPU HBM)");
+  enum_key<WeightsPlacement>("model.weights_placement", FIELD(model.weights_placement),
+                             {{"auto", WeightsPlacement::automatic},
+                              {"interleaved", WeightsPlacement::interleaved},
+                              {"partitioned", WeightsPlacement::partitioned},
+                              {"popularity", WeightsPlacement::popularity}},
+                             "weights_home cxl with several expanders: which expander holds which expert; auto: the "
+                             "interleave set if there is one, else partitioned (docs/topologies.md)");
   unsigned_key("model.requant_shift", "bits", FIELD(model.requant_shift), in_range(0u, 31u),
                "functional mode: right shift of both requantizations; the shifts that keep the seeded per-row "
                "scales in 16 bits depend on d_model, d_ff and top_k (docs/functional-mode.md); timing mode "

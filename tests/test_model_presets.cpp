@@ -290,3 +290,21 @@ TEST_CASE("a model that does not fit is refused with the key, and needed and ava
   CHECK(cxl.err.find("cxl.mem needs 610.1 GiB (609.1 GiB of model tensors, 1.00 GiB descriptors and staging), holds 256.0 GiB") !=
         std::string::npos);
 }
+
+TEST_CASE("with several GPUs and expanders, each GPU holds the non-routed classes and the experts spread over their homes", "[models]") {
+  const std::string tree = " --set 'platform.cxl.expanders=[{name: cxl0}, {name: cxl1}]' --set 'platform.gpus=[{name: gpu0}, {name: gpu1}]'";
+  const Outcome o = run_cxlvp("validate " + kMinimal + " --set model.preset=mixtral-8x7b" + tree);
+  INFO(o.err);
+  REQUIRE(o.status == 0);
+  CHECK(o.out.find("routed_experts       45.10 B     11.27 B      84.0 GiB  bf16          cxl0.mem+cxl1.mem") != std::string::npos);
+  CHECK(o.out.find("attention             1.34 B      1.34 B      2.50 GiB  bf16          gpu0.hbm+gpu1.hbm") != std::string::npos);
+  // Partitioned: experts 0, 2, 4, 6 in cxl0 and the others in cxl1, 42 GiB each; a replica of 2.99 GiB in each GPU.
+  CHECK(o.out.find("cxl0.mem        42.0 GiB      1.00 GiB      43.0 GiB     256.0 GiB  fits") != std::string::npos);
+  CHECK(o.out.find("cxl1.mem        42.0 GiB") != std::string::npos);
+  CHECK(o.out.find("gpu1.hbm        2.99 GiB      1.33 GiB      4.32 GiB      80.0 GiB  fits") != std::string::npos);
+  // Llama 4 Maverick's 720 GiB of routed experts do not fit two 256 GiB expanders.
+  const Outcome full = run_cxlvp("validate " + kMinimal + " --set model.preset=llama4-maverick --set 'platform.cxl.expanders=[{name: cxl0}, {name: cxl1}]'");
+  check_rejected(full, "platform.cxl.expanders.0.dram.capacity_GiB: holds 256 GiB but needs 361 GiB");
+  CHECK(full.err.find("cxl1.mem needs 361.0 GiB (360.0 GiB of model tensors, 1.00 GiB descriptors and staging), holds 256.0 GiB") !=
+        std::string::npos);
+}
