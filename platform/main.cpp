@@ -16,6 +16,7 @@
 #include "bench.h"
 #include "json_writer.h"
 #include "calibrate.h"
+#include "capacity_plan.h"
 #include "platform.h"
 #include "report.h"
 #include "scenario_loader.h"
@@ -48,7 +49,9 @@ commands:
   run        elaborate the platform described by SCENARIO.yaml, run every batch, print a
              summary and write results to DIR (default: results/<scenario name>):
                summary.json  scenario, seed, policy, routing, tokens, simulated_time_s,
-                             throughput_tokens_per_s, routes (count, bytes, latency_ns
+                             throughput_tokens_per_s, model (params_total,
+                             params_active_per_token, per tensor class: params, bytes,
+                             format, memory), routes (count, bytes, latency_ns
                              min/mean/p50/p95/p99/max), jobs (per device: count, tokens,
                              busy_s, utilization), links (bytes, achieved_GBps), batches;
                              simulation.data functional adds output_checksum,
@@ -66,7 +69,9 @@ commands:
              per point (default DIR: results/<scenario name>-sweep). Exit status 1 if a
              point failed; the others still run.
   validate   load and check SCENARIO.yaml (every key, type, range, capacity and address
-             window) without running it, and every point of its sweep: block if any
+             window) without running it, and every point of its sweep: block if any;
+             print the model's parameters, and per tensor class its bytes, format and
+             memory, and what each memory needs and holds (docs/models-zoo.md)
   keys       print the reference of every scenario key with its unit and default (Markdown)
   bench      measure simulation speed: the raw SystemC kernel rate (b_transport with a
              quantum keeper), then each scenario at each burst size as a `cxlvp run`
@@ -354,6 +359,7 @@ int sc_main(int argc, char** argv) {
       std::cout << o.scenario << ": ok (" << s.name << ")";
       if (points) std::cout << "; sweep of " << points << " points, each ok";
       std::cout << "\n";
+      print_capacity_plan(plan_capacity(s), std::cout);
       return 0;
     }
     if (o.command == "sweep")

@@ -57,7 +57,7 @@ std::unique_ptr<RoutingSource> routing_source(const Scenario& s, const PlatformO
   if (s.workload.distribution == RoutingDistribution::trace)
     source = std::make_unique<RoutingTraceReader>(s.workload.trace_file, routing_trace_shape(s.model, s.workload));
   else
-    source = std::make_unique<RoutingGenerator>(s.workload, s.model.experts, s.seed);
+    source = std::make_unique<RoutingGenerator>(s.workload, routing_shape(s.model), s.seed);
   if (options.save_routing.empty()) return source;
   std::error_code ignored;  // false when save_routing does not exist yet
   if (s.workload.distribution == RoutingDistribution::trace &&

@@ -60,6 +60,34 @@ void print_functional(const FunctionalReport& f, std::ostream& out) {
       << (f.matches ? "output matches the reference bit for bit" : "MISMATCH, first at " + f.first_mismatch) << '\n';
 }
 
+// Where the model description came from; an hf_config by its folder and file name only.
+std::string model_source(const MoeModelConfig& m) {
+  if (!m.preset.empty()) return "preset:" + m.preset;
+  if (!m.hf_config.empty()) {
+    const std::filesystem::path p(m.hf_config);
+    return "hf_config:" + (p.parent_path().filename() / p.filename()).string();
+  }
+  return "keys";
+}
+
+// summary.json's "model": parameters as the model cards count them, and per
+// tensor class its parameters, bytes, format and home (capacity_plan.h).
+void write_model_block(JsonWriter& j, const RunReport& r) {
+  const CapacityPlan& m = r.model;
+  j.begin_object("model").value("source", r.model_source);
+  j.value("decoder_layers", m.decoder_layers).value("dense_layers", m.dense_layers).value("moe_layers", m.moe_layers);
+  j.value("params_total", m.size.params_total()).value("params_active_per_token", m.size.params_active_per_token());
+  j.value("params_active_per_token_excl_embedding", m.size.params_active_per_token_excl_embedding());
+  j.value("weight_bytes", m.size.bytes_total());
+  j.begin_object("tensor_classes");
+  for (const PlacedTensors& t : m.tensors) {
+    j.begin_object(tensor_class_name(t.tensor_class)).value("params", t.size.params);
+    j.value("active_params_per_token", t.size.active_params_per_token).value("bytes", t.size.bytes);
+    j.value("format", t.format).value("memory", t.memory).end_object();
+  }
+  j.end_object().end_object();
+}
+
 }  // namespace
 
 double RunReport::lower_bound_s() const {
@@ -91,6 +119,8 @@ RunReport collect_report(const Platform& p, const JobTable& jobs) {
   r.devices = jobs.devices();
   r.failed = jobs.failed();
   r.first_failed = jobs.first_failed();
+  r.model_source = model_source(s.model);
+  r.model = plan_capacity(s);
   for (const auto& gpu : p.hw.gpus) {  // every GPU's expert cache together
     const ResidentExperts& cache = gpu->resident();
     r.gpu_cache.slots += cache.slots();
@@ -129,6 +159,7 @@ void write_report_files(const RunReport& r, const std::string& dir) {
         j.begin_object().value("batch", l.batch).value("layer", l.layer).value("checksum", checksum_text(l.checksum)).end_object();
       j.end_array();
     }
+    write_model_block(j, r);
     j.begin_object("routes");
     for (const auto& x : r.routes) {
       j.begin_object(x.name).value("count", x.count).value("bytes", x.bytes);

@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "../firmware/routing_trace_format.h"
+#include "hf_config.h"
 #include "scenario_checks.h"
 #include "scenario_schema.h"
 
@@ -87,7 +88,8 @@ class Loader final : public KeySites {
     root_.reset(path_ ? read_file(*path_) : YAML::Node(YAML::NodeType::Map));
     for (const auto& assignment : overrides) apply_override(assignment);
     scenario_.file = path_.value_or("");
-    apply_presets();  // first: the file's own keys and --set override them
+    apply_presets();       // first: the file's own keys and --set override them
+    apply_model_source();  // likewise
     bind_block(root_, "");
     bind_lists();  // after the blocks their items start from
     check_required_keys();
@@ -175,7 +177,7 @@ class Loader final : public KeySites {
       if (!key.IsScalar()) fail_at(prefix, key, "expected a key name (got " + describe(key) + ")");
       if (prefix.empty() && key.Scalar() == kSweepKey) continue;  // checked by load_sweep_grid
       const std::string path = prefix.empty() ? key.Scalar() : prefix + "." + key.Scalar();
-      if (path == kPresetKey) {  // applied before the walk (apply_presets)
+      if (path == kPresetKey || path == kModelPresetKey || path == kHfConfigKey) {  // applied before the walk
         given_.insert(path);
         continue;
       }
@@ -259,15 +261,61 @@ class Loader final : public KeySites {
       if (!p)
         fail_at(kPresetKey, preset->first,
                 "unknown preset " + quoted(name) + " (expected one of " + preset_names() + ")");
-      for (const auto& [key, text] : p->keys) {
-        const KeyEntry* entry = schema_.find(key);
-        if (!entry || entry->is_block()) throw std::logic_error("preset " + name + " sets unknown key " + key);
-        try {
-          entry->bind(scenario_, text);
-        } catch (const BadValue& bad) {
-          throw std::logic_error("preset " + name + ": " + key + ": " + bad.message);
+      for (const auto& [key, text] : p->keys) bind_known(key, text, "preset " + name);
+    }
+  }
+
+  // model.preset: NAME or model.hf_config: FILE (not both): the model's keys,
+  // bound like a platform preset's, before the scenario's own.
+  void apply_model_source() {
+    const auto model = find_item(root_, "model");
+    if (!model) return;
+    const auto preset = find_item(model->second, "preset");
+    const auto hf = find_item(model->second, "hf_config");
+    if (preset && hf) fail_at(kHfConfigKey, hf->first, "give model.preset or model.hf_config, not both");
+    if (preset) {
+      if (!preset->second.IsScalar())
+        fail_at(kModelPresetKey, preset->first, "expected a model preset name (got " + describe(preset->second) + ")");
+      const std::string name = preset->second.Scalar();
+      const ModelPreset* p = find_model_preset(name);
+      if (!p)
+        fail_at(kModelPresetKey, preset->first,
+                "unknown model preset " + quoted(name) + " (expected one of " + model_preset_names() + ")");
+      for (const auto& [key, text] : p->keys) bind_known(key, text, "model preset " + name);
+      scenario_.model.preset = name;
+    }
+    if (hf) {
+      if (!hf->second.IsScalar() || hf->second.Scalar().empty())
+        fail_at(kHfConfigKey, hf->first, "expected a file path (got " + describe(hf->second) + ")");
+      // Relative to the scenario's folder, like workload.trace_file.
+      std::string file = hf->second.Scalar();
+      if (!from_override(kHfConfigKey) && std::filesystem::path(file).is_relative())
+        file = (std::filesystem::path(folder()) / file).string();
+      try {
+        for (const ImportedKey& k : import_hf_config(file)) {
+          const KeyEntry* entry = schema_.find(k.key);
+          if (!entry || entry->is_block()) throw std::logic_error("hf_config import sets unknown key " + k.key);
+          try {
+            entry->bind(scenario_, k.value);
+          } catch (const BadValue& bad) {
+            throw HfConfigError(k.field, "as " + k.key + ": " + bad.message);
+          }
         }
+      } catch (const HfConfigError& e) {
+        fail_at(kHfConfigKey, hf->first, file + ": " + e.what());
       }
+      scenario_.model.hf_config = file;
+    }
+  }
+
+  // A key a preset sets: the table is ours, so a bad one is a bug.
+  void bind_known(const std::string& key, const std::string& text, const std::string& source) {
+    const KeyEntry* entry = schema_.find(key);
+    if (!entry || entry->is_block()) throw std::logic_error(source + " sets unknown key " + key);
+    try {
+      entry->bind(scenario_, text);
+    } catch (const BadValue& bad) {
+      throw std::logic_error(source + ": " + key + ": " + bad.message);
     }
   }
 

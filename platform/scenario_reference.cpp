@@ -27,13 +27,21 @@ value where a mapping is expected.
   **1 GiB = 2^30 bytes** (capacities). `*_GiB` keys are stored as bytes, rounded to the nearest byte.
 - Types: `uint` is an integer in 0..4294967295, `uint64` an integer in 0..2^64-1, `number` a finite
   decimal number (`1.5`, `2e3`), `bool` is `true` or `false` (`yes`/`no` and `on`/`off` also work),
-  `enum` one of the listed words.
+  `enum` one of the listed words, `format` a weight format name (`bf16`, `fp8_block128`,
+  `int4_g128`, ...; docs/quantization.md#weight-formats).
+- `platform.preset` and `model.preset` (a published model, docs/models-zoo.md) or `model.hf_config`
+  (a Hugging Face config.json) are applied before every other key: the scenario's own keys and
+  `--set` override what they set. A problem in a config.json names the field at fault.
 - Integers are decimal, or hexadecimal with a `0x` prefix (`cxl_base: 0x2000000000`); a leading 0
   does not mean octal.
 - After each key is checked on its own, the combination is checked: `workload.top_k` must not
-  exceed `model.experts`, the memories must hold the model (descriptors and staging, expert
-  weights in their home memory, at least one expert next to the reserved HBM), and the DDR, MMIO
-  and CXL address windows must not overlap. Each such problem is reported against the key to change.
+  exceed `model.experts` (nor, with routing groups, the experts of `model.groups_per_token`
+  groups), `model.expert_groups` must divide `model.experts`, attention keys need
+  `model.attention.heads` (MLA's need `kv_lora_rank`), the memories must hold the model
+  (descriptors and staging, routed experts in their home memory, every other tensor class and at
+  least one expert next to the reserved HBM; docs/models-zoo.md#capacity-planning), and the DDR,
+  MMIO and CXL address windows must not overlap. Each such problem is reported against the key to
+  change.
 - `workload.trace_file` is required when `workload.distribution` is `trace` and an error otherwise.
   The whole trace is read and checked against the model and workload when the scenario is loaded
   (docs/workloads.md); a problem in it is reported as `TRACE_FILE:LINE: workload.trace_file: MESSAGE`,

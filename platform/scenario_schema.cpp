@@ -1,5 +1,7 @@
 #include "scenario_schema.h"
 
+#include "../firmware/transformer_model.h"
+
 namespace cxlvp::keys {
 
 // FIELD(platform.pcie.lanes): the accessor of that member of a Scenario.
@@ -247,20 +249,37 @@ Schema::Schema() {
                 "the expanders the set stripes over, in interleave order");
 
   const auto value_bytes = one_of<unsigned>({1, 2, 4});
-  block("model", "The MoE model: its shape and where its expert weights live.");
-  unsigned_key("model.experts", "-", FIELD(model.experts), in_range(1u, 65536u), "experts per MoE layer");
-  unsigned_key("model.layers", "-", FIELD(model.layers), at_least(1u), "MoE layers per forward pass");
+  const auto size = in_range(0u, 1u << 20);
+  block("model", "The MoE model: its shape, weight formats and where its expert weights live. Without attention "
+                 "(model.attention.heads 0, the default) it is its MoE layers' expert FFNs alone; with it, the whole "
+                 "transformer (docs/models-zoo.md).");
+  model_source_key(kModelPresetKey, "preset", "a model preset name", "one of " + model_preset_names(), FIELD(model.preset),
+                   "a published model to start from, applied before the scenario's own keys and --set "
+                   "(docs/models-zoo.md)");
+  model_source_key(kHfConfigKey, "string", "a string", "a file path", FIELD(model.hf_config),
+                   "a Hugging Face config.json to read the model from, applied before the scenario's own keys and "
+                   "--set; relative to the scenario file's folder, or to the current folder when given with --set "
+                   "(docs/models-zoo.md#hugging-face-configjson)");
+  unsigned_key("model.experts", "-", FIELD(model.experts), in_range(1u, 65536u), "routed experts per MoE layer");
+  unsigned_key("model.layers", "-", FIELD(model.layers), at_least(1u),
+               "MoE layers per forward pass (the decoder has first_dense_layers + moe_layer_step x layers)");
   unsigned_key("model.d_model", "-", FIELD(model.d_model), in_range(1u, 1u << 20), "hidden size (values per token)");
-  unsigned_key("model.d_ff", "-", FIELD(model.d_ff), in_range(1u, 1u << 20), "inner size of an expert's feed-forward network");
+  unsigned_key("model.d_ff", "-", FIELD(model.d_ff), in_range(1u, 1u << 20), "inner size of a routed expert's feed-forward network");
+  enum_key<FfnKind>("model.ffn", FIELD(model.ffn), {{"plain", FfnKind::plain}, {"gated", FfnKind::gated}},
+                    "every FFN (routed and shared experts, dense layers): plain (up and down: 2 matrices) or gated "
+                    "(SwiGLU/GeGLU: gate, up and down: 3 matrices)");
+  bool_key("model.ffn_bias", FIELD(model.ffn_bias), "every FFN matrix has a bias (GPT-OSS)");
   unsigned_key("model.weight_bytes_per_param", "bytes", FIELD(model.weight_bytes_per_param), value_bytes,
-               "bytes per weight (2 = 16-bit weights)");
+               "bytes per weight, no scales, of the tensor classes whose model.format is auto (2 = 16-bit weights)");
   unsigned_key("model.activation_bytes_per_value", "bytes", FIELD(model.activation_bytes_per_value), value_bytes,
-               "bytes per activation value");
+               "bytes per activation value and per KV-cache value");
   uint64_key("model.expert_bytes", "bytes", FIELD(model.expert_bytes), any_value<uint64_t>(),
-             "weight bytes of one expert; 0 = derived: 2 x d_model x d_ff x weight_bytes_per_param");
+             "weight bytes of one routed expert; 0 = derived from its matrices in model.format.routed_experts "
+             "(plain: 2 x d_model x d_ff weights, gated: 3 x)");
   enum_key<WeightsHome>("model.weights_home", FIELD(model.weights_home),
                         {{"ddr", WeightsHome::ddr}, {"cxl", WeightsHome::cxl}},
-                        "memory that holds every expert's weights: host DDR or CXL device DRAM");
+                        "memory that holds every routed expert's weights: host DDR or CXL device DRAM (the other "
+                        "tensor classes live in GPU HBM)");
   enum_key<WeightsPlacement>("model.weights_placement", FIELD(model.weights_placement),
                              {{"auto", WeightsPlacement::automatic},
                               {"interleaved", WeightsPlacement::interleaved},
@@ -272,6 +291,72 @@ Schema::Schema() {
                "functional mode: right shift of both requantizations; the shifts that keep the seeded per-row "
                "scales in 16 bits depend on d_model, d_ff and top_k (docs/functional-mode.md); timing mode "
                "ignores it");
+  unsigned_key("model.shared_experts", "experts", FIELD(model.shared_experts), in_range(0u, 1024u),
+               "shared experts per MoE layer, each active for every token");
+  unsigned_key("model.shared_d_ff", "-", FIELD(model.shared_d_ff), size, "inner size of a shared expert; 0 = d_ff");
+  unsigned_key("model.first_dense_layers", "layers", FIELD(model.first_dense_layers), in_range(0u, 1u << 16),
+               "decoder layers with a dense FFN before the first MoE layer (DeepSeek's first_k_dense_replace)");
+  unsigned_key("model.moe_layer_step", "layers", FIELD(model.moe_layer_step), in_range(1u, 64u),
+               "after those, each MoE layer follows moe_layer_step - 1 dense layers (Llama 4's "
+               "interleave_moe_layer_step, Qwen's decoder_sparse_step)");
+  unsigned_key("model.dense_d_ff", "-", FIELD(model.dense_d_ff), size, "inner size of a dense layer's FFN; 0 = d_ff");
+  unsigned_key("model.expert_groups", "groups", FIELD(model.expert_groups), in_range(1u, 65536u),
+               "routing groups of consecutive experts (DeepSeek's n_group); a token's experts come from "
+               "groups_per_token of them, drawn first (docs/workloads.md#grouped-routing)");
+  unsigned_key("model.groups_per_token", "groups", FIELD(model.groups_per_token), in_range(1u, 65536u),
+               "groups a token's experts come from (DeepSeek's topk_group)");
+  bool_key("model.router_bias", FIELD(model.router_bias),
+           "the router has one bias per routed expert (GPT-OSS; DeepSeek-V3's score correction bias)");
+  unsigned_key("model.vocab_size", "tokens", FIELD(model.vocab_size), in_range(0u, 1u << 24),
+               "vocabulary: rows of the embedding table and the LM head; 0 = neither is modeled");
+  bool_key("model.tie_word_embeddings", FIELD(model.tie_word_embeddings), "the LM head is the embedding table");
+  bool_key("model.lm_head_bias", FIELD(model.lm_head_bias), "the LM head has a bias (Phi-3.5-MoE)");
+  bool_key("model.norm_bias", FIELD(model.norm_bias), "norms are LayerNorms with a bias, not RMSNorms (Phi-3.5-MoE)");
+
+  const auto head_size = in_range(0u, 1u << 16);
+  block("model.attention", "Attention geometry: grouped-query attention, or DeepSeek's multi-head latent attention "
+                           "(MLA) when kv_lora_rank > 0. Without heads there is no attention, norms or router.");
+  unsigned_key("model.attention.heads", "heads", FIELD(model.attention.heads), head_size,
+               "query heads (num_attention_heads); 0 = no attention: the model is its expert FFNs alone");
+  unsigned_key("model.attention.kv_heads", "heads", FIELD(model.attention.kv_heads), head_size,
+               "key/value heads (num_key_value_heads); 0 = as many as query heads");
+  unsigned_key("model.attention.head_dim", "-", FIELD(model.attention.head_dim), head_size,
+               "values per head, grouped-query attention; 0 = d_model / heads");
+  unsigned_key("model.attention.q_lora_rank", "-", FIELD(model.attention.q_lora_rank), size,
+               "MLA: rank of the compressed query; 0 = queries projected from the hidden state directly");
+  unsigned_key("model.attention.kv_lora_rank", "-", FIELD(model.attention.kv_lora_rank), size,
+               "MLA: rank of the compressed key/value latent the KV cache holds; 0 = grouped-query attention");
+  unsigned_key("model.attention.qk_rope_head_dim", "-", FIELD(model.attention.qk_rope_head_dim), head_size,
+               "MLA: per-head query/key values with rotary position (the key part is shared by all heads and cached)");
+  unsigned_key("model.attention.qk_nope_head_dim", "-", FIELD(model.attention.qk_nope_head_dim), head_size,
+               "MLA: per-head query/key values without rotary position");
+  unsigned_key("model.attention.v_head_dim", "-", FIELD(model.attention.v_head_dim), head_size, "MLA: per-head value values");
+  bool_key("model.attention.bias", FIELD(model.attention.bias), "the query, key, value and output projections have biases");
+  bool_key("model.attention.qk_norm", FIELD(model.attention.qk_norm), "queries and keys get a per-head RMSNorm (Qwen3)");
+  bool_key("model.attention.sinks", FIELD(model.attention.sinks), "each head has a learned sink logit (GPT-OSS)");
+  unsigned_key("model.attention.window", "tokens", FIELD(model.attention.window), any_value<unsigned>(),
+               "context a windowed layer sees (sliding window, Llama 4's chunk); 0 = every layer sees all of it");
+  unsigned_key("model.attention.full_every", "layers", FIELD(model.attention.full_every), any_value<unsigned>(),
+               "with a window: decoder layer i (from 0) sees the whole context when (i + 1) is a multiple of this; "
+               "0 = no layer does");
+
+  block("model.format", "Weight format per tensor class, scales included: auto (model.weight_bytes_per_param per "
+                        "weight), bf16, fp16, fp32, fp8 (one scale per matrix), fp8_blockN (one fp32 scale per N x N "
+                        "block, DeepSeek-V3: 128), int8 and int4 (one fp16 scale per row, or per N inputs with _gN), "
+                        "mxfp4 (OCP MX: one 8-bit scale per 32 values). 1-D tensors (biases, sinks) use the norms "
+                        "format (docs/quantization.md#weight-formats).");
+  const std::pair<TensorClass, const char*> classes[] = {
+      {TensorClass::attention, "query, key, value and output projections (MLA: its down and up projections)"},
+      {TensorClass::routed_experts, "the routed experts' FFN matrices"},
+      {TensorClass::shared_experts, "the shared experts' FFN matrices"},
+      {TensorClass::dense_ffn, "the dense layers' FFN matrices"},
+      {TensorClass::router, "the router (gate) of each MoE layer"},
+      {TensorClass::embeddings, "the embedding table"},
+      {TensorClass::lm_head, "the LM head (none when tied to the embeddings)"},
+      {TensorClass::norms, "norm weights, and every class's biases and sinks"}};
+  for (const auto& [c, meaning] : classes)
+    format_key(std::string("model.format.") + tensor_class_name(c),
+               [c = c](Scenario& s) -> auto& { return s.model.formats[size_t(c)]; }, meaning);
 
   block("workload", "The tokens and how they are routed to experts.");
   enum_key<RoutingDistribution>("workload.distribution", FIELD(workload.distribution),

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "model_presets.h"
 #include "presets.h"
 #include "scenario.h"
 #include "scenario_loader.h"
@@ -306,6 +307,27 @@ class Schema {
     keys_.push_back({path, "preset", "a preset name or a list of them", "-", "one or a list of " + preset_names(),
                      meaning, false, [](Scenario&, const std::string&) {},
                      [](Scenario&) { return std::string("none"); }});
+  }
+
+  // model.preset and model.hf_config: applied by the Loader before every
+  // other key (apply_model_source), which records where the model came from
+  // in `field`; nothing to bind here.
+  void model_source_key(const std::string& path, const char* type, const char* expected, const std::string& must_be,
+                        Field<std::string> field, const char* meaning) {
+    keys_.push_back({path, type, expected, "-", must_be, meaning, false, [](Scenario&, const std::string&) {},
+                     [field](Scenario& s) { return field(s).empty() ? std::string("none") : field(s); }});
+  }
+
+  void format_key(const std::string& path, Field<WeightFormat> field, const char* meaning) {
+    keys_.push_back({path, "format", "a weight format", "-", std::string("one of ") + weight_format_names(), meaning,
+                     false,
+                     [field](Scenario& s, const std::string& text) {
+                       const auto format = parse_weight_format(text);
+                       if (!format)
+                         throw BadValue{"must be one of " + std::string(weight_format_names()) + " (got " + quoted(text) + ")"};
+                       field(s) = *format;
+                     },
+                     [field](Scenario& s) { return format_name(field(s)); }});
   }
 
   // The DRAM block shared by host DDR, GPU HBM and CXL device DRAM.
