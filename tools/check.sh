@@ -30,7 +30,9 @@ step "test suite under ASan + UBSan (build-asan/)"
 #  - install_and_use_from_another_project builds docs/example against the
 #    installed libraries with plain flags, which cannot link instrumented objects
 #    (the plain build runs it);
-#  - plot_figures runs Python only: nothing instrumented would run.
+#  - plot_figures runs Python only: nothing instrumented would run;
+#  - the golden results (byte-identical result files) are the plain build's
+#    check: under the sanitizers they would only repeat it, slowly.
 ctest --preset asan -j "$jobs"
 
 step "fuzzing (build-fuzz/)"

@@ -107,6 +107,19 @@ inline unsigned bursts_in_flight(uint64_t bytes_in_flight, uint64_t burst_bytes)
   return unsigned(std::max<uint64_t>(1, bytes_in_flight / burst_bytes));
 }
 
+// An engine's burst size: simulation.burst_bytes, halved (not below 64 B)
+// until its window holds at least kMinBurstsInFlight bursts. With fewer, a
+// stream stops overlapping its requests with the path's latency and the
+// answer moves with the burst size (a 128 KiB NDP port at 64 KiB bursts kept 2
+// in flight: DeepSeek-V3's prefill took 38 % longer than at 4 KiB); with 8 it
+// stays within 1 % (docs/performance.md#burst-size).
+constexpr unsigned kMinBurstsInFlight = 16;
+inline uint64_t engine_burst_bytes(uint64_t burst_bytes, uint64_t bytes_in_flight) {
+  uint64_t burst = burst_bytes;
+  while (burst > 64 && burst * kMinBurstsInFlight > bytes_in_flight) burst = std::max<uint64_t>(64, burst / 2);
+  return burst;
+}
+
 // The bus master of one SC_THREAD: its own quantum keeper and burst engine.
 struct ThreadBus {
   ThreadBus(const std::string& node_name, uint64_t burst_bytes, unsigned window)

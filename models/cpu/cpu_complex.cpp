@@ -9,6 +9,8 @@ namespace cxlvp {
 
 namespace {
 constexpr unsigned kLineBytes = 64;
+// What the cores keep outstanding: lines in flight per core x cores.
+uint64_t in_flight_bytes(const CpuConfig& c) { return uint64_t(c.cores) * c.lines_in_flight_per_core * kLineBytes; }
 }  // namespace
 
 CpuComplex::CpuComplex(sc_core::sc_module_name name, const CpuConfig& config, ComputeMode mode,
@@ -20,8 +22,8 @@ CpuComplex::CpuComplex(sc_core::sc_module_name name, const CpuConfig& config, Co
       mode_(mode),
       regs_(std::string(this->name()) + ".wq", kVersion, config.queue_depth,
             sc_core::sc_time(config.register_latency_ns, sc_core::SC_NS)),
-      cores_(this->name(), burst_bytes,
-             bursts_in_flight(uint64_t(config.cores) * config.lines_in_flight_per_core * kLineBytes, burst_bytes)) {
+      cores_(this->name(), engine_burst_bytes(burst_bytes, in_flight_bytes(config)),
+             bursts_in_flight(in_flight_bytes(config), engine_burst_bytes(burst_bytes, in_flight_bytes(config)))) {
   SC_HAS_PROCESS(CpuComplex);
   SC_THREAD(run);
 }

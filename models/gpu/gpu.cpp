@@ -11,6 +11,13 @@ namespace cxlvp {
 
 using sc_core::sc_time;
 
+namespace {
+uint64_t dma_burst(uint64_t burst_bytes, const GpuConfig& c) { return engine_burst_bytes(burst_bytes, c.dma_bytes_in_flight); }
+unsigned dma_window(uint64_t burst_bytes, const GpuConfig& c) {
+  return bursts_in_flight(c.dma_bytes_in_flight, dma_burst(burst_bytes, c));
+}
+}  // namespace
+
 Gpu::Gpu(sc_core::sc_module_name name, const GpuConfig& config, ComputeMode mode, uint64_t burst_bytes,
          uint64_t expert_slot_bytes, const PcieLinkConfig* own_link, const Interpose& interpose)
     : sc_module(name),
@@ -30,9 +37,9 @@ Gpu::Gpu(sc_core::sc_module_name name, const GpuConfig& config, ComputeMode mode
                  config.eviction),
       local_("local"),
       front_(std::string(this->name()) + ".dma", burst_bytes, 1),
-      copier_(std::string(this->name()) + ".dma", burst_bytes, bursts_in_flight(config.dma_bytes_in_flight, burst_bytes)),
-      fetcher_(std::string(this->name()) + ".dma", burst_bytes, bursts_in_flight(config.dma_bytes_in_flight, burst_bytes)),
-      sm_(std::string(this->name()) + ".sm", burst_bytes, bursts_in_flight(config.dma_bytes_in_flight, burst_bytes)),
+      copier_(std::string(this->name()) + ".dma", dma_burst(burst_bytes, config), dma_window(burst_bytes, config)),
+      fetcher_(std::string(this->name()) + ".dma", dma_burst(burst_bytes, config), dma_window(burst_bytes, config)),
+      sm_(std::string(this->name()) + ".sm", dma_burst(burst_bytes, config), dma_window(burst_bytes, config)),
       copy_queue_(config.queue_depth),
       fetch_queue_(config.queue_depth),
       compute_queue_(1) {

@@ -18,7 +18,8 @@ NdpEngine::NdpEngine(sc_core::sc_module_name name, const NdpConfig& config, Comp
       dram_bytes_(dram_bytes),
       regs_(std::string(this->name()) + ".regs", kVersion, config.queue_depth,
             sc_core::sc_time(config.register_latency_ns, sc_core::SC_NS), config.max_d_model, config.max_d_ff),
-      engine_(this->name(), burst_bytes, bursts_in_flight(config.bytes_in_flight, burst_bytes)) {
+      engine_(this->name(), engine_burst_bytes(burst_bytes, config.bytes_in_flight),
+              bursts_in_flight(config.bytes_in_flight, engine_burst_bytes(burst_bytes, config.bytes_in_flight))) {
   SC_HAS_PROCESS(NdpEngine);
   SC_THREAD(run);
 }
