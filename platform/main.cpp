@@ -1,29 +1,21 @@
 // cxlvp: the command-line front end of the virtual platform.
-#include <algorithm>
 #include <charconv>
-#include <chrono>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <systemc>
-#include <unistd.h>
 #include <vector>
 
 #include "../firmware/routing_trace_format.h"
 #include "bench.h"
-#include "json_writer.h"
 #include "calibrate.h"
-#include "platform.h"
-#include "report.h"
+#include "path_rules.h"
+#include "run_command.h"
 #include "scenario_loader.h"
 #include "sweep_grid.h"
+#include "stop_signal.h"
 #include "sweep_runner.h"
-#include "timeline.h"
 
-namespace fs = std::filesystem;
 using namespace cxlvp;
 
 namespace {
@@ -177,155 +169,16 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
-// Results are written to a hidden sibling folder and renamed into place at the
-// end, so DIR either holds a complete result or nothing new.
-fs::path prepare_output(const Options& o, const Scenario& s) {
-  const fs::path dir = o.out.empty() ? fs::path("results") / s.name : fs::path(o.out);
-  if (fs::exists(dir) && !fs::is_empty(dir) && !fs::exists(dir / "summary.json")) {
-    std::cerr << "cxlvp: error: " << dir.string() << ": exists and is not a cxlvp result folder; not overwriting\n";
-    std::exit(kExitBadInput);
-  }
-  return dir;
-}
-
-// The program's start (after the loader and the libraries' initialisation).
-const std::chrono::steady_clock::time_point process_start = std::chrono::steady_clock::now();
-
-double seconds(std::chrono::steady_clock::time_point from, std::chrono::steady_clock::time_point to) {
-  return std::chrono::duration<double>(to - from).count();
-}
-
-// --timing: what `cxlvp bench` compares with the raw kernel rate (also timed
-// around sc_start alone). total runs from main() to the reports written.
-void write_timing(const std::string& path, double elaboration_s, double simulation_s, double total_s) {
-  std::ofstream out(path);
-  JsonWriter json(out);
-  json.begin_object().value("elaboration_s", elaboration_s).value("simulation_s", simulation_s);
-  json.value("total_s", total_s).end_object();
-  out << '\n';
-  if (!out) throw std::runtime_error("cannot write timing file " + path);
-}
-
-// "job 17 (batch 0, layer 1, expert 3)"
-std::string job_text(const Scheduler::OutstandingJob& j) {
-  return "job " + std::to_string(j.tag) + " (batch " + std::to_string(j.planned.batch) + ", layer " +
-         std::to_string(j.planned.layer) + ", expert " + std::to_string(j.planned.expert) + ")";
-}
-
-// One line on a run that stopped before the firmware finished: the NDP
-// engine's fault if it stopped the run (with the firmware's view of the job),
-// else the jobs the firmware still waited for.
-std::string why_unfinished(const Platform& platform) {
-  const std::vector<Scheduler::OutstandingJob> jobs = platform.fw.outstanding_jobs();
-  if (const NdpFault* fault = platform.cxl.ndp ? platform.cxl.ndp->fault() : nullptr) {
-    std::string line = fault->message;
-    size_t on_ndp = 0;
-    for (const auto& j : jobs) {
-      if (fault->has_tag && j.tag == fault->tag) return line + "; firmware: ndp " + job_text(j);
-      if (std::string(j.device) == "ndp" && on_ndp++ == 0) line += "; firmware: outstanding on ndp: " + job_text(j);
-    }
-    if (on_ndp > 1) line += " and " + std::to_string(on_ndp - 1) + " more";
-    return line;
-  }
-  std::ostringstream line;
-  line << "simulation stopped at " << sc_core::sc_time_stamp() << " before the firmware finished: ";
-  if (jobs.empty()) return line.str() + "no job outstanding";
-  line << jobs.front().device << " never completed " << job_text(jobs.front());
-  if (jobs.size() > 1) line << " (" << jobs.size() - 1 << " more job(s) outstanding)";
-  return line.str();
-}
-
-int run(const Options& o) {
-  const Scenario s = load_scenario(o.scenario, o.overrides);
-  if (!o.quiet && has_sweep_block(o.scenario))
-    std::cerr << "cxlvp: " << o.scenario
-              << " has a sweep: block; running the base scenario only (cxlvp sweep runs the grid)\n";
-  if (!o.vcd.empty() && !(s.platform.cxl.ndp.enabled && s.platform.cxl.ndp.impl == NdpImpl::rtl)) {
-    std::cerr << "cxlvp: error: --vcd writes the RTL NDP engine's waveforms; " << o.scenario
-              << " does not use it (set platform.cxl.ndp.impl: rtl)\n";
-    return kExitBadInput;
-  }
-  const fs::path dir = prepare_output(o, s);
-  const fs::path staging = dir.parent_path() / ("." + dir.filename().string() + ".partial." + std::to_string(getpid()));
-  if (!o.transactions.empty()) TransactionRecorder::global().open_log(o.transactions);
-
-  const auto wall_start = std::chrono::steady_clock::now();
-  Platform platform(s, PlatformOptions{o.save_routing, o.vcd});
-  fs::create_directories(staging);  // after the platform, which may reject --save-routing: no folder left behind
-  // However run() is left before the rename (a failure reported below, or an
-  // exception out of the simulation), the half-written folder goes with it.
-  struct RemoveOnExit {
-    const fs::path& path;
-    ~RemoveOnExit() {
-      std::error_code ignored;  // a destructor must not throw
-      fs::remove_all(path, ignored);
-    }
-  } remove_staging{staging};
-  // jobs.csv is written as jobs finish, so memory does not grow with them;
-  // rows stay in memory only for the timeline.
-  JobTable jobs(platform.fw, !o.timeline.empty());
-  jobs.stream_to((staging / "jobs.csv").string());
-  if (!o.quiet) {
-    std::cerr << "cxlvp: running " << s.name << " (" << s.workload.batches << " batches x " << s.model.layers
-              << " layers x " << s.workload.tokens_per_batch << " tokens)\n";
-    const unsigned every = std::max(1u, s.workload.batches / 10);
-    platform.fw.on_batch_done([&s, every, wall_start](const BatchRecord& b) {
-      if ((b.index + 1) % every && b.index + 1 != s.workload.batches) return;
-      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-      std::cerr << "cxlvp: batch " << b.index + 1 << "/" << s.workload.batches << " done at "
-                << b.end_ps * 1e-9 << " ms simulated, " << wall << " s wall\n";
-    });
-  }
-  const auto simulation_start = std::chrono::steady_clock::now();
-  const bool finished = platform.run();
-  const auto simulation_end = std::chrono::steady_clock::now();
-  const double wall_s = seconds(wall_start, simulation_end);
-  TransactionRecorder::global().close_log();
-  if (!finished) {
-    std::cerr << "cxlvp: error: " << why_unfinished(platform) << '\n';
-    return 1;
-  }
-  jobs.close_stream();
-  const RunReport report = collect_report(platform, jobs);
-  if (const JobReport* failed = report.first_failed_job()) {
-    std::cerr << "cxlvp: error: " << report.failed_jobs() << " job(s) failed; first: " << failed->kind << " job "
-              << failed->tag << " on " << failed->device << " (batch " << failed->batch << ", layer " << failed->layer
-              << ", expert " << failed->expert << ") at " << failed->end_ps / 1e3 << " ns\n";
-    return 1;
-  }
-  write_report_files(report, staging.string());
-  if (fs::exists(dir)) fs::remove_all(dir);
-  fs::rename(staging, dir);
-  if (!o.timeline.empty()) write_timeline(report, o.timeline);
-  if (!o.timing.empty())
-    write_timing(o.timing, seconds(wall_start, simulation_start), seconds(simulation_start, simulation_end),
-                 seconds(process_start, std::chrono::steady_clock::now()));
-  if (!o.quiet) {
-    print_report(report, std::cout);
-    std::cout << "\nwall time " << wall_s << " s; results in " << dir.string() << "/\n";
-  }
-  if (report.functional && !report.functional->matches) {  // results are kept: summary.json says where
-    std::cerr << "cxlvp: error: functional outputs differ from the reference at " << report.functional->first_mismatch
-              << '\n';
-    return 1;
-  }
-  if (report.protocol_violations > 0) {  // results are kept: summary.json says how many
-    std::cerr << "cxlvp: error: " << report.protocol_violations
-              << " TLM-2.0 protocol violation(s) (simulation.checks: protocol); see the warnings above\n";
-    return 1;
-  }
-  return 0;
-}
-
 }  // namespace
 
 int sc_main(int argc, char** argv) {
   const bool bench = argc > 1 && std::string(argv[1]) == "bench";  // parses its own options (bench.h)
   const bool calibrate = argc > 1 && std::string(argv[1]) == "calibrate";  // so does calibrate (calibrate.h)
   const Options o = bench || calibrate ? Options() : parse(argc, argv);
-  // Model errors become exceptions we report in one line instead of aborting.
-  sc_core::sc_report_handler::set_actions(sc_core::SC_ERROR, sc_core::SC_DISPLAY | sc_core::SC_THROW);
-  sc_core::sc_report_handler::set_actions(sc_core::SC_FATAL, sc_core::SC_DISPLAY | sc_core::SC_THROW);
+  // Model errors become exceptions we report in one line instead of aborting
+  // (not displayed by the kernel too: its report takes four lines).
+  sc_core::sc_report_handler::set_actions(sc_core::SC_ERROR, sc_core::SC_THROW);
+  sc_core::sc_report_handler::set_actions(sc_core::SC_FATAL, sc_core::SC_THROW);
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   // An NDP engine's fault stops the simulation; run() prints it in one line.
   sc_core::sc_report_handler::set_actions("cxlvp/ndp_fault", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
@@ -351,15 +204,19 @@ int sc_main(int argc, char** argv) {
     if (o.command == "sweep")
       return run_sweep({o.scenario, o.out, o.overrides, o.jobs ? o.jobs : 1, o.jobs_file,
                         o.format.empty() ? "parallel" : o.format});
-    return run(o);
+    return run_scenario({o.scenario, o.out, o.overrides, o.transactions, o.save_routing, o.timeline, o.vcd, o.timing,
+                         o.quiet});
   } catch (const ScenarioError& e) {
+    std::cerr << "cxlvp: error: " << e.what() << '\n';
+    return kExitBadInput;
+  } catch (const BadPath& e) {
     std::cerr << "cxlvp: error: " << e.what() << '\n';
     return kExitBadInput;
   } catch (const RoutingTraceError& e) {  // --save-routing cannot be written
     std::cerr << "cxlvp: error: " << e.what() << '\n';
     return kExitBadInput;
   } catch (const sc_core::sc_report& e) {
-    std::cerr << "cxlvp: error: simulation: " << e.what() << '\n';
+    std::cerr << "cxlvp: error: simulation: " << e.get_msg() << '\n';
     return 1;
   } catch (const std::exception& e) {
     std::cerr << "cxlvp: error: " << e.what() << '\n';
@@ -371,5 +228,8 @@ int sc_main(int argc, char** argv) {
 // kernel starts; SystemC then calls sc_main as usual.
 int main(int argc, char** argv) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
-  return sc_core::sc_elab_and_sim(argc, argv);
+  install_stop_handlers();
+  const int status = sc_core::sc_elab_and_sim(argc, argv);
+  finish_if_stopped();  // a run or sweep stopped by SIGINT or SIGTERM ends by that signal, its staging removed
+  return status;
 }
