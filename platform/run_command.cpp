@@ -19,6 +19,7 @@
 #include "platform.h"
 #include "report.h"
 #include "result_folder.h"
+#include "run_progress.h"
 #include "scenario_loader.h"
 #include "stop_signal.h"
 #include "sweep_grid.h"
@@ -200,24 +201,21 @@ int run_scenario(const RunOptions& o) {
     std::unique_ptr<TimelineWriter> timeline;
     if (outputs.timeline)
       timeline = std::make_unique<TimelineWriter>(outputs.timeline->write_path(), s.model.weights_home == WeightsHome::cxl);
+    RunProgress progress(s, outputs.transactions != nullptr, std::cerr);
     jobs.on_row([&](const JobReport& j) {
       if (timeline) timeline->add_job(j);
       stop.check();
+      if (!o.quiet) progress.job_done(j.end_ps);
     });
     const auto output_failed = [&] {
       return TransactionRecorder::global().log_failed() || jobs.stream_failed() || (timeline && timeline->failed());
     };
-    if (!o.quiet)
-      std::cerr << "cxlvp: running " << s.name << " (" << s.workload.batches << " batches x " << s.model.layers
-                << " layers x " << s.workload.tokens_per_batch << " tokens)\n";
-    const unsigned every = std::max(1u, s.workload.batches / 10);
     platform.fw.on_batch_done([&](const BatchRecord& b) {
       if (timeline) timeline->add_batch(b);
       stop.check(output_failed);
-      if (o.quiet || ((b.index + 1) % every && b.index + 1 != s.workload.batches)) return;
-      std::cerr << "cxlvp: batch " << b.index + 1 << "/" << s.workload.batches << " done at " << b.end_ps * 1e-9
-                << " ms simulated, " << seconds(wall_start, Clock::now()) << " s wall\n";
+      if (!o.quiet) progress.batch_done(b);
     });
+    if (!o.quiet) progress.start();
 
     simulation_start = Clock::now();
     begin_polling();

@@ -7,6 +7,7 @@
 #include "../firmware/routing_trace.h"
 #include "../models/ndp/rtl/ndp_rtl_parameters.h"
 #include "memory_map.h"
+#include "scenario_limits.h"
 #include "scenario_loader.h"
 #include "scenario_values.h"
 
@@ -137,6 +138,7 @@ void cross_check(Scenario& s, const KeySites& sites) {
   check_functional(s, sites);  // before check_platform: it sets the expert's size
   check_platform(s, sites);
   check_ndp_impl(s, sites);
+  check_limits(s, sites);         // scenario_limits.h: values whose simulated time would overflow
   check_routing_trace(s, sites);  // last: it reads the whole trace
 }
 
