@@ -1,5 +1,4 @@
 // cxlvp: the command-line front end of the virtual platform.
-#include <charconv>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -9,11 +8,13 @@
 #include "../firmware/routing_trace_format.h"
 #include "bench.h"
 #include "calibrate.h"
+#include "cli.h"
 #include "path_rules.h"
+#include "presets.h"
 #include "run_command.h"
 #include "scenario_loader.h"
-#include "sweep_grid.h"
 #include "stop_signal.h"
+#include "sweep_grid.h"
 #include "sweep_runner.h"
 
 using namespace cxlvp;
@@ -34,7 +35,7 @@ usage:
   cxlvp bench [--scenarios A.yaml B.yaml ...] [--bursts 4096,16384,65536] [--quick] [--scaling]
               [--calls N] [--out DIR]
   cxlvp calibrate [--preset NAME ...] [--set KEY=VALUE ...] [--out DIR] [-j N]
-  cxlvp --help
+  cxlvp --help | --version
 
 commands:
   run        elaborate the platform described by SCENARIO.yaml, run every batch, print a
@@ -73,7 +74,9 @@ commands:
              cxlvp calibrate --help, docs/calibration.md)
 
 options:
-  --out DIR            result folder; an existing result folder there is replaced
+  --out DIR            result folder; a run replaces only a result folder it wrote (marked
+                       by its .cxlvp-result file and holding nothing else), never a folder
+                       of yours, the current folder or one holding it
   --set KEY=VALUE      override one scenario key, e.g. --set platform.pcie.lanes=8
                        (repeatable; VALUE is YAML: numbers, true/false, names)
   --transactions FILE  stream every transaction (time, route, command, address, bytes,
@@ -91,90 +94,83 @@ options:
                        simulation (sc_start) and total; kept out of the result folder,
                        whose files are the same for the same scenario and seed
   --quiet              no summary, progress or notes on the console
-  -j N                 sweep: points run at once (default 1)
+  -j N, -jN            sweep: points run at once (default 1)
   --jobs-file FILE     sweep: run nothing, write one `cxlvp run` command per point to FILE;
                        run `cxlvp sweep` again afterwards to collect sweep.csv
   --format FORMAT      of --jobs-file: parallel (one command a line, for
                        `parallel -j N < FILE`; the default) or slurm (a script for
                        `sbatch --array=0-<points-1> FILE`)
 
+Options take their value as --out DIR or --out=DIR. Every output path is checked before
+the run; outputs are written under hidden staging names and appear only when the whole run
+succeeded. SIGINT or SIGTERM (Ctrl-C) stops a run or sweep and leaves nothing behind.
+
 exit status: 0 success, 1 the simulation failed (or its functional outputs differ from the
-reference), 2 bad input (the message names file, line and key).
+reference, or a write failed), 2 bad input: options, scenario, paths (the message names
+file, line and key, or the option); a run stopped by SIGINT or SIGTERM ends by that signal
+(the shell reports 130 or 143).
 Documentation: docs/ (architecture.md, one page per model, scenario-reference.md, sweeps.md).
 )";
 
-struct Options {
-  std::string command, scenario, out, transactions, save_routing, timeline, vcd, timing;
-  std::vector<std::string> overrides;
-  bool quiet = false;
-  unsigned jobs = 0;  // sweep -j; 0 when not given
-  std::string jobs_file, format;
-};
-
-[[noreturn]] void bad_usage(const std::string& what) {
-  std::cerr << "cxlvp: error: " << what << " (see cxlvp --help)\n";
-  std::exit(kExitBadInput);
+// What --help prints for `command`.
+std::string usage_of(const std::string& command) {
+  if (command == "bench") return kBenchUsage;
+  if (command == "calibrate") return kCalibrateUsage + preset_names() + "\n";
+  return kUsage;
 }
 
-unsigned jobs_count(const std::string& text) {
-  unsigned n = 0;
-  const char* const end = text.data() + text.size();
-  const auto [stop, error] = std::from_chars(text.data(), end, n);
-  if (error != std::errc() || stop != end || n == 0) bad_usage("-j needs a positive number (got '" + text + "')");
-  return n;
+int validate(const CommandLine& line) {
+  const std::string scenario = line.text("scenario");
+  const std::vector<std::string> overrides = line.list("set");
+  const Scenario s = load_scenario(scenario, overrides);
+  const size_t points = load_sweep_grid(scenario, overrides).size();
+  std::cout << scenario << ": ok (" << s.name << ")";
+  if (points) std::cout << "; sweep of " << points << " points, each ok";
+  std::cout << "\n";
+  return 0;
 }
 
-Options parse(int argc, char** argv) {
-  Options o;
-  std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty()) bad_usage("no command given");
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    const auto operand = [&]() -> const std::string& {
-      if (i + 1 >= args.size()) bad_usage(a + " needs a value");
-      return args[++i];
-    };
-    if (a == "--help" || a == "-h" || a == "help") o.command = "help";
-    else if (a == "--out") o.out = operand();
-    else if (a == "--set") o.overrides.push_back(operand());
-    else if (a == "--transactions") o.transactions = operand();
-    else if (a == "--save-routing") o.save_routing = operand();
-    else if (a == "--timeline") o.timeline = operand();
-    else if (a == "--vcd") o.vcd = operand();
-    else if (a == "--timing") o.timing = operand();
-    else if (a == "--quiet") o.quiet = true;
-    else if (a == "-j" || a == "--jobs") o.jobs = jobs_count(operand());
-    else if (a == "--jobs-file") o.jobs_file = operand();
-    else if (a == "--format") o.format = operand();
-    else if (!a.empty() && a[0] == '-') bad_usage("unknown option " + a);
-    else if (o.command.empty()) o.command = a;
-    else if (o.scenario.empty()) o.scenario = a;
-    else bad_usage("unexpected argument " + a);
+int sweep(const CommandLine& line) {
+  SweepOptions o{line.text("scenario"), line.text("out"), line.list("set"), 1, line.text("jobs-file"), "parallel"};
+  if (!line.text("jobs").empty()) o.jobs = line.positive_count("jobs", "-j");
+  const std::string format = line.text("format");
+  if (!format.empty() && o.jobs_file.empty()) throw UsageError("sweep", "--format needs --jobs-file");
+  if (!format.empty() && format != "parallel" && format != "slurm")
+    throw UsageError("sweep", "--format must be parallel or slurm (got '" + format + "')");
+  if (!format.empty()) o.format = format;
+  return run_sweep(o);
+}
+
+int run(const CommandLine& line) {
+  return run_scenario({line.text("scenario"), line.text("out"), line.list("set"), line.text("transactions"),
+                       line.text("save-routing"), line.text("timeline"), line.text("vcd"), line.text("timing"),
+                       line.flag("quiet")});
+}
+
+int dispatch(const CommandLine& line) {
+  const std::string& command = line.command();
+  if (command == "help" || line.help()) {
+    std::cout << usage_of(command);
+    return 0;
   }
-  if (o.command != "run" && o.command != "sweep" && o.command != "validate" && o.command != "keys" &&
-      o.command != "help")
-    bad_usage("unknown command '" + o.command + "'");
-  if ((o.command == "run" || o.command == "sweep" || o.command == "validate") && o.scenario.empty())
-    bad_usage(o.command + " needs a scenario file");
-  if (o.command != "sweep" && (o.jobs || !o.jobs_file.empty() || !o.format.empty()))
-    bad_usage("-j, --jobs-file and --format apply to sweep only");
-  if (o.command != "run" && !o.timeline.empty()) bad_usage("--timeline applies to run only");
-  if (o.command != "run" && !o.vcd.empty()) bad_usage("--vcd applies to run only");
-  if (o.command != "run" && !o.timing.empty()) bad_usage("--timing applies to run only");
-  if (o.command == "sweep" && (!o.transactions.empty() || !o.save_routing.empty()))
-    bad_usage("--transactions and --save-routing apply to run, not to the points of a sweep");
-  if (!o.format.empty() && o.jobs_file.empty()) bad_usage("--format needs --jobs-file");
-  if (!o.format.empty() && o.format != "parallel" && o.format != "slurm")
-    bad_usage("--format must be parallel or slurm (got '" + o.format + "')");
-  return o;
+  if (command == "version") {
+    std::cout << version_text() << "\n";
+    return 0;
+  }
+  if (command == "keys") {
+    std::cout << scenario_reference_markdown();
+    return 0;
+  }
+  if (command == "validate") return validate(line);
+  if (command == "sweep") return sweep(line);
+  if (command == "bench") return run_bench(line);
+  if (command == "calibrate") return run_calibrate(line);
+  return run(line);
 }
 
 }  // namespace
 
 int sc_main(int argc, char** argv) {
-  const bool bench = argc > 1 && std::string(argv[1]) == "bench";  // parses its own options (bench.h)
-  const bool calibrate = argc > 1 && std::string(argv[1]) == "calibrate";  // so does calibrate (calibrate.h)
-  const Options o = bench || calibrate ? Options() : parse(argc, argv);
   // Model errors become exceptions we report in one line instead of aborting
   // (not displayed by the kernel too: its report takes four lines).
   sc_core::sc_report_handler::set_actions(sc_core::SC_ERROR, sc_core::SC_THROW);
@@ -182,30 +178,13 @@ int sc_main(int argc, char** argv) {
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   // An NDP engine's fault stops the simulation; run() prints it in one line.
   sc_core::sc_report_handler::set_actions("cxlvp/ndp_fault", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  // The same kind of mistake gets the same exit status in every command.
   try {
-    if (bench) return run_bench(std::vector<std::string>(argv + 2, argv + argc));
-    if (calibrate) return run_calibrate(std::vector<std::string>(argv + 2, argv + argc));
-    if (o.command == "help") {
-      std::cout << kUsage;
-      return 0;
-    }
-    if (o.command == "keys") {
-      std::cout << scenario_reference_markdown();
-      return 0;
-    }
-    if (o.command == "validate") {
-      const Scenario s = load_scenario(o.scenario, o.overrides);
-      const size_t points = load_sweep_grid(o.scenario, o.overrides).size();
-      std::cout << o.scenario << ": ok (" << s.name << ")";
-      if (points) std::cout << "; sweep of " << points << " points, each ok";
-      std::cout << "\n";
-      return 0;
-    }
-    if (o.command == "sweep")
-      return run_sweep({o.scenario, o.out, o.overrides, o.jobs ? o.jobs : 1, o.jobs_file,
-                        o.format.empty() ? "parallel" : o.format});
-    return run_scenario({o.scenario, o.out, o.overrides, o.transactions, o.save_routing, o.timeline, o.vcd, o.timing,
-                         o.quiet});
+    return dispatch(CommandLine::parse(std::vector<std::string>(argv + 1, argv + argc)));
+  } catch (const UsageError& e) {
+    std::cerr << "cxlvp: error: " << e.what() << " (see cxlvp " << (e.command.empty() ? "" : e.command + " ")
+              << "--help)\n";
+    return kExitBadInput;
   } catch (const ScenarioError& e) {
     std::cerr << "cxlvp: error: " << e.what() << '\n';
     return kExitBadInput;
