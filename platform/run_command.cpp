@@ -33,6 +33,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// After SIGINT or SIGTERM, the simulation stops at its next finished job or
+// batch; when none comes within this many seconds (a computation that long
+// between two, e.g. drawing a huge routing), the staging goes without it.
+constexpr unsigned kStopGraceSeconds = 3;
+
 // The program's start (after the loader and the libraries' initialisation).
 const Clock::time_point process_start = Clock::now();
 
@@ -218,7 +223,7 @@ int run_scenario(const RunOptions& o) {
     if (!o.quiet) progress.start();
 
     simulation_start = Clock::now();
-    begin_polling();
+    begin_polling(kStopGraceSeconds);
     const bool finished = platform.run();
     end_polling();
     simulation_end = Clock::now();

@@ -61,13 +61,24 @@ void die_by(int signal) {
   _exit(128 + signal);  // only if the signal did not end the process
 }
 
+volatile sig_atomic_t grace_seconds = 0;
+
 void on_signal(int signal) {
   if (polling && !requested) {
     requested = signal;
+    if (grace_seconds) alarm(unsigned(grace_seconds));  // in case no check comes (on_alarm)
     return;
   }
   remove_staged();
   die_by(signal);
+}
+
+// The grace after a first signal ran out without the work reaching a check
+// (a long computation between two): the handler's own cleanup, then the end.
+void on_alarm(int) {
+  if (!requested) return;
+  remove_staged();
+  die_by(requested);
 }
 
 }  // namespace
@@ -78,12 +89,24 @@ void install_stop_handlers() {
   sigemptyset(&action.sa_mask);
   sigaddset(&action.sa_mask, SIGINT);
   sigaddset(&action.sa_mask, SIGTERM);
+  sigaddset(&action.sa_mask, SIGHUP);
   action.sa_flags = 0;  // no SA_RESTART
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGHUP, &action, nullptr);  // the terminal went away: like SIGTERM
+  struct sigaction alarm_action {};
+  alarm_action.sa_handler = on_alarm;
+  sigemptyset(&alarm_action.sa_mask);
+  sigaction(SIGALRM, &alarm_action, nullptr);
+  // A closed pipe (`cxlvp run ... | head`) makes writes fail instead of
+  // ending the process on the spot: the run cleans up like after any failed write.
+  signal(SIGPIPE, SIG_IGN);
 }
 
-void begin_polling() { polling = 1; }
+void begin_polling(unsigned grace) {
+  grace_seconds = sig_atomic_t(grace);
+  polling = 1;
+}
 void end_polling() { polling = 0; }
 
 int stop_requested() { return requested; }
@@ -108,6 +131,7 @@ void block_stop_signals() {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
   sigprocmask(SIG_BLOCK, &set, nullptr);
 }
 

@@ -150,6 +150,25 @@ TEST_CASE("a second signal ends a run at once, still leaving nothing behind", "[
   CHECK(fs::is_empty(dir));
 }
 
+TEST_CASE("a signal stops a run inside one long job too, leaving nothing behind", "[signals]") {
+  // One expert of 4 GiB fetched in 64-byte bursts: a single job of about 20 s
+  // wall, so no check comes after the signal; the grace (3 s) runs out and the
+  // handler removes the staging itself.
+  const fs::path dir = scratch() / "long_job";
+  fs::create_directories(dir);
+  const pid_t pid = start({"run", kDefault, "--out", (dir / "out").string(), "--transactions", (dir / "tx.csv").string(),
+                           "--set", "model.experts=1", "--set", "workload.top_k=1", "--set",
+                           "model.expert_bytes=4294967296", "--set", "simulation.burst_bytes=64", "--set",
+                           "workload.tokens_per_batch=1", "--set", "workload.batches=1", "--set", "policy.hot_experts=1"},
+                          scratch() / "err");
+  REQUIRE(wait_until_simulating(scratch() / "err"));
+  const auto signalled = std::chrono::steady_clock::now();
+  ::kill(pid, SIGTERM);
+  CHECK(ended_by(pid) == SIGTERM);
+  CHECK(std::chrono::steady_clock::now() - signalled < std::chrono::seconds(10));  // not the job's 20 s
+  CHECK(fs::is_empty(dir));
+}
+
 TEST_CASE("a stopped sweep stops its points and writes no sweep.csv", "[signals]") {
   const fs::path dir = scratch() / "sweep";
   const std::string small = kSource + "/tests/data/sweep_small.yaml";
