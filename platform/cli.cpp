@@ -93,8 +93,10 @@ std::string not_here(const std::string& spelled) {
   const std::string name = long_name(spelled);
   std::vector<std::string> owners;
   for (const auto& c : command_table())
-    for (const OptionSpec& o : c.options)
-      if (!name.empty() && std::string(o.names).substr(0, std::string(o.names).find(',')) == name) owners.push_back(c.name);
+    for (const OptionSpec& o : c.options) {
+      const std::string names = o.names;
+      if (!name.empty() && names.substr(0, names.find(',')) == name) owners.push_back(c.name);
+    }
   if (owners.empty()) return "unknown option " + spelled;
   std::string list;
   for (size_t i = 0; i < owners.size(); ++i) list += (i ? (i + 1 == owners.size() ? " and " : ", ") : "") + owners[i];
@@ -142,7 +144,8 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args) {
   } catch (const po::multiple_occurrences& e) {
     throw UsageError(first, e.get_option_name() + " given more than once");
   } catch (const po::invalid_command_line_syntax& e) {
-    if (e.kind() == po::invalid_syntax::missing_parameter) throw UsageError(first, e.get_option_name() + " needs a value");
+    if (e.kind() == po::invalid_syntax::missing_parameter)
+      throw UsageError(first, e.get_option_name() + " needs a value");
     throw UsageError(first, e.what());
   } catch (const po::error& e) {
     throw UsageError(first, e.what());

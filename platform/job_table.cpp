@@ -32,11 +32,11 @@ void JobTable::stream_to(const std::string& path) {
   *csv_ << kCsvHeader << '\n';
 }
 
-void JobTable::close_stream() {
-  if (!csv_) return;
+std::string JobTable::close_stream() {
+  if (!csv_) return "";
   const std::string error = close_checked(*csv_);
   csv_.reset();
-  if (!error.empty()) throw std::runtime_error("cannot write " + csv_path_ + ": " + error);
+  return error.empty() ? "" : "cannot write " + csv_path_ + ": " + error;
 }
 
 JobReport JobTable::join(const JobRecord& r) const {

@@ -59,9 +59,10 @@ class JobTable {
   // Writes every row added from now on to `path` (CSV with header), in the
   // order jobs finish. Throws std::runtime_error if it cannot be written.
   void stream_to(const std::string& path);
-  // Ends the stream (rows stay countable); throws std::runtime_error, saying
-  // why, if a row did not reach the file.
-  void close_stream();
+  // Ends the stream (rows stay countable); returns "" when every row reached
+  // the file, else the error ("cannot write PATH: why"). Not an exception: it
+  // runs after the simulation (see run_command.cpp).
+  std::string close_stream();
   // Whether a write to the stream has failed already (a full disk): a long run can stop early.
   bool stream_failed() const { return csv_ && !*csv_; }
   // Called with every row from now on, as it is added (the timeline streams them).

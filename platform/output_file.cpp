@@ -69,14 +69,15 @@ OutputFile::~OutputFile() {
   forget_staging_folder(signal_slot_);
 }
 
-void OutputFile::commit() {
-  if (staging_.empty()) return;  // direct, or committed
+std::string OutputFile::commit() {
+  if (staging_.empty()) return "";  // direct, or committed
   std::error_code error;
   fs::rename(write_path_, path_, error);
-  if (error) throw std::runtime_error(option_ + " " + given_ + ": cannot put the file in place: " + error.message());
+  if (error) return option_ + " " + given_ + ": cannot put the file in place: " + error.message();
   fs::remove(staging_, error);
   forget_staging_folder(signal_slot_);
   staging_.clear();
+  return "";
 }
 
 std::string OutputFile::in_user_terms(std::string message) const {

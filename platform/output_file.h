@@ -35,9 +35,9 @@ class OutputFile {
   // Valid after stage().
   const std::string& write_path() const { return write_path_; }
 
-  // Puts the staged file in place (replacing an older one). Throws
-  // std::runtime_error when it cannot.
-  void commit();
+  // Puts the staged file in place (replacing an older one). Returns "", or
+  // why it could not (not an exception: it runs after the simulation).
+  std::string commit();
 
   // `message` with the staged path replaced by the one the user gave, so that
   // an error names the file the user knows.

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "../models/common/stream_check.h"
 #include "stop_signal.h"
 
 namespace fs = std::filesystem;
@@ -126,20 +127,18 @@ std::string ResultFolder::in_user_terms(std::string message) const {
   return message;
 }
 
-void ResultFolder::commit(const std::string& inputs_hash) {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(staging_)) names.push_back(entry.path().filename().string());
-  std::sort(names.begin(), names.end());
-  {
-    std::ofstream mark(staging_ / kResultMark);
-    mark << kMarkComment << "inputs_hash " << inputs_hash << '\n';
-    for (const auto& name : names) mark << "file " << name << '\n';
-    mark.close();
-    if (!mark) throw std::runtime_error("cannot write " + (path_ / kResultMark).string());
-  }
-  if (const std::string why = why_not_result_folder(path_); !why.empty())  // something changed it during the run
-    throw std::runtime_error("--out " + path_.string() + ": " + why + "; not replacing it");
+std::string ResultFolder::commit(const std::string& inputs_hash) {
   std::error_code error, ignored;
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(staging_, error)) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  std::ofstream mark(staging_ / kResultMark);
+  mark << kMarkComment << "inputs_hash " << inputs_hash << '\n';
+  for (const auto& name : names) mark << "file " << name << '\n';
+  if (const std::string why = close_checked(mark); !why.empty())
+    return "cannot write " + (path_ / kResultMark).string() + ": " + why;
+  if (const std::string why = why_not_result_folder(path_); !why.empty())  // something changed it during the run
+    return "--out " + path_.string() + ": " + why + "; not replacing it";
   fs::path previous;  // where the previous results went, removed last
   if (!fs::exists(path_)) {
     fs::rename(staging_, path_, error);
@@ -153,10 +152,11 @@ void ResultFolder::commit(const std::string& inputs_hash) {
   } else {
     error = std::error_code(errno, std::generic_category());
   }
-  if (error) throw std::runtime_error("cannot put the results in " + path_.string() + ": " + error.message());
+  if (error) return "cannot put the results in " + path_.string() + ": " + error.message();
   if (!previous.empty()) fs::remove_all(previous, ignored);
   forget_staging_folder(signal_slot_);
   staging_.clear();
+  return "";
 }
 
 }  // namespace cxlvp

@@ -50,8 +50,9 @@ class ResultFolder {
 
   // Writes the mark (the staged files and `inputs_hash`), then puts the staged
   // folder in DIR's place, replacing the previous result folder there
-  // (checked again). Throws std::runtime_error when it cannot.
-  void commit(const std::string& inputs_hash);
+  // (checked again). Returns "", or why it could not (not an exception: it
+  // runs after the simulation).
+  std::string commit(const std::string& inputs_hash);
 
  private:
   std::filesystem::path path_, staging_;

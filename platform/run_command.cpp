@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -41,7 +40,9 @@ constexpr unsigned kStopGraceSeconds = 3;
 // The program's start (after the loader and the libraries' initialisation).
 const Clock::time_point process_start = Clock::now();
 
-double seconds(Clock::time_point from, Clock::time_point to) { return std::chrono::duration<double>(to - from).count(); }
+double seconds(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double>(to - from).count();
+}
 
 // "job 17 (batch 0, layer 1, expert 3)"
 std::string job_text(const Scheduler::OutstandingJob& j) {
@@ -99,8 +100,10 @@ class RunOutputs {
   void stage() {
     for (auto& f : files_) f->stage();
   }
-  void commit() {
-    for (auto& f : files_) f->commit();
+  std::string commit() {  // "", or why one could not be put in place
+    for (auto& f : files_)
+      if (std::string error = f->commit(); !error.empty()) return error;
+    return "";
   }
   std::string in_user_terms(std::string message) const {
     for (const auto& f : files_) message = f->in_user_terms(message);
@@ -129,20 +132,22 @@ RunFile input(const std::string& role, const std::string& path) {
   }
 }
 
+// "--timeline t.json: cannot write: No space left on device"
+std::string write_failed(const OutputFile& file, const std::string& why) {
+  return file.option() + " " + file.given() + ": cannot write: " + why;
+}
+
 // --timing: what `cxlvp bench` compares with the raw kernel rate (also timed
 // around sc_start alone). total runs from main() to the reports written.
-void write_timing(const OutputFile& file, double elaboration_s, double simulation_s, double total_s) {
+// Returns "", or why it could not be written.
+std::string write_timing(const OutputFile& file, double elaboration_s, double simulation_s, double total_s) {
   std::ofstream out(file.write_path());
   JsonWriter json(out);
   json.begin_object().value("elaboration_s", elaboration_s).value("simulation_s", simulation_s);
   json.value("total_s", total_s).end_object();
   out << '\n';
-  if (const std::string error = close_checked(out); !error.empty())
-    throw std::runtime_error("--timing " + file.given() + ": cannot write: " + error);
-}
-
-[[noreturn]] void write_failed(const OutputFile& file, const std::string& why) {
-  throw std::runtime_error(file.option() + " " + file.given() + ": cannot write: " + why);
+  const std::string error = close_checked(out);
+  return error.empty() ? "" : write_failed(file, error);
 }
 
 // Stops the simulation, once, at the next check after a signal or a failed
@@ -188,24 +193,33 @@ int run_scenario(const RunOptions& o) {
   const std::string inputs_hash = run_inputs_hash(o.scenario, o.overrides);
   const fs::path staging = folder.stage();
   outputs.stage();
-  const auto user_terms = [&](const std::string& message) { return folder.in_user_terms(outputs.in_user_terms(message)); };
+  const auto user_terms = [&](const std::string& message) {
+    return folder.in_user_terms(outputs.in_user_terms(message));
+  };
 
   const auto wall_start = Clock::now();
   Clock::time_point simulation_start, simulation_end;
   StopCheck stop;
   RunReport report;
+  // From the simulation on, failures come back as values, never as
+  // exceptions: one thrown on the main stack after SystemC's coroutines have
+  // run is misread by AddressSanitizer (google/sanitizers#189).
+  std::string failure;
+  const auto failed = [&failure] { return !failure.empty(); };
   struct CloseLogOnExit {  // however the run ends; its outcome is checked below when it matters
     ~CloseLogOnExit() { TransactionRecorder::global().close_log(); }
   } close_log_on_exit;
   try {
     if (outputs.transactions) TransactionRecorder::global().open_log(outputs.transactions->write_path());
-    Platform platform(s, PlatformOptions{RunOutputs::write_path(outputs.save_routing), RunOutputs::write_path(outputs.vcd)});
+    Platform platform(s, PlatformOptions{RunOutputs::write_path(outputs.save_routing),
+                                         RunOutputs::write_path(outputs.vcd)});
     // jobs.csv is written as jobs finish, and so is the timeline: memory does not grow with them.
     JobTable jobs(platform.fw, false);
     jobs.stream_to((staging / "jobs.csv").string());
     std::unique_ptr<TimelineWriter> timeline;
     if (outputs.timeline)
-      timeline = std::make_unique<TimelineWriter>(outputs.timeline->write_path(), s.model.weights_home == WeightsHome::cxl);
+      timeline = std::make_unique<TimelineWriter>(outputs.timeline->write_path(),
+                                                  s.model.weights_home == WeightsHome::cxl);
     RunProgress progress(s, outputs.transactions != nullptr, std::cerr);
     jobs.on_row([&](const JobReport& j) {
       if (timeline) timeline->add_job(j);
@@ -224,60 +238,68 @@ int run_scenario(const RunOptions& o) {
 
     simulation_start = Clock::now();
     begin_polling(kStopGraceSeconds);
-    const bool finished = platform.run();
+    bool finished = false;
+    try {
+      finished = platform.run();
+    } catch (const sc_core::sc_report& e) {  // rethrown by the kernel on this stack: caught at once
+      failure = "simulation: " + report_line(e);
+    }
     end_polling();
     simulation_end = Clock::now();
     if (const int signal = stop_requested()) {
-      std::cerr << "cxlvp: " << (signal == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)")
-                << " at " << sc_core::sc_time_stamp().to_seconds() * 1e3 << " ms simulated; nothing written\n";
+      std::cerr << "cxlvp: " << stopped_by(signal) << " at " << sc_core::sc_time_stamp().to_seconds() * 1e3
+                << " ms simulated; nothing written\n";
       return 128 + signal;  // the staged files go with `folder` and `outputs`
     }
-    if (outputs.transactions)
+    if (!failed() && outputs.transactions)
       if (const std::string error = TransactionRecorder::global().close_log(); !error.empty())
-        write_failed(*outputs.transactions, error);
-    if (stop.output_failed()) {  // closing the failed file says why
-      jobs.close_stream();
-      if (timeline)
-        if (const std::string error = timeline->finish("", "", 0); !error.empty()) write_failed(*outputs.timeline, error);
-      throw std::runtime_error("a write failed; the run stopped");
+        failure = write_failed(*outputs.transactions, error);
+    if (!failed() && stop.output_failed()) {  // closing the failed file says why
+      failure = jobs.close_stream();
+      if (!failed() && timeline)
+        if (const std::string error = timeline->finish("", "", 0); !error.empty())
+          failure = write_failed(*outputs.timeline, error);
+      if (!failed()) failure = "a write failed; the run stopped";
     }
-    if (!finished) throw std::runtime_error(why_unfinished(platform));
-    jobs.close_stream();
-    report = collect_report(platform, jobs);
-    if (const JobReport* failed = report.first_failed_job()) {
-      std::cerr << "cxlvp: error: " << report.failed_jobs() << " job(s) failed; first: " << failed->kind << " job "
-                << failed->tag << " on " << failed->device << " (batch " << failed->batch << ", layer "
-                << failed->layer << ", expert " << failed->expert << ") at " << failed->end_ps / 1e3 << " ns\n";
-      return 1;
+    if (!failed() && !finished) failure = why_unfinished(platform);
+    if (!failed()) failure = jobs.close_stream();
+    if (!failed()) {
+      report = collect_report(platform, jobs);
+      if (const JobReport* job = report.first_failed_job()) {
+        std::cerr << "cxlvp: error: " << report.failed_jobs() << " job(s) failed; first: " << job->kind << " job "
+                  << job->tag << " on " << job->device << " (batch " << job->batch << ", layer " << job->layer
+                  << ", expert " << job->expert << ") at " << job->end_ps / 1e3 << " ns\n";
+        return 1;
+      }
+      try {
+        write_report_files(report, staging.string());
+      } catch (const std::runtime_error& e) {  // caught where it is thrown, in report.cpp's one frame
+        failure = e.what();
+      }
     }
-    write_report_files(report, staging.string());
-    if (timeline)
+    if (!failed() && timeline)
       if (const std::string error = timeline->finish(report.scenario, report.policy, report.seed); !error.empty())
-        write_failed(*outputs.timeline, error);
-  } catch (const sc_core::sc_report& e) {
-    throw std::runtime_error(user_terms("simulation: " + report_line(e)));
-  } catch (const RoutingTraceError& e) {  // bad input: exit status 2
+        failure = write_failed(*outputs.timeline, error);
+  } catch (const RoutingTraceError& e) {  // --save-routing, before the simulation: bad input, exit status 2
     throw RoutingTraceError(user_terms(e.file), e.line, user_terms(e.message));
-  } catch (const std::runtime_error& e) {
-    if (dynamic_cast<const ScenarioError*>(&e) || dynamic_cast<const BadPath*>(&e)) throw;  // bad input: exit status 2
-    throw std::runtime_error(user_terms(e.what()));
   }
   // The platform is gone, and with it the waveform file (closed): its writes are all known now.
-  if (outputs.vcd)
-    if (const std::string error = waveform_write_error(); !error.empty())
-      throw std::runtime_error(user_terms("--vcd: cannot write " + error));
-  if (outputs.timing)
-    write_timing(*outputs.timing, seconds(wall_start, simulation_start), seconds(simulation_start, simulation_end),
-                 seconds(process_start, Clock::now()));
+  if (!failed() && outputs.vcd)
+    if (const std::string error = waveform_write_error(); !error.empty()) failure = "--vcd: cannot write " + error;
+  if (!failed() && outputs.timing)
+    failure = write_timing(*outputs.timing, seconds(wall_start, simulation_start),
+                           seconds(simulation_start, simulation_end), seconds(process_start, Clock::now()));
 
   // Everything is written: put it in place. A signal from here on waits until
   // the run has ended, complete.
-  block_stop_signals();
-  try {
-    outputs.commit();
-    folder.commit(inputs_hash);
-  } catch (const std::exception& e) {
-    throw std::runtime_error(user_terms(e.what()));
+  if (!failed()) {
+    block_stop_signals();
+    failure = outputs.commit();
+    if (!failed()) failure = folder.commit(inputs_hash);
+  }
+  if (failed()) {
+    std::cerr << "cxlvp: error: " << user_terms(failure) << '\n';
+    return 1;
   }
   if (!o.quiet) {
     print_report(report, std::cout);

@@ -94,7 +94,8 @@ RunEstimate estimate_run(const Scenario& s) {
   const double assignments = double(s.workload.tokens_per_batch) * s.workload.top_k;
   const double experts = m.experts;
   // Every byte a layer moves: the weights of its experts, activations in and out.
-  const double moved = double(m.bytes_per_expert()) * experts + double(m.activation_bytes_per_token()) * 2 * assignments;
+  const double moved =
+      double(m.bytes_per_expert()) * experts + double(m.activation_bytes_per_token()) * 2 * assignments;
   const auto memory = [moved](const DramConfig& d) { return at_rate(moved * d.channels, d.peak_GBps * 1e9); };
   const double links = at_rate(moved, PcieFormat(p.pcie).wire_GBps() * PcieFormat(p.pcie).payload_efficiency() * 1e9) +
                        at_rate(moved, CxlFlitFormat(p.cxl.link).wire_GBps() *
@@ -103,9 +104,9 @@ RunEstimate estimate_run(const Scenario& s) {
   const double burst = double(s.simulation.burst_bytes);
   const double transactions = moved / burst;
   // The smallest window of requests in flight any engine keeps, in bursts.
-  const double window = std::max(1.0, std::floor(std::min({double(p.gpu.dma_bytes_in_flight), double(p.cxl.ndp.bytes_in_flight),
-                                                           64.0 * p.cpu.lines_in_flight_per_core}) /
-                                                 burst));
+  const double window_bytes = std::min({double(p.gpu.dma_bytes_in_flight), double(p.cxl.ndp.bytes_in_flight),
+                                        64.0 * p.cpu.lines_in_flight_per_core});
+  const double window = std::max(1.0, std::floor(window_bytes / burst));
   const double jobs = kJobsPerExpert * experts;
   const double latency = (transactions / window + jobs * kAccessesPerJob) * round_trip_s(p);
   const double quantum = jobs * s.simulation.quantum_ns * 1e-9;
@@ -116,13 +117,15 @@ RunEstimate estimate_run(const Scenario& s) {
   e.transactions = runs * (transactions + jobs * kAccessesPerJob);
   e.rtl_cycles = runs * cycles;
   // Functional mode computes every assignment twice: on its device and in the reference.
-  if (s.simulation.data == DataMode::functional) e.functional_macs = runs * 2 * assignments * double(m.flops_per_token()) / 2;
+  if (s.simulation.data == DataMode::functional)
+    e.functional_macs = runs * 2 * assignments * double(m.flops_per_token()) / 2;
   return e;
 }
 
 double estimated_wall_s(const RunEstimate& e, bool logging) {
   const double rate = kTransactionsPerWallSecond / (logging ? kLoggingSlowdown : 1);
-  return e.transactions / rate + e.rtl_cycles / kRtlCyclesPerWallSecond + e.functional_macs / kFunctionalMacsPerWallSecond;
+  return e.transactions / rate + e.rtl_cycles / kRtlCyclesPerWallSecond +
+         e.functional_macs / kFunctionalMacsPerWallSecond;
 }
 
 namespace keys {

@@ -5,6 +5,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <climits>
 #include <cstring>
 
@@ -116,6 +117,7 @@ int register_staging_folder(const std::string& path) {
     if (slot_used[i]) continue;
     if (path.size() >= PATH_MAX) return -1;
     std::memcpy(staged[i], path.c_str(), path.size() + 1);
+    std::atomic_signal_fence(std::memory_order_seq_cst);  // the path is complete before the handler may read it
     slot_used[i] = 1;
     return i;
   }
@@ -133,6 +135,12 @@ void block_stop_signals() {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGHUP);
   sigprocmask(SIG_BLOCK, &set, nullptr);
+}
+
+const char* stopped_by(int signal) {
+  if (signal == SIGINT) return "interrupted (SIGINT)";
+  if (signal == SIGHUP) return "hung up (SIGHUP)";
+  return "terminated (SIGTERM)";
 }
 
 void finish_if_stopped() {

@@ -45,4 +45,7 @@ void block_stop_signals();
 // action). Call once everything staged is removed.
 void finish_if_stopped();
 
+// For messages: "interrupted (SIGINT)", "terminated (SIGTERM)", "hung up (SIGHUP)".
+const char* stopped_by(int signal);
+
 }  // namespace cxlvp

@@ -140,7 +140,7 @@ int run_points(const std::vector<SweepPoint>& points, const std::vector<size_t>&
   }
   end_polling();
   if (const int signal = stop_requested()) {
-    std::cerr << "cxlvp: sweep " << (signal == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)") << " after "
+    std::cerr << "cxlvp: sweep " << stopped_by(signal) << " after "
               << done << " of " << todo.size() << " points; the running ones stopped, no sweep.csv written; the same "
               << "command resumes it" << std::endl;
     return signal;
@@ -184,8 +184,7 @@ int run_sweep(const SweepOptions& o) {
   const std::vector<SweepPoint> points = load_sweep_grid(o.scenario, o.overrides);
   if (points.empty())
     throw ScenarioError(o.scenario, 0, "", "has no sweep block to run (docs/sweeps.md); use cxlvp run");
-  const SweepFolder folder{
-      fs::absolute(o.out.empty() ? fs::path("results") / (base.name + "-sweep") : fs::path(o.out)).lexically_normal()};
+  const SweepFolder folder{normalized_path(o.out.empty() ? fs::path("results") / (base.name + "-sweep") : fs::path(o.out))};
   const Commands commands{fs::read_symlink("/proc/self/exe").string(),
                           fs::absolute(o.scenario).lexically_normal().string(), o.overrides};
   folder.check();

@@ -47,9 +47,11 @@ std::pair<long, long> at_one_and_ten_times(const std::string& args, unsigned bat
 }
 
 // Flat: at most 10 % or 2 MiB more, whichever is larger (the batch and layer
-// records summary.json lists grow by a few bytes per batch).
+// records summary.json lists grow by a few bytes per batch). Under
+// AddressSanitizer, whose quarantine of freed blocks alone grows to 256 MB
+// with the churn of a longer run, only growth past 1 GiB fails.
 void check_flat(std::pair<long, long> peaks) {
-  const long allowed = kSanitized ? 256 * 1024 : std::max(2048L, peaks.first / 10);
+  const long allowed = kSanitized ? 1024 * 1024 : std::max(2048L, peaks.first / 10);
   CHECK(peaks.second - peaks.first <= allowed);
 }
 
@@ -57,7 +59,8 @@ void check_flat(std::pair<long, long> peaks) {
 
 TEST_CASE("a tiny expert in a large HBM takes little memory", "[memory]") {
   // Hundreds of millions of HBM expert slots; only the used ones take memory.
-  const std::string run_default = "run " + kSource + "/scenarios/default.yaml --quiet --out " + (scratch() / "r").string();
+  const std::string run_default =
+      "run " + kSource + "/scenarios/default.yaml --quiet --out " + (scratch() / "r").string();
   const long limit_kB = kSanitized ? 1024 * 1024 : 100 * 1024;
   for (const char* set : {"model.expert_bytes=64", "platform.gpu.hbm.capacity_GiB=1048576"}) {
     const MeasuredOutcome o = run(run_default + " --set " + set);

@@ -127,7 +127,8 @@ TEST_CASE("an output inside the result folder, or onto an input, is refused befo
   for (const char* option : {"--transactions", "--timeline", "--save-routing", "--timing"}) {
     INFO(option);
     const std::string target = std::string(option) == "--save-routing" ? "alias.csv" : "alias.yaml";
-    if (target == "alias.csv" && !fs::exists(scratch() / "alias.csv")) fs::create_symlink(scenario, scratch() / "alias.csv");
+    if (target == "alias.csv" && !fs::exists(scratch() / "alias.csv"))
+      fs::create_symlink(scenario, scratch() / "alias.csv");
     check_rejected(run_cxlvp("run " + scenario.string() + " --quiet --out " + (scratch() / "n").string() + " " +
                              option + " " + (scratch() / target).string()),
                    "is also the scenario file; writing it would destroy an input");

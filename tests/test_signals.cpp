@@ -156,10 +156,11 @@ TEST_CASE("a signal stops a run inside one long job too, leaving nothing behind"
   // handler removes the staging itself.
   const fs::path dir = scratch() / "long_job";
   fs::create_directories(dir);
-  const pid_t pid = start({"run", kDefault, "--out", (dir / "out").string(), "--transactions", (dir / "tx.csv").string(),
-                           "--set", "model.experts=1", "--set", "workload.top_k=1", "--set",
-                           "model.expert_bytes=4294967296", "--set", "simulation.burst_bytes=64", "--set",
-                           "workload.tokens_per_batch=1", "--set", "workload.batches=1", "--set", "policy.hot_experts=1"},
+  const pid_t pid = start({"run", kDefault, "--out", (dir / "out").string(), "--transactions",
+                           (dir / "tx.csv").string(), "--set", "model.experts=1", "--set", "workload.top_k=1",
+                           "--set", "model.expert_bytes=4294967296", "--set", "simulation.burst_bytes=64", "--set",
+                           "workload.tokens_per_batch=1", "--set", "workload.batches=1", "--set",
+                           "policy.hot_experts=1"},
                           scratch() / "err");
   REQUIRE(wait_until_simulating(scratch() / "err"));
   const auto signalled = std::chrono::steady_clock::now();
@@ -182,7 +183,8 @@ TEST_CASE("a stopped sweep stops its points and writes no sweep.csv", "[signals]
   CHECK(ended_by(pid) == SIGTERM);
   CHECK(gone(points));
   CHECK_FALSE(fs::exists(dir / "sweep.csv"));
-  for (const auto& point : fs::directory_iterator(dir / "points")) CHECK_FALSE(fs::exists(point.path() / "summary.json"));
+  for (const auto& point : fs::directory_iterator(dir / "points"))
+    CHECK_FALSE(fs::exists(point.path() / "summary.json"));
   CHECK(entries_starting(dir / "points", ".").empty());
 }
 
