@@ -88,13 +88,19 @@ TEST_CASE("a failed output leaves the previous file and result folder as they we
   CHECK(entries_starting(scratch(), ".").empty());
 }
 
-TEST_CASE("a file size limit under the result folder's files gives exit 1 and no folder", "[writes]") {
-  // ulimit -f: a write past 64 KiB fails with EFBIG (SIGXFSZ ignored, as a
-  // full disk would fail it); jobs.csv and the transaction log grow past it.
-  const fs::path out = scratch() / "limited";
+TEST_CASE("a file size limit under regular files gives exit 1 and leaves no partial file", "[writes]") {
+  // ulimit -f: a write past 64 KiB fails with EFBIG (SIGXFSZ ignored), as a
+  // full disk would fail it; jobs.csv grows past it first. Nothing the run
+  // wrote may stay: not the folder, not a truncated routing trace that would
+  // pass `cxlvp validate`, not a timeline.
+  const fs::path out = scratch() / "limited", trace = scratch() / "routing.csv", timeline = scratch() / "t.json";
   const std::string command = "ulimit -f 64; trap '' XFSZ; exec " + std::string(CXLVP_BINARY) + " run " + kDefault +
-                              " --quiet --out " + out.string() + " --set workload.batches=20";
+                              " --quiet --out " + out.string() + " --set workload.batches=20 --save-routing " +
+                              trace.string() + " --timeline " + timeline.string();
   const int status = shell("bash -c \"" + command + "\" 2>" + (scratch() / "err").string());
   const Outcome o{status, "", slurp(scratch() / "err")};
-  check_failed_cleanly(o, "jobs.csv: File too large", out);
+  check_failed_cleanly(o, ": File too large", out);
+  CHECK_FALSE(fs::exists(trace));
+  CHECK_FALSE(fs::exists(timeline));
+  CHECK(entries_starting(scratch(), ".").empty());
 }
