@@ -55,9 +55,11 @@ commands:
   sweep      run every point of SCENARIO.yaml's sweep: block, a grid over scenario keys
              (docs/sweeps.md): each point is its own `cxlvp run --quiet` into
              DIR/points/<point>/ with the point's values as --set after yours, N at once;
-             points already done there are skipped. Then writes DIR/sweep.csv, one row
-             per point (default DIR: results/<scenario name>-sweep). Exit status 1 if a
-             point failed; the others still run.
+             a point whose results there are complete and of its own inputs is skipped,
+             any other (missing, partial, corrupt, of a changed scenario) runs again.
+             Then writes DIR/sweep.csv, one row per point (default DIR:
+             results/<scenario name>-sweep). Exit status 1 if a point failed; the
+             others still run.
   validate   load and check SCENARIO.yaml (every key, type, range, capacity and address
              window) without running it, and every point of its sweep: block if any
   keys       print the reference of every scenario key with its unit and default (Markdown)
