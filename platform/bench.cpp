@@ -26,6 +26,7 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "child_run.h"
+#include "cli.h"
 #include "json_reader.h"
 #include "json_writer.h"
 #include "models/common/initiator_socket.h"
@@ -295,16 +296,13 @@ void run_best(RunResult& r, const fs::path& tmp, unsigned& index, unsigned repea
 struct BenchOptions {
   std::vector<std::string> scenarios;
   std::vector<uint64_t> bursts;
-  bool quick = false, scaling = false, help = false;
+  bool quick = false, scaling = false;
   uint64_t calls = 0;
   unsigned repeats = 0;
   std::string out;
 };
 
-struct BadOption : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
+// A count of the command line, positive; 2e7 is allowed for 20000000.
 uint64_t positive(const std::string& text, const std::string& what) {
   uint64_t n = 0;
   const char* const end = text.data() + text.size();
@@ -319,36 +317,24 @@ uint64_t positive(const std::string& text, const std::string& what) {
     }
   }
   if (error != std::errc() || stop != end || n == 0)
-    throw BadOption(what + " needs a positive number (got '" + text + "')");
+    throw UsageError("bench", what + " needs a positive number (got '" + text + "')");
   return static_cast<uint64_t>(n * scale);
 }
 
-BenchOptions parse_bench(const std::vector<std::string>& args) {
+BenchOptions parse_bench(const CommandLine& line) {
   BenchOptions o;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    const auto operand = [&]() -> const std::string& {
-      if (i + 1 >= args.size()) throw BadOption(a + " needs a value");
-      return args[++i];
-    };
-    if (a == "--help" || a == "-h") o.help = true;
-    else if (a == "--quick") o.quick = true;
-    else if (a == "--scaling") o.scaling = true;
-    else if (a == "--out") o.out = operand();
-    else if (a == "--calls") o.calls = positive(operand(), "--calls");
-    else if (a == "--repeat") {
-      const uint64_t n = positive(operand(), "--repeat");
-      if (n > 100) throw BadOption("--repeat takes at most 100 (got " + std::to_string(n) + ")");
-      o.repeats = unsigned(n);
-    }
-    else if (a == "--bursts") {
-      std::stringstream list(operand());
-      for (std::string item; std::getline(list, item, ',');) o.bursts.push_back(positive(item, "--bursts"));
-    } else if (a == "--scenarios") {
-      while (i + 1 < args.size() && !(args[i + 1].size() > 1 && args[i + 1][0] == '-')) o.scenarios.push_back(args[++i]);
-      if (o.scenarios.empty()) throw BadOption("--scenarios needs at least one scenario file");
-    } else throw BadOption("unknown option or argument '" + a + "'");
+  o.quick = line.flag("quick");
+  o.scaling = line.flag("scaling");
+  o.out = line.text("out");
+  if (!line.text("calls").empty()) o.calls = positive(line.text("calls"), "--calls");
+  if (!line.text("repeat").empty()) {
+    const uint64_t n = positive(line.text("repeat"), "--repeat");
+    if (n > 100) throw UsageError("bench", "--repeat takes at most 100 (got " + std::to_string(n) + ")");
+    o.repeats = unsigned(n);
   }
+  std::stringstream bursts(line.text("bursts"));
+  for (std::string item; std::getline(bursts, item, ',');) o.bursts.push_back(positive(item, "--bursts"));
+  o.scenarios = line.list("scenarios");
   if (o.scenarios.empty()) {
     o.scenarios = {"scenarios/paper/gpu_only.yaml", "scenarios/paper/monde_ideal.yaml",
                    "scenarios/paper/cxl_expert.yaml"};
@@ -378,18 +364,8 @@ std::string stem(const std::string& path) { return fs::path(path).stem().string(
 
 }  // namespace
 
-int run_bench(const std::vector<std::string>& args) {
-  BenchOptions o;
-  try {
-    o = parse_bench(args);
-  } catch (const BadOption& e) {
-    std::cerr << "cxlvp: error: bench: " << e.what() << " (see cxlvp bench --help)\n";
-    return 2;
-  }
-  if (o.help) {
-    std::cout << kBenchUsage;
-    return 0;
-  }
+int run_bench(const CommandLine& line) {
+  const BenchOptions o = parse_bench(line);
 
   // (a)
   RawKernel raw(o.calls, o.repeats);

@@ -14,9 +14,12 @@
 
 namespace cxlvp {
 
-// Runs `cxlvp bench ARGS...` (args: what follows "bench"). Returns the exit status:
-// 0, 1 when a run failed, 2 for bad options. Prints to stdout, notes to stderr.
-int run_bench(const std::vector<std::string>& args);
+class CommandLine;
+
+// Runs `cxlvp bench` with its options (cli.h). Returns the exit status: 0, or 1
+// when a run failed; throws UsageError for bad options (exit status 2).
+// Prints to stdout, notes to stderr.
+int run_bench(const CommandLine& line);
 
 extern const char* const kBenchUsage;
 

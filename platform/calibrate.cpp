@@ -20,6 +20,7 @@
 #include "../models/cxl/cxl_flit_format.h"
 #include "calibration_rig.h"
 #include "child_run.h"
+#include "cli.h"
 #include "json_writer.h"
 #include "presets.h"
 #include "scenario_loader.h"
@@ -70,13 +71,9 @@ presets: )";
 
 namespace {
 
-constexpr int kExitBadInput = 2;
 constexpr double kTolerancePct = 10;
 
-[[noreturn]] void bad_usage(const std::string& what) {
-  std::cerr << "cxlvp: error: " << what << " (see cxlvp calibrate --help)\n";
-  std::exit(kExitBadInput);
-}
+[[noreturn]] void bad_usage(const std::string& what) { throw UsageError("calibrate", what); }
 
 struct Options {
   std::vector<std::string> presets;
@@ -98,52 +95,36 @@ T number_option(const std::string& option, const std::string& text) {
   return value;
 }
 
-Options parse(const std::vector<std::string>& args) {
+Options parse(const CommandLine& line) {
   Options o;
-  bool memory_given = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    const auto operand = [&]() -> const std::string& {
-      if (i + 1 >= args.size()) bad_usage(a + " needs a value");
-      return args[++i];
-    };
-    if (a == "--help" || a == "-h") {
-      std::cout << kCalibrateUsage << preset_names() << "\n";
-      std::exit(0);
-    } else if (a == "--preset") {
-      const size_t before = o.presets.size();
-      while (i + 1 < args.size() && !args[i + 1].empty() && args[i + 1][0] != '-') o.presets.push_back(args[++i]);
-      if (o.presets.size() == before) bad_usage("--preset needs at least one name (" + preset_names() + ")");
-    } else if (a == "--set") o.sets.push_back(operand());
-    else if (a == "--out") o.out = operand();
-    else if (a == "-j" || a == "--jobs") {
-      o.jobs = number_option<unsigned>(a, operand());
-      if (o.jobs == 0) bad_usage("-j needs a positive number");
-    } else if (a == "--probe") {
-      o.probe = true;
-      const std::string kind = operand();
-      if (!parse_probe_kind(kind, o.request.kind))
-        bad_usage("--probe must be chase, stream, loaded, gpu_chase, h2d, d2h, amx or ndp (got '" + kind + "')");
-    } else if (a == "--memory") {
-      const std::string m = operand();
-      if (m != "ddr" && m != "cxl") bad_usage("--memory must be ddr or cxl (got '" + m + "')");
-      o.request.cxl = m == "cxl";
-      memory_given = true;
-    } else if (a == "--mix") {
-      const std::string mix = operand();
-      const auto colon = mix.find(':');
-      if (colon == std::string::npos) bad_usage("--mix needs R:W, e.g. 2:1 (got '" + mix + "')");
-      o.request.reads = number_option<unsigned>("--mix", mix.substr(0, colon));
-      o.request.writes = number_option<unsigned>("--mix", mix.substr(colon + 1));
-      if (o.request.reads + o.request.writes == 0) bad_usage("--mix needs reads or writes");
-    } else if (a == "--load") o.request.load_GBps = number_option<double>(a, operand());
-    else if (a == "--tokens") {
-      o.request.tokens = number_option<unsigned>(a, operand());
-      if (o.request.tokens == 0) bad_usage("--tokens needs a positive number");
-    } else if (a == "--result") o.result_file = operand();
-    else bad_usage("unknown option " + a);
+  o.presets = line.list("preset");
+  o.sets = line.list("set");
+  o.out = line.text("out");
+  if (!line.text("jobs").empty()) o.jobs = line.positive_count("jobs", "-j");
+  if (const std::string kind = line.text("probe"); !kind.empty()) {
+    o.probe = true;
+    if (!parse_probe_kind(kind, o.request.kind))
+      bad_usage("--probe must be chase, stream, loaded, gpu_chase, h2d, d2h, amx or ndp (got '" + kind + "')");
   }
-  if (!o.probe && (memory_given || !o.result_file.empty())) bad_usage("--memory and --result go with --probe");
+  const std::string memory = line.text("memory");
+  if (!memory.empty()) {
+    if (memory != "ddr" && memory != "cxl") bad_usage("--memory must be ddr or cxl (got '" + memory + "')");
+    o.request.cxl = memory == "cxl";
+  }
+  if (const std::string mix = line.text("mix"); !mix.empty()) {
+    const auto colon = mix.find(':');
+    if (colon == std::string::npos) bad_usage("--mix needs R:W, e.g. 2:1 (got '" + mix + "')");
+    o.request.reads = number_option<unsigned>("--mix", mix.substr(0, colon));
+    o.request.writes = number_option<unsigned>("--mix", mix.substr(colon + 1));
+    if (o.request.reads + o.request.writes == 0) bad_usage("--mix needs reads or writes");
+  }
+  if (const std::string load = line.text("load"); !load.empty()) o.request.load_GBps = number_option<double>("--load", load);
+  if (const std::string tokens = line.text("tokens"); !tokens.empty()) {
+    o.request.tokens = number_option<unsigned>("--tokens", tokens);
+    if (o.request.tokens == 0) bad_usage("--tokens needs a positive number");
+  }
+  o.result_file = line.text("result");
+  if (!o.probe && (!memory.empty() || !o.result_file.empty())) bad_usage("--memory and --result go with --probe");
   if (o.probe && !o.out.empty()) bad_usage("--out does not go with --probe (its results are printed)");
   return o;
 }
@@ -544,8 +525,8 @@ void write_curves(const Suite& s, const fs::path& dir) {
 
 }  // namespace
 
-int run_calibrate(const std::vector<std::string>& args) {
-  const Options o = parse(args);
+int run_calibrate(const CommandLine& line) {
+  const Options o = parse(line);
   if (o.probe) return run_one_probe(o);
   for (const auto& p : o.presets)
     if (!find_preset(p)) bad_usage("unknown preset '" + p + "' (expected one of " + preset_names() + ")");

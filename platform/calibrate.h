@@ -11,10 +11,13 @@
 
 namespace cxlvp {
 
-// Runs `cxlvp calibrate ARGS...` (args: what follows "calibrate"). Returns the
-// exit status: 0; 1 when a probe failed or an entry is out of tolerance without
-// an explanation; 2 for bad options or scenario keys.
-int run_calibrate(const std::vector<std::string>& args);
+class CommandLine;
+
+// Runs `cxlvp calibrate` with its options (cli.h). Returns the exit status: 0;
+// 1 when a probe failed or an entry is out of tolerance without an
+// explanation. Throws UsageError for bad options, ScenarioError for bad
+// scenario keys (exit status 2).
+int run_calibrate(const CommandLine& line);
 
 extern const char* const kCalibrateUsage;
 

@@ -10,8 +10,10 @@
 namespace cxlvp {
 
 // Starts /proc/self/exe with `args` (args[0] is the program name), stdout
-// discarded and stderr written to `stderr_log`. Throws std::runtime_error if
-// no process can be started.
+// discarded and stderr written to `stderr_log`. The child gets SIGTERM when
+// this process dies (PR_SET_PDEATHSIG), so no run outlives a killed sweep,
+// benchmark or calibration. Throws std::runtime_error if no process can be
+// started.
 pid_t start_self(const std::vector<std::string>& args, const std::filesystem::path& stderr_log);
 
 // Why a child failed: the last non-empty line of its stderr log, or how it

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "../models/common/stream_check.h"
 #include "json_writer.h"
 
 namespace cxlvp {
@@ -34,12 +35,11 @@ void JobTable::stream_to(const std::string& path) {
   *csv_ << kCsvHeader << '\n';
 }
 
-void JobTable::close_stream() {
-  if (!csv_) return;
-  csv_->close();
-  const bool ok = !csv_->fail();
+std::string JobTable::close_stream() {
+  if (!csv_) return "";
+  const std::string error = close_checked(*csv_);
   csv_.reset();
-  if (!ok) throw std::runtime_error("cannot write " + csv_path_);
+  return error.empty() ? "" : "cannot write " + csv_path_ + ": " + error;
 }
 
 JobReport JobTable::join(const JobRecord& r) const {
@@ -79,6 +79,7 @@ void JobTable::add(const JobRecord& record) {
     write_row(*csv_, j);
     *csv_ << '\n';
   }
+  if (observer_) observer_(j);
   if (keep_) rows_.push_back(std::move(j));
 }
 

@@ -13,6 +13,7 @@
 // join knows when the tag is no longer needed.
 #include <cstdint>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -61,8 +62,14 @@ class JobTable {
   // Writes every row added from now on to `path` (CSV with header), in the
   // order jobs finish. Throws std::runtime_error if it cannot be written.
   void stream_to(const std::string& path);
-  // Ends the stream (rows stay countable); throws if the file could not be written.
-  void close_stream();
+  // Ends the stream (rows stay countable); returns "" when every row reached
+  // the file, else the error ("cannot write PATH: why"). Not an exception: it
+  // runs after the simulation (see run_command.cpp).
+  std::string close_stream();
+  // Whether a write to the stream has failed already (a full disk): a long run can stop early.
+  bool stream_failed() const { return csv_ && !*csv_; }
+  // Called with every row from now on, as it is added (the timeline streams them).
+  void on_row(std::function<void(const JobReport&)> observer) { observer_ = std::move(observer); }
 
   bool streamed() const { return streamed_; }
   const std::vector<JobReport>& rows() const { return rows_; }  // empty unless kept
@@ -88,6 +95,7 @@ class JobTable {
   std::unique_ptr<std::ofstream> csv_;
   std::string csv_path_;
   bool streamed_ = false;
+  std::function<void(const JobReport&)> observer_;
 };
 
 }  // namespace cxlvp

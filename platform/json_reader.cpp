@@ -10,30 +10,30 @@ namespace {
 
 class Parser {
  public:
-  explicit Parser(const std::string& text) : text_(text) {}
+  Parser(const std::string& text, const std::set<std::string>* wanted) : text_(text), wanted_(wanted) {}
 
   std::map<std::string, std::string> document() {
-    value("");
+    value("", 0);
     skip_space();
     if (at_ < text_.size()) fail("text after the document");
     return scalars_;
   }
 
  private:
-  void value(const std::string& path) {
+  void value(const std::string& path, int depth) {
     skip_space();
     const char c = peek();
-    if (c == '{' || c == '[') {
-      // Containers recurse: a hostile file nested a million deep must not overflow the stack.
-      if (++depth_ > kMaxDepth) fail("nested deeper than " + std::to_string(kMaxDepth));
-      if (c == '{') object(path);
-      else array(path);
-      --depth_;
-    } else if (c == '"') scalars_[path] = string();
-    else scalars_[path] = bare_word();
+    if ((c == '{' || c == '[') && depth >= kMaxJsonDepth) fail("nested deeper than " + std::to_string(kMaxJsonDepth));
+    if (c == '{') object(path, depth + 1);
+    else if (c == '[') array(path, depth + 1);
+    else keep(path, c == '"' ? string() : bare_word());
   }
 
-  void object(const std::string& path) {
+  void keep(const std::string& path, std::string value) {
+    if (!wanted_ || wanted_->count(path)) scalars_[path] = std::move(value);
+  }
+
+  void object(const std::string& path, int depth) {
     expect('{');
     if (consume('}')) return;
     do {
@@ -41,19 +41,19 @@ class Parser {
       const std::string key = string();
       skip_space();
       expect(':');
-      value(path.empty() ? key : path + "/" + key);
+      value(path.empty() ? key : path + "/" + key, depth);
       skip_space();
     } while (consume(','));
     expect('}');
   }
 
-  void array(const std::string& path) {
+  void array(const std::string& path, int depth) {
     expect('[');
     if (consume(']')) return;
     size_t index = 0;
     do {
       const std::string item = std::to_string(index++);
-      value(path.empty() ? item : path + "/" + item);
+      value(path.empty() ? item : path + "/" + item, depth);
       skip_space();
     } while (consume(','));
     expect(']');
@@ -109,7 +109,32 @@ class Parser {
     const size_t start = at_;
     while (at_ < text_.size() && !std::strchr(",]} \t\r\n", text_[at_])) ++at_;
     if (at_ == start) fail("expected a value");
-    return text_.substr(start, at_ - start);
+    std::string word = text_.substr(start, at_ - start);
+    if (word != "true" && word != "false" && word != "null" && !is_number(word)) {
+      at_ = start;
+      fail("expected a value");
+    }
+    return word;
+  }
+
+  // JSON's number grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+  static bool is_number(const std::string& w) {
+    size_t i = 0;
+    const auto digits = [&] {
+      const size_t from = i;
+      while (i < w.size() && std::isdigit(static_cast<unsigned char>(w[i]))) ++i;
+      return i > from;
+    };
+    if (i < w.size() && w[i] == '-') ++i;
+    if (i < w.size() && w[i] == '0') ++i;
+    else if (!digits()) return false;
+    if (i < w.size() && w[i] == '.' && (++i, !digits())) return false;
+    if (i < w.size() && (w[i] == 'e' || w[i] == 'E')) {
+      ++i;
+      if (i < w.size() && (w[i] == '+' || w[i] == '-')) ++i;
+      if (!digits()) return false;
+    }
+    return i == w.size();
   }
 
   void skip_space() {
@@ -133,15 +158,16 @@ class Parser {
     throw std::runtime_error("json: " + what + " at offset " + std::to_string(at_));
   }
 
-  static constexpr int kMaxDepth = 256;
   const std::string& text_;
+  const std::set<std::string>* wanted_;
   size_t at_ = 0;
-  int depth_ = 0;
   std::map<std::string, std::string> scalars_;
 };
 
 }  // namespace
 
-std::map<std::string, std::string> read_json_scalars(const std::string& text) { return Parser(text).document(); }
+std::map<std::string, std::string> read_json_scalars(const std::string& text, const std::set<std::string>* wanted) {
+  return Parser(text, wanted).document();
+}
 
 }  // namespace cxlvp

@@ -7,6 +7,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "../models/common/stream_check.h"
 #include "json_writer.h"
 
 namespace cxlvp {
@@ -32,7 +33,8 @@ void write_csv(const std::string& path, const std::string& header, const std::ve
     line(f, r);
     f << '\n';
   }
-  if (!f) throw std::runtime_error("cannot write " + path);
+  if (const std::string error = close_checked(f); !error.empty())
+    throw std::runtime_error("cannot write " + path + ": " + error);
 }
 
 std::string n(double v) { return JsonWriter::number(v); }
@@ -260,7 +262,8 @@ void write_report_files(const RunReport& r, const std::string& dir) {
       j.begin_object().value("index", b.index).value("latency_s", (b.end_ps - b.start_ps) * 1e-12).end_object();
     j.end_array();
     j.end_object();
-    if (!f) throw std::runtime_error("cannot write " + dir + "/summary.json");
+    if (const std::string error = close_checked(f); !error.empty())
+      throw std::runtime_error("cannot write " + dir + "/summary.json: " + error);
   }
   write_csv<RouteSummary>(dir + "/routes.csv", "route,count,bytes,min_ns,mean_ns,p50_ns,p95_ns,p99_ns,max_ns",
                           r.routes, [](std::ostream& o, const RouteSummary& x) {

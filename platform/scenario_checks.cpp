@@ -10,6 +10,7 @@
 #include "capacity_plan.h"
 #include "memory_map.h"
 #include "topology.h"
+#include "scenario_limits.h"
 #include "scenario_loader.h"
 #include "scenario_values.h"
 
@@ -223,6 +224,7 @@ void cross_check(Scenario& s, const KeySites& sites) {
   check_platform(s, sites);
   check_capacity(s, sites);    // after check_platform, whose messages it repeats for the expert-only model
   check_ndp_impl(s, sites);
+  check_limits(s, sites);         // scenario_limits.h: values whose simulated time would overflow
   check_routing_trace(s, sites);  // last: it reads the whole trace
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Cross checks of a scenario: rules about several keys together (top_k against
 // the experts, functional mode's formats and shapes, the platform holding the
-// model, the RTL engine's parameters, the routing trace), run after every key
+// model, the RTL engine's parameters, a simulated time that would overflow
+// (scenario_limits.h), the routing trace), run after every key
 // was bound on its own. Each problem is reported against the key to change.
 // Internal to the scenario loader.
 #include <string>

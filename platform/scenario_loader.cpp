@@ -104,11 +104,22 @@ class Loader final : public KeySites {
     if (std::filesystem::is_directory(path, ignored))
       throw ScenarioError(path, 0, "", std::string("cannot open scenario: ") + std::strerror(EISDIR));
     if (!reading_ends(path)) throw ScenarioError(path, 0, "", "cannot open scenario: not a regular file");
-    std::ifstream in(path);
+    std::ifstream in(path, std::ios::binary);
     if (!in) throw ScenarioError(path, 0, "", std::string("cannot open scenario: ") + std::strerror(errno));
+    // Read with a limit: yaml-cpp holds about 70 times the text in memory, so
+    // a huge file (or a pipe that never ends) would take the machine's memory.
+    std::string text;
+    char chunk[1 << 16];
+    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+      text.append(chunk, size_t(in.gcount()));
+      if (text.size() > kMaxScenarioBytes)
+        throw ScenarioError(path, 0, "", "larger than " + std::to_string(kMaxScenarioBytes >> 20) +
+                                             " MiB; a scenario is a few kB of keys (is this the right file?)");
+    }
+    if (in.bad()) throw ScenarioError(path, 0, "", std::string("cannot read scenario: ") + std::strerror(errno));
     YAML::Node root;
     try {
-      root.reset(YAML::Load(in));
+      root.reset(YAML::Load(text));
     } catch (const YAML::Exception& e) {
       // The file is open, so "bad file" is yaml-cpp 0.7's wording for its nesting limit (DeepRecursion).
       const std::string what = e.msg == YAML::ErrorMsg::BAD_FILE ? "nested too deeply" : e.msg;

@@ -4,6 +4,7 @@
 // values, unknown keys at every level), binds the values into a Scenario and
 // checks that the platform can hold the model (check_platform_fit). The same
 // table generates the key reference (docs/scenario-reference.md).
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -33,6 +34,10 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
 // Scenario's `file` is empty. For scenarios built from options alone (`cxlvp
 // calibrate`'s probes).
 Scenario load_defaults(const std::vector<std::string>& overrides);
+
+// The largest scenario file the loader reads; a larger one is refused before
+// it is parsed.
+inline constexpr size_t kMaxScenarioBytes = size_t(16) << 20;
 
 // The top-level key of a scenario's sweep grid (sweep_grid.h). The loader
 // skips it: it describes many runs, not one.

@@ -42,6 +42,12 @@ value where a mapping is expected.
   least one expert next to the reserved HBM; docs/models-zoo.md#capacity-planning), and the DDR,
   MMIO and CXL address windows must not overlap. Each such problem is reported against the key to
   change.
+- Values the simulation cannot count are refused the same way: SystemC counts time in 64-bit
+  picoseconds, so a scenario whose run could last more than 2^62 ps (about 53 days of simulated
+  time; an upper bound from latencies, rates, model size and run length) is refused naming the key
+  whose value causes it, e.g. `platform.pcie.latency_ns: 1e16` or `platform.cpu.freq_GHz: 1e-320`;
+  and so are a `simulation.quantum_ns` or `platform.cxl.ndp.job_time_limit_ms` past that limit and
+  an HBM with more than 2^32-1 expert slots. A scenario file over 16 MiB is refused unread.
 - `workload.trace_file` is required when `workload.distribution` is `trace` and an error otherwise.
   The whole trace is read and checked against the model and workload when the scenario is loaded
   (docs/workloads.md); a problem in it is reported as `TRACE_FILE:LINE: workload.trace_file: MESSAGE`,

@@ -18,8 +18,12 @@ struct SweepOptions {
 };
 
 // Runs (or lists) the points not finished yet, then writes DIR/sweep.csv.
-// Returns the exit status: 0, or 1 when a point failed. Throws ScenarioError
-// for a bad scenario or sweep block.
+// A point counts as finished only when its folder holds its own complete
+// results (sweep_table.h); any other runs again. Returns the exit status: 0,
+// 1 when a point failed, or 128 + the signal when SIGINT or SIGTERM stopped
+// it (its running points stopped too, no sweep.csv written; the caller then
+// ends by that signal). Throws ScenarioError for a bad scenario or sweep
+// block, BadPath when DIR is a folder of the user's.
 int run_sweep(const SweepOptions& options);
 
 }  // namespace cxlvp

@@ -10,8 +10,10 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <system_error>
+#include <vector>
 #include <unistd.h>
 
 namespace cxlvp_test {
@@ -64,6 +66,40 @@ inline Outcome run_cxlvp(const std::string& args) {
   const fs::path out = scratch() / "stdout", err = scratch() / "stderr";
   const int status = shell(std::string(CXLVP_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string());
   return {status, slurp(out), slurp(err)};
+}
+
+// Runs `cxlvp ARGS` as its own process (not through a shell that stays) and
+// also returns its peak resident memory, from the kernel's accounting of the
+// child (wait4's ru_maxrss).
+struct MeasuredOutcome : Outcome {
+  long peak_rss_kB = 0;
+};
+inline MeasuredOutcome run_measured(const std::string& args) {
+  const fs::path out = scratch() / "stdout", err = scratch() / "stderr";
+  const std::string command = "exec " + std::string(CXLVP_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int raw = 0;
+  struct rusage usage {};
+  ::wait4(pid, &raw, 0, &usage);
+  MeasuredOutcome o;
+  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  o.out = slurp(out);
+  o.err = slurp(err);
+  o.peak_rss_kB = usage.ru_maxrss;
+  return o;
+}
+
+// The entries of `dir` whose names start with `prefix` (staging folders of a
+// result folder or file named prefix...).
+inline std::vector<std::string> entries_starting(const fs::path& dir, const std::string& prefix) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.path().filename().string().rfind(prefix, 0) == 0) names.push_back(entry.path().filename().string());
+  return names;
 }
 
 // How cxlvp refuses bad input: exit status 2 and one line on stderr that

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -132,4 +133,57 @@ TEST_CASE("run --timing writes wall-clock times outside the result folder", "[cl
   check_rejected(cxlvp(std::string("validate ") + CXLVP_SOURCE_DIR + "/scenarios/default.yaml --timing " +
                        timing.string()),
                  "--timing applies to run only");
+}
+
+TEST_CASE("cxlvp --version names the program, its version and SystemC's", "[cli]") {
+  const Outcome o = cxlvp("--version");
+  CHECK(o.status == 0);
+  CHECK(o.out.rfind("cxlvp 0.", 0) == 0);
+  CHECK(o.out.find("SystemC 2.3") != std::string::npos);
+}
+
+TEST_CASE("options are spelled the same in every command: -j4, -j 4, --out=DIR, --out DIR", "[cli]") {
+  const std::string small = std::string(CXLVP_SOURCE_DIR) + "/tests/data/sweep_small.yaml --set workload.batches=1";
+  int spelling = 0;
+  for (const std::string jobs : {"-j2", "-j 2", "--jobs 2", "--jobs=2"}) {
+    INFO(jobs);
+    const fs::path out = scratch() / ("sweep" + std::to_string(++spelling));
+    const Outcome o = cxlvp("sweep " + small + " " + jobs + " --out=" + out.string());
+    INFO(o.err);
+    CHECK(o.status == 0);
+    CHECK(o.err.find("2 at once") != std::string::npos);
+  }
+  const Outcome run = cxlvp(std::string("run ") + CXLVP_SOURCE_DIR + "/scenarios/default.yaml --quiet --out=" +
+                            (scratch() / "eq").string() + " --set=seed=3");
+  CHECK(run.status == 0);
+  CHECK(slurp(scratch() / "eq" / "summary.json").find("\"seed\": 3") != std::string::npos);
+}
+
+TEST_CASE("the same mistake gets the same exit status and kind of message in every command", "[cli]") {
+  const std::string scenario = std::string(CXLVP_SOURCE_DIR) + "/scenarios/default.yaml";
+  const std::string small = std::string(CXLVP_SOURCE_DIR) + "/tests/data/sweep_small.yaml";
+  const std::vector<std::pair<std::string, std::string>> commands = {
+      {"run", "run " + scenario},     {"sweep", "sweep " + small}, {"validate", "validate " + scenario},
+      {"keys", "keys"},               {"bench", "bench"},          {"calibrate", "calibrate"}};
+  for (const auto& [name, command] : commands) {
+    INFO(command);
+    check_rejected(cxlvp(command + " --no-such-option"),
+                   "unknown option --no-such-option (see cxlvp " + name + " --help)");
+    check_rejected(cxlvp(command + " extra-word"), "unexpected argument 'extra-word' (see cxlvp " + name + " --help)");
+    const Outcome help = cxlvp(command.substr(0, command.find(' ')) + " --help");
+    CHECK(help.status == 0);
+    CHECK(help.out.find("usage:") != std::string::npos);
+  }
+  // A value missing, an option given twice, an option of another command.
+  check_rejected(cxlvp("run " + scenario + " --out"), "--out needs a value (see cxlvp run --help)");
+  check_rejected(cxlvp("bench --out"), "--out needs a value (see cxlvp bench --help)");
+  check_rejected(cxlvp("calibrate --out"), "--out needs a value (see cxlvp calibrate --help)");
+  check_rejected(cxlvp("run " + scenario + " --out a --out b"), "--out given more than once");
+  check_rejected(cxlvp("bench --out a --out b"), "--out given more than once");
+  check_rejected(cxlvp("run " + scenario + " -j 2"), "-j applies to sweep and calibrate only");
+  check_rejected(cxlvp("validate " + scenario + " --quick"), "--quick applies to bench only");
+  // Counts: the same words for -j in sweep and calibrate.
+  check_rejected(cxlvp("sweep " + small + " -j0"), "-j needs a positive number (got '0')");
+  check_rejected(cxlvp("calibrate -j0"), "-j needs a positive number (got '0')");
+  check_rejected(cxlvp("--quiet run " + scenario), "the command comes first");
 }

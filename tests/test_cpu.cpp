@@ -191,10 +191,12 @@ TEST_CASE("cpu: amx_flops_per_second from the configuration", "[cpu]") {
   CHECK(cpu.amx_flops_per_second() == Approx(8 * 2.5e9 * 2048 * 0.5).epsilon(1e-12));
 }
 
-// Outstanding misses bound the bandwidth: 1 core x 64 lines = 4 KiB = one burst
-// in flight, so each 4 KiB burst waits for the previous one. Per burst:
-// router 10 ns + DDR (4 KiB over 8 channels: 512 B / 38.4 GB/s = 13.3 ns + 90 ns)
-// = 113.3 ns; 16 MiB = 4096 bursts -> 464 us (2 %), far below DDR's peak.
+// Outstanding misses bound the bandwidth (Little's law): 1 core x 64 lines =
+// 4 KiB in flight, which the cores keep as 16 bursts of 256 B
+// (engine_burst_bytes: at least 16 in flight), each within one DDR channel.
+// Each 4 KiB of the stream then takes one access's latency: router 10 ns +
+// 256 B / 38.4 GB/s = 6.67 ns + 90 ns = 106.7 ns; 16 MiB = 4096 of them ->
+// 437 us (2 %), far below DDR's peak.
 TEST_CASE("cpu: few outstanding misses make the weight stream latency-bound", "[cpu]") {
   CpuConfig c;
   c.cores = 1;
@@ -202,7 +204,7 @@ TEST_CASE("cpu: few outstanding misses make the weight stream latency-bound", "[
   c.per_token_us = 1;
   const CpuRun r = run_job(c, ComputeMode::roofline, expert_job(10, 1, 1 * GiB, 16 * MiB));
   check_done(r, 10);
-  const double per_burst_ps = ps_from_ns(10) + transfer_ps(512, 307.2 / 8) + ps_from_ns(90);
+  const double per_burst_ps = ps_from_ns(10) + transfer_ps(256, 307.2 / 8) + ps_from_ns(90);
   const double act_ps = 2 * (ps_from_ns(10) + ps_from_ns(90) + transfer_ps(256, 307.2 / 8));  // 2 KiB in, 2 KiB out
   CHECK(r.job_ps == Approx(4096 * per_burst_ps + act_ps).epsilon(0.02));
 }

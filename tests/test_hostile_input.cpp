@@ -16,7 +16,9 @@
 #include "command_runner.h"
 #include "firmware/routing_trace.h"
 #include "platform/scenario_loader.h"
+#include "platform/result_folder.h"
 #include "platform/sweep_grid.h"
+#include "platform/sweep_table.h"
 
 namespace fs = std::filesystem;
 using namespace cxlvp;
@@ -115,6 +117,50 @@ TEST_CASE("every routing trace the fuzzer found a problem with is rejected in on
         check_one_line_naming(cxlvp_test::run_cxlvp(validate), e);
       }
     }
+}
+
+TEST_CASE("every --set line the fuzzer found a problem with is rejected in one line", "[hostile]") {
+  // As tests/fuzz/fuzz_overrides.cpp does: each line an override of the default scenario.
+  const std::string scenario = (kSource / "scenarios/default.yaml").string();
+  const auto inputs = files_in(kRegressions / "overrides");
+  REQUIRE_FALSE(inputs.empty());
+  for (const auto& input : inputs) {
+    INFO("input: " << input.filename().string());
+    std::vector<std::string> overrides;
+    std::ifstream in(input);
+    for (std::string line; std::getline(in, line);) overrides.push_back(line);
+    const std::string validate = "validate " + scenario + set_options(overrides);
+    try {
+      load_scenario(scenario, overrides);
+      CHECK(cxlvp_test::run_cxlvp(validate).status == 0);
+    } catch (const ScenarioError& e) {
+      check_one_line_naming(cxlvp_test::run_cxlvp(validate), e);
+    }
+  }
+}
+
+TEST_CASE("every damaged sweep point the fuzzer found is not trusted, and runs again", "[hostile]") {
+  // As tests/fuzz/fuzz_sweep_point.cpp does: the file is the point's
+  // summary.json, and after a line "--- mark ---" its result folder's mark.
+  const std::string hash = "fnv1a64:0123456789abcdef", separator = "\n--- mark ---\n";
+  const auto inputs = files_in(kRegressions / "sweep_point");
+  REQUIRE_FALSE(inputs.empty());
+  for (const auto& input : inputs) {
+    INFO("input: " << input.filename().string());
+    const std::string text = cxlvp_test::slurp(input);
+    const auto split = text.find(separator);
+    const fs::path folder = scratch() / "point";
+    fs::create_directories(folder);
+    std::ofstream(folder / "summary.json") << text.substr(0, split);
+    std::ofstream(folder / kResultMark) << (split == std::string::npos
+                                                ? "inputs_hash " + hash + "\nfile summary.json\n"
+                                                : text.substr(split + separator.size()));
+    PointResults r;
+    CHECK_NOTHROW(r = read_point_results(folder.string(), hash));
+    CHECK_FALSE(r.ok);  // every one of them is damaged
+    CHECK_FALSE(r.why.empty());
+    CHECK(r.figures.empty());
+  }
 }
 
 TEST_CASE("a device that never ends is refused as a scenario and as a trace", "[hostile]") {

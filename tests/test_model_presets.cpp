@@ -192,7 +192,7 @@ TEST_CASE("bad config.json files and model sources are refused in one line namin
   // Hostile sizes: nesting that would overflow the parser's stack, a layer count that would exhaust memory.
   const fs::path deep = cxlvp_test::scratch() / "deep.json";
   std::ofstream(deep) << std::string(1000000, '[');
-  check_rejected(validate_hf(deep), "json: nested deeper than 256");
+  check_rejected(validate_hf(deep), "json: nested deeper than 64");
   check_rejected(validate_hf(edited_config("mixtral-8x7b", "\"num_hidden_layers\": 32", "\"num_hidden_layers\": 4000000000")),
                  "num_hidden_layers: must be in 1..65536 (got 4000000000)");
   // Every one names the key and the file.

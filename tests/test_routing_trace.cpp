@@ -281,7 +281,7 @@ TEST_CASE("a --save-routing file that cannot be written is rejected without a re
   const std::string scenario = std::string(CXLVP_SOURCE_DIR) + "/scenarios/default.yaml";
   check_rejected(run_cxlvp("run " + scenario + " --save-routing " + (scratch / "no/such/folder.csv") +
                                     " --out " + (scratch / "never")),
-                 (scratch / "no/such/folder.csv") + ": cannot create routing trace");
+                 "--save-routing " + (scratch / "no/such/folder.csv") + ": no folder " + (scratch / "no/such"));
   check_rejected(run_cxlvp("run " + scenario + " --save-routing " + (scratch / "routing.txt") + " --out " +
                                     (scratch / "never")),
                  "unsupported file extension '.txt'");

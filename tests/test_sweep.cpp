@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "command_runner.h"
@@ -132,19 +133,82 @@ TEST_CASE("sweep.csv is the same with one or two points at once", "[sweep]") {
 }
 
 TEST_CASE("a failed point is reported, the others run, and the sweep exits 1", "[sweep]") {
-  // A folder that is not a result folder where the first point's result goes makes its run refuse.
+  // A file of the user's in the first point's result folder makes its run
+  // refuse to replace it; its results, damaged, make the sweep run it again.
   const fs::path out = scratch() / "failing";
-  fs::create_directories(out / "points" / "p000_policy.hot_experts=2");
-  std::ofstream(out / "points" / "p000_policy.hot_experts=2" / "keep.txt") << "not a result\n";
+  REQUIRE(sweep_small(out).status == 0);
+  const fs::path first = out / "points" / "p000_policy.hot_experts=2";
+  std::ofstream(first / "keep.txt") << "not a result\n";
+  std::ofstream(first / "summary.json") << "garbage";
   const Outcome o = sweep_small(out);
   INFO(o.err);
   CHECK(o.status == 1);
+  CHECK(o.err.find("1 already done (skipped), running 1") != std::string::npos);
   CHECK(o.err.find("failed (p000_policy.hot_experts=2)") != std::string::npos);
-  CHECK(o.err.find("not a cxlvp result folder") != std::string::npos);
+  CHECK(o.err.find("holds keep.txt, which no cxlvp run wrote there") != std::string::npos);
+  CHECK(slurp(first / "keep.txt") == "not a result\n");
   const auto table = lines(slurp(out / "sweep.csv"));
   REQUIRE(table.size() == 3);
   CHECK(table[1] == "2,,,,,,,,,,,,,failed,p000_policy.hot_experts=2");
   CHECK(table[2].find(",ok,p001_policy.hot_experts=4") != std::string::npos);
+}
+
+TEST_CASE("a corrupt, partial, foreign or missing point runs again and sweep.csv has no empty row", "[sweep]") {
+  const fs::path out = scratch() / "corrupt";
+  REQUIRE(sweep_small(out).status == 0);
+  const std::string table = slurp(out / "sweep.csv");
+  const fs::path first = out / "points" / "p000_policy.hot_experts=2";
+  const std::string summary = slurp(first / "summary.json");
+  const auto damage = std::vector<std::pair<std::string, std::function<void()>>>{
+      {"garbage", [&] { std::ofstream(first / "summary.json") << "garbage"; }},
+      {"{}", [&] { std::ofstream(first / "summary.json") << "{}"; }},
+      {"[]", [&] { std::ofstream(first / "summary.json") << "[]"; }},
+      {"truncated", [&] { std::ofstream(first / "summary.json") << summary.substr(0, summary.size() / 2); }},
+      {"a figure that is no number",
+       [&] {
+         std::string text = summary;
+         text.replace(text.find("\"simulated_time_s\": ") + 20, 1, "x");
+         std::ofstream(first / "summary.json") << text;
+       }},
+      {"deeply nested", [&] { std::ofstream(first / "summary.json") << std::string(100000, '['); }},
+      {"no summary.json", [&] { fs::remove(first / "summary.json"); }},
+      {"no mark", [&] { fs::remove(first / ".cxlvp-result"); }},
+      {"results of other inputs",
+       [&] {
+         std::string mark = slurp(first / ".cxlvp-result");
+         mark.replace(mark.find("fnv1a64:") + 8, 4, "0000");
+         std::ofstream(first / ".cxlvp-result") << mark;
+       }},
+      {"no folder", [&] { fs::remove_all(first); }},
+  };
+  for (const auto& [what, apply] : damage) {
+    INFO("point damaged: " << what);
+    apply();
+    const Outcome o = sweep_small(out);
+    INFO(o.err);
+    // An unmarked folder is no result folder: the point's run refuses to replace it, the point fails.
+    const bool refused = what == "no mark";
+    CHECK(o.status == (refused ? 1 : 0));
+    CHECK(o.err.find("1 already done (skipped), running 1") != std::string::npos);
+    CHECK(o.err.find(refused ? "failed (p000" : "done (p000") != std::string::npos);
+    for (const auto& row : lines(slurp(out / "sweep.csv"))) CHECK(row.find(",,,,,,,,,,,,,ok") == std::string::npos);
+    if (refused) {
+      fs::remove_all(first);
+      REQUIRE(sweep_small(out).status == 0);
+    }
+    CHECK(slurp(out / "sweep.csv") == table);
+  }
+}
+
+TEST_CASE("a sweep never writes into a folder of the user's", "[sweep]") {
+  const fs::path out = scratch() / "mine";
+  fs::create_directories(out);
+  std::ofstream(out / "sweep.csv") << "my own table\n";
+  const Outcome o = sweep_small(out);
+  CHECK(o.status == 2);
+  CHECK(o.err.find("is not a cxlvp sweep folder") != std::string::npos);
+  CHECK(slurp(out / "sweep.csv") == "my own table\n");
+  CHECK_FALSE(fs::exists(out / "points"));
 }
 
 TEST_CASE("job lists for GNU parallel and Slurm run nothing and then collect", "[sweep]") {

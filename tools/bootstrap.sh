@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(build-essential cmake pkg-config libsystemc-dev libyaml-cpp-dev libboost-dev catch2 verilator
+packages=(build-essential cmake pkg-config libsystemc-dev libyaml-cpp-dev libboost-dev libboost-program-options-dev
+          catch2 verilator
           python3 python3-matplotlib
           clang libclang-rt-14-dev)  # the fuzz build (tools/fuzz.sh): clang's libFuzzer and sanitizer runtimes
 missing=()

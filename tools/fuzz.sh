@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs the libFuzzer targets (tests/fuzz/) for a bounded time each, both at once,
-# over their seed corpora: the scenarios and test scenarios for the loader, the
-# test traces for the routing-trace reader, and every past crash in
-# tests/data/fuzz_regressions/. Builds build-fuzz/ first (CMake preset "fuzz").
+# Runs the libFuzzer targets (tests/fuzz/) for a bounded time each, all four at
+# once, over their seed corpora: the scenarios and test scenarios for the
+# loader, --set lines for the overrides, the test traces for the routing-trace
+# reader, the golden summaries for a sweep point's files, and every past crash
+# in tests/data/fuzz_regressions/. Builds build-fuzz/ first (CMake preset "fuzz").
 #   tools/fuzz.sh           # 60 s per target (what CI runs)
 #   tools/fuzz.sh 3600      # an hour per target
 # New interesting inputs collect in build-fuzz/fuzz/corpus-<target>/ (kept
@@ -17,7 +18,8 @@ seconds=${1:-60}
 if [ ! -f build-fuzz/CMakeCache.txt ]; then
   cmake --preset fuzz >/dev/null
 fi
-cmake --build build-fuzz -j "$(nproc)" --target fuzz_scenario fuzz_routing_trace
+targets=(scenario overrides routing_trace sweep_point)
+cmake --build build-fuzz -j "$(nproc)" --target "${targets[@]/#/fuzz_}"
 
 out=build-fuzz/fuzz
 fuzz() {  # TARGET DICTIONARY SEED_DIR...
@@ -30,16 +32,20 @@ fuzz() {  # TARGET DICTIONARY SEED_DIR...
     </dev/null >"$out/$target.log" 2>&1
 }
 
-echo "fuzz: fuzz_scenario and fuzz_routing_trace, ${seconds} s each (logs in $out/)"
+echo "fuzz: ${targets[*]/#/fuzz_}, ${seconds} s each, at once (logs in $out/)"
+declare -A pids
 fuzz scenario tests/fuzz/scenario.dict scenarios tests/data tests/data/fuzz_regressions/scenario &
-scenario_pid=$!
+pids[scenario]=$!
+fuzz overrides tests/fuzz/overrides.dict tests/data/fuzz_regressions/overrides &
+pids[overrides]=$!
 fuzz routing_trace tests/fuzz/routing_trace.dict tests/data/traces tests/data/fuzz_regressions/routing_trace &
-trace_pid=$!
+pids[routing_trace]=$!
+fuzz sweep_point tests/fuzz/sweep_point.dict tests/golden/default tests/golden/paper/gpu_only \
+  tests/data/fuzz_regressions/sweep_point &
+pids[sweep_point]=$!
 status=0
-for target in scenario routing_trace; do
-  pid=$scenario_pid
-  [ "$target" = routing_trace ] && pid=$trace_pid
-  if wait "$pid"; then
+for target in "${targets[@]}"; do
+  if wait "${pids[$target]}"; then
     # libFuzzer's closing line and stats: runs, executions per second, corpus size.
     echo "fuzz_$target: $(grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|Done)' \
       "$out/$target.log" | tr '\n' ' ')"

@@ -4,6 +4,8 @@
 #include <iomanip>
 #include <stdexcept>
 
+#include "stream_check.h"
+
 namespace cxlvp {
 
 TransactionRecorder& TransactionRecorder::global() {
@@ -34,9 +36,12 @@ void TransactionRecorder::open_log(const std::string& path) {
   HopTrace::record_hops = true;
 }
 
-void TransactionRecorder::close_log() {
-  log_.reset();
+std::string TransactionRecorder::close_log() {
   HopTrace::record_hops = false;
+  if (!log_) return "";
+  const std::string error = close_checked(*log_);
+  log_.reset();
+  return error;
 }
 
 std::vector<RouteSummary> TransactionRecorder::routes() const {

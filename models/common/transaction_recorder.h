@@ -38,7 +38,10 @@ class TransactionRecorder {
   }
   // Streams every later transaction to `path` as CSV; throws std::runtime_error if unwritable.
   void open_log(const std::string& path);
-  void close_log();
+  // Whether a write to the log has failed already (a full disk): a long run can stop early.
+  bool log_failed() const { return log_ && !*log_; }
+  // Ends the log; returns "" when every line reached the file, else why not.
+  std::string close_log();
   std::vector<RouteSummary> routes() const;  // sorted by route name
   void clear();
 

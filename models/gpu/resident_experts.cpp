@@ -2,7 +2,17 @@
 
 namespace cxlvp {
 
-ResidentExperts::ResidentExperts(unsigned slots, Eviction eviction) : owner_(slots, -1), eviction_(eviction) {}
+ResidentExperts::ResidentExperts(unsigned slots, Eviction eviction) : slots_(slots), eviction_(eviction) {}
+
+std::optional<unsigned> ResidentExperts::free_slot() {
+  if (!given_back_.empty()) {  // all below never_used_, so the lowest free slot
+    const unsigned slot = *given_back_.begin();
+    given_back_.erase(given_back_.begin());
+    return slot;
+  }
+  if (never_used_ < slots_) return never_used_++;
+  return std::nullopt;
+}
 
 std::optional<ResidentExperts::Slot> ResidentExperts::acquire(uint32_t expert) {
   if (auto it = entries_.find(expert); it != entries_.end()) {
@@ -12,10 +22,9 @@ std::optional<ResidentExperts::Slot> ResidentExperts::acquire(uint32_t expert) {
     ++hits_;
     return Slot{it->second.slot, true};
   }
-  unsigned slot = 0;
-  bool found = false;
-  for (unsigned i = 0; i < owner_.size() && !found; ++i)
-    if (owner_[i] < 0) slot = i, found = true;
+  const std::optional<unsigned> free = free_slot();
+  unsigned slot = free.value_or(0);
+  bool found = free.has_value();
   if (!found) {
     // Walk from the least recent; LRU takes the first unpinned, LFU the least used.
     auto victim = entries_.end();
@@ -36,7 +45,6 @@ std::optional<ResidentExperts::Slot> ResidentExperts::acquire(uint32_t expert) {
   if (!found) return std::nullopt;
   lru_.push_front(expert);
   entries_[expert] = Entry{slot, 1, 1, lru_.begin()};
-  owner_[slot] = expert;
   ++misses_;
   return Slot{slot, false};
 }
@@ -48,7 +56,7 @@ void ResidentExperts::release(uint32_t expert) {
 void ResidentExperts::invalidate(uint32_t expert) {
   auto it = entries_.find(expert);
   if (it == entries_.end()) return;
-  owner_[it->second.slot] = -1;
+  given_back_.insert(it->second.slot);
   lru_.erase(it->second.lru);
   entries_.erase(it);
 }

@@ -1,17 +1,17 @@
 #include "ndp_rtl_engine.h"
 
 #include <verilated.h>
-#include <verilated_vcd_sc.h>
 
 #include <stdexcept>
 
 #include "Vndp_engine.h"
+#include "checked_vcd.h"
 
 namespace cxlvp {
 
 struct NdpRtlEngine::Model {
   Vndp_engine rtl{"rtl"};
-  std::unique_ptr<VerilatedVcdSc> vcd;
+  std::unique_ptr<CheckedVcdSc> vcd;
 };
 
 namespace {
@@ -73,7 +73,7 @@ NdpRtlEngine::~NdpRtlEngine() {
 
 void NdpRtlEngine::start_of_simulation() {
   if (options_.vcd_file.empty()) return;
-  model_->vcd = std::make_unique<VerilatedVcdSc>();
+  model_->vcd = std::make_unique<CheckedVcdSc>();
   model_->rtl.trace(model_->vcd.get(), 99);
   model_->vcd->open(options_.vcd_file.c_str());
   if (!model_->vcd->isOpen())
