@@ -94,7 +94,8 @@ options:
                        the transfers per link and the layers per batch to FILE; open it in
                        ui.perfetto.dev or chrome://tracing
   --vcd FILE           write the RTL NDP engine's waveforms to FILE (VCD, for GTKWave);
-                       needs platform.cxl.ndp.impl: rtl (docs/ndp-plugin.md)
+                       needs platform.cxl.ndp.impl: rtl (docs/ndp-plugin.md); large: every
+                       engine cycle of the run (about 430 MB for scenarios/studies/ndp_rtl.yaml)
   --timing FILE        write the run's wall-clock times (s) to FILE as JSON: elaboration,
                        simulation (sc_start) and total; kept out of the result folder,
                        whose files are the same for the same scenario and seed
@@ -247,6 +248,10 @@ int run(const Options& o) {
   }
   const fs::path dir = prepare_output(o, s);
   const fs::path staging = dir.parent_path() / ("." + dir.filename().string() + ".partial." + std::to_string(getpid()));
+  // Files named by options go where they are named, folders made as needed
+  // (results/tx.csv from a fresh clone, where results/ does not exist yet).
+  for (const std::string* file : {&o.transactions, &o.save_routing, &o.timeline, &o.vcd})
+    if (!file->empty() && fs::path(*file).has_parent_path()) fs::create_directories(fs::path(*file).parent_path());
   if (!o.transactions.empty()) TransactionRecorder::global().open_log(o.transactions);
 
   const auto wall_start = std::chrono::steady_clock::now();
@@ -302,7 +307,12 @@ int run(const Options& o) {
                  seconds(process_start, std::chrono::steady_clock::now()));
   if (!o.quiet) {
     print_report(report, std::cout);
+    if (report.protocol_checks)
+      std::cout << "protocol checks (simulation.checks: protocol): " << report.protocol_violations
+                << " violation(s) of the TLM-2.0 base protocol\n";
     std::cout << "\nwall time " << wall_s << " s; results in " << dir.string() << "/\n";
+    if (!o.vcd.empty() && fs::exists(o.vcd))
+      std::cout << "waveforms in " << o.vcd << " (" << fs::file_size(o.vcd) / 1000000 << " MB)\n";
   }
   if (report.functional && !report.functional->matches) {  // results are kept: summary.json says where
     std::cerr << "cxlvp: error: functional outputs differ from the reference at " << report.functional->first_mismatch

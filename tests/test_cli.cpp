@@ -133,3 +133,32 @@ TEST_CASE("run --timing writes wall-clock times outside the result folder", "[cl
                        timing.string()),
                  "--timing applies to run only");
 }
+
+// A checked run says on the console how many violations the checkers found,
+// also when there are none (the count used to appear only in summary.json).
+TEST_CASE("run: simulation.checks protocol reports its violations on the console", "[cli][protocol]") {
+  const fs::path out = scratch() / "checked";
+  const Outcome o = cxlvp("run " CXLVP_SOURCE_DIR "/scenarios/default.yaml --set simulation.checks=protocol --out " +
+                          out.string());
+  INFO(o.err);
+  REQUIRE(o.status == 0);
+  CHECK(o.out.find("protocol checks (simulation.checks: protocol): 0 violation(s) of the TLM-2.0 base protocol") !=
+        std::string::npos);
+  const Outcome plain = cxlvp("run " CXLVP_SOURCE_DIR "/scenarios/default.yaml --out " + (scratch() / "plain").string());
+  CHECK(plain.out.find("protocol checks") == std::string::npos);
+}
+
+// Files named by --transactions, --save-routing and --timeline go where they
+// are named, their folders made as needed (the README writes them under
+// results/, which a fresh clone does not have yet).
+TEST_CASE("run: files named by options get their folders made", "[cli]") {
+  const fs::path base = scratch() / "fresh" / "results";
+  const Outcome o = cxlvp("run " CXLVP_SOURCE_DIR "/scenarios/default.yaml --quiet --out " + (base / "run").string() +
+                          " --transactions " + (base / "tx" / "tx.csv").string() + " --save-routing " +
+                          (base / "routing" / "r.csv").string() + " --timeline " + (base / "tl" / "tl.json").string());
+  INFO(o.err);
+  REQUIRE(o.status == 0);
+  CHECK(fs::file_size(base / "tx" / "tx.csv") > 0);
+  CHECK(fs::file_size(base / "routing" / "r.csv") > 0);
+  CHECK(fs::file_size(base / "tl" / "tl.json") > 0);
+}
