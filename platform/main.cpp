@@ -237,7 +237,9 @@ std::string why_unfinished(const Platform& platform) {
 }
 
 int run(const Options& o) {
-  const Scenario s = load_scenario(o.scenario, o.overrides);
+  std::vector<std::string> warnings;
+  const Scenario s = load_scenario(o.scenario, o.overrides, &warnings);
+  for (const auto& w : warnings) std::cerr << "cxlvp: warning: " << w << '\n';
   if (!o.quiet && has_sweep_block(o.scenario))
     std::cerr << "cxlvp: " << o.scenario
               << " has a sweep: block; running the base scenario only (cxlvp sweep runs the grid)\n";
@@ -250,8 +252,12 @@ int run(const Options& o) {
   const fs::path staging = dir.parent_path() / ("." + dir.filename().string() + ".partial." + std::to_string(getpid()));
   // Files named by options go where they are named, folders made as needed
   // (results/tx.csv from a fresh clone, where results/ does not exist yet).
+  // A folder that cannot be made is left to the file's own open to report.
   for (const std::string* file : {&o.transactions, &o.save_routing, &o.timeline, &o.vcd})
-    if (!file->empty() && fs::path(*file).has_parent_path()) fs::create_directories(fs::path(*file).parent_path());
+    if (!file->empty() && fs::path(*file).has_parent_path()) {
+      std::error_code ignored;
+      fs::create_directories(fs::path(*file).parent_path(), ignored);
+    }
   if (!o.transactions.empty()) TransactionRecorder::global().open_log(o.transactions);
 
   const auto wall_start = std::chrono::steady_clock::now();
@@ -351,7 +357,9 @@ int sc_main(int argc, char** argv) {
       return 0;
     }
     if (o.command == "validate") {
-      const Scenario s = load_scenario(o.scenario, o.overrides);
+      std::vector<std::string> warnings;
+      const Scenario s = load_scenario(o.scenario, o.overrides, &warnings);
+      for (const auto& w : warnings) std::cerr << "cxlvp: warning: " << w << '\n';
       const size_t points = load_sweep_grid(o.scenario, o.overrides).size();
       std::cout << o.scenario << ": ok (" << s.name << ")";
       if (points) std::cout << "; sweep of " << points << " points, each ok";
