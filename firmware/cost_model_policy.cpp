@@ -28,12 +28,13 @@ Candidate place_greedy(const std::vector<uint32_t>& order, size_t gpu_prefix, co
     if (i >= gpu_prefix) {
       double best = 0;
       for (size_t l = 0; l < lanes.size(); ++l) {
+        if (lanes[l] == Lane::ndp && !context.ndp_for(e)) continue;
         PlanEstimate trial = timeline;
-        const double finish = trial.add(lanes[l], counts[e], resident);
+        const double finish = trial.add(lanes[l], counts[e], resident, e);
         if (l == 0 || finish < best) chosen = lanes[l], best = finish;
       }
     }
-    timeline.add(chosen, counts[e], resident);
+    timeline.add(chosen, counts[e], resident, e);
     c.plan.push_back({e, counts[e], chosen});
   }
   c.makespan = timeline.makespan();
@@ -49,7 +50,9 @@ std::vector<ExpertJobPlan> CostModelPolicy::place(const std::vector<uint32_t>& c
   if (context.ndp_available) lanes.push_back(Lane::ndp);
   const auto best_cost = [&](uint32_t e) {
     double best = 1e300;
-    for (Lane l : lanes) best = std::min(best, context.costs->cost(l, counts[e], context.is_resident(e)).serial());
+    for (Lane l : lanes)
+      if (l != Lane::ndp || context.ndp_for(e))
+        best = std::min(best, context.costs->cost(l, counts[e], context.is_resident(e), e).serial());
     return best;
   };
   std::vector<uint32_t> order;

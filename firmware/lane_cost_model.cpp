@@ -25,8 +25,19 @@ uint64_t LaneCostModel::activation_bytes(uint32_t tokens) const {
   return uint64_t(std::llround(double(tokens) * model_.activation_bytes_per_token() / activation_compression_));
 }
 
-JobCost LaneCostModel::cost(Lane lane, uint32_t tokens, bool resident) const {
+JobPlace LaneCostModel::place(Lane lane, uint32_t expert) const {
+  const HomeRates& h = home(expert);
+  switch (lane) {
+    case Lane::gpu: return {expert % rates_.gpus, expert % rates_.gpus, &h};
+    case Lane::cpu: return {rates_.gpus, 0, &h};
+    case Lane::ndp: return {rates_.gpus + 1 + unsigned(std::max(0, h.ndp)), 0, &h};
+  }
+  return {0, 0, &h};
+}
+
+JobCost LaneCostModel::cost(Lane lane, uint32_t tokens, bool resident, uint32_t expert) const {
   const size_t l = size_t(lane);
+  const HomeRates& h = home(expert);
   JobCost c;
   if (tokens == 0 && (lane != Lane::gpu || resident)) return c;
   const double arithmetic = rates_.mode == ComputeMode::per_token
@@ -34,18 +45,24 @@ JobCost LaneCostModel::cost(Lane lane, uint32_t tokens, bool resident) const {
                                 : double(tokens) * model_.flops_per_token() / rates_.flops_per_s[l];
   const double dequant = rates_.dequant_Bps[l] > 0 ? dequant_bytes(lane) / rates_.dequant_Bps[l] : 0.0;
   // Roofline jobs stream their weights while computing; per_token jobs do not (the paper's model).
-  const double stream = rates_.mode == ComputeMode::roofline ? weight_bytes(lane) / rates_.weight_stream_Bps[l] : 0.0;
+  const double stream_Bps = lane == Lane::gpu ? rates_.hbm_Bps : lane == Lane::cpu ? h.home_Bps : rates_.ndp_stream_Bps;
+  const double stream = rates_.mode == ComputeMode::roofline ? weight_bytes(lane) / stream_Bps : 0.0;
   c.engine = tokens ? std::max(arithmetic + dequant, stream) : 0.0;
+  const auto over_cxl = [&](double bytes) {
+    if (!rates_.weights_in_cxl) return;
+    c.cxl = bytes / h.cxl_Bps;
+    if (h.upstream_Bps > 0) c.upstream = bytes / h.upstream_Bps;
+  };
   switch (lane) {
     case Lane::gpu:
       if (!resident) {
-        c.pcie = weight_bytes(lane) / rates_.fetch_Bps;
-        if (rates_.weights_in_cxl) c.cxl = weight_bytes(lane) / rates_.cxl_Bps;
+        c.pcie = weight_bytes(lane) / h.fetch_Bps;
+        over_cxl(double(weight_bytes(lane)));
       }
       break;
     case Lane::cpu:
       c.pcie = 2.0 * activation_bytes(tokens) / rates_.activation_Bps;
-      if (rates_.weights_in_cxl && rates_.mode == ComputeMode::roofline) c.cxl = weight_bytes(lane) / rates_.cxl_Bps;
+      if (rates_.mode == ComputeMode::roofline) over_cxl(double(weight_bytes(lane)));
       break;
     case Lane::ndp:
       c.pcie = 2.0 * activation_bytes(tokens) / rates_.activation_Bps;

@@ -5,6 +5,7 @@
 // Times are seconds of unloaded hardware: real jobs only take longer.
 #include <array>
 #include <cstdint>
+#include <vector>
 
 #include "../models/common/compute_model.h"
 #include "moe_model.h"
@@ -12,24 +13,47 @@
 
 namespace cxlvp {
 
+// One memory that holds expert weights (a weight home, docs/topologies.md) as
+// the host reads it: which links its bytes cross and how fast it delivers.
+struct HomeRates {
+  double home_Bps = 1;          // payload rate to the host: min(its CXL links together, its DRAM), or DDR's
+  double fetch_Bps = 1;         // into GPU HBM: min(the GPU's PCIe link, home_Bps)
+  double cxl_Bps = 1;           // its CXL links' payload rate together (unused when not in CXL)
+  std::vector<unsigned> links{0};  // the expander links its bytes cross (an interleave set: all members, evenly)
+  double upstream_Bps = 0;      // > 0: its bytes also cross the switch's upstream link, at this rate
+  int ndp = 0;                  // the NDP engine in the expander that holds it whole (index), -1: none
+};
+
 struct LaneRates {
   ComputeMode mode = ComputeMode::per_token;
-  std::array<double, 3> per_token_s{};      // per lane (gpu, cpu, ndp)
+  std::array<double, 3> per_token_s{};      // per lane kind (gpu, cpu, ndp)
   std::array<double, 3> flops_per_s{};
   std::array<double, 3> dequant_Bps{};      // 0: free
-  std::array<double, 3> weight_stream_Bps{};  // gpu: HBM; cpu: from the weights' home; ndp: its memory port
-  double fetch_Bps = 1;       // expert weights into HBM over PCIe (payload rate of the slowest link on the way)
-  double activation_Bps = 1;  // activation copies between HBM and CPU/NDP staging
-  double cxl_Bps = 1;         // payload rate of the CXL link (CPU streaming from CXL, GPU fetches from CXL)
+  double hbm_Bps = 1;         // GPU weight stream from HBM
+  double ndp_stream_Bps = 1;  // an NDP engine's weight stream from its DRAM
+  double activation_Bps = 1;  // activation copies between HBM and CPU/NDP staging (a GPU's PCIe link)
   bool weights_in_cxl = true;
+  // The platform's instances: experts are sharded over the GPUs (expert e on
+  // GPU e mod gpus); activation copies for CPU and NDP jobs use GPU 0.
+  unsigned gpus = 1, ndps = 1, cxl_links = 1;
+  std::vector<HomeRates> homes{HomeRates{}};
+  std::vector<unsigned> home_of;  // per expert: its weight home (empty: home 0)
 };
 
 // Time one job holds each resource it uses.
 struct JobCost {
   double pcie = 0;     // weight fetch and activation copies
-  double cxl = 0;      // weights streamed or fetched over the CXL link
+  double cxl = 0;      // weights streamed or fetched over each CXL link of the weights' home
+  double upstream = 0; // the same bytes over the switch's upstream link, when they cross it
   double engine = 0;   // the lane's compute engine (GPU SMs, CPU cores, NDP engine)
   double serial() const { return pcie + engine; }  // fetch/copies, then compute
+};
+
+// Which instances a job of `expert` on a lane kind occupies.
+struct JobPlace {
+  unsigned engine;          // 0..gpus-1: GPUs, gpus: the CPU, gpus+1+k: NDP engine k
+  unsigned pcie;            // the GPU link it crosses
+  const HomeRates* home;    // where its weights live
 };
 
 class LaneCostModel {
@@ -41,11 +65,19 @@ class LaneCostModel {
   // Bytes of 16-bit weights the lane expands from a compressed format (0: stored uncompressed).
   uint64_t dequant_bytes(Lane lane) const;
   uint64_t activation_bytes(uint32_t tokens) const;  // one direction, after compression
-  // Resource times of `tokens` of one expert on `lane`; `resident`: GPU weights already in HBM.
-  JobCost cost(Lane lane, uint32_t tokens, bool resident) const;
+  // Resource times of `tokens` of `expert` on `lane`; `resident`: GPU weights already in HBM.
+  JobCost cost(Lane lane, uint32_t tokens, bool resident, uint32_t expert = 0) const;
+  JobPlace place(Lane lane, uint32_t expert) const;
+  // Whether `expert`'s weights sit whole in an expander with an NDP engine.
+  bool ndp_can_run(uint32_t expert) const { return home(expert).ndp >= 0; }
+  unsigned engines() const { return rates_.gpus + 1 + rates_.ndps; }
   const LaneRates& rates() const { return rates_; }
 
  private:
+  const HomeRates& home(uint32_t expert) const {
+    return rates_.homes[expert < rates_.home_of.size() ? rates_.home_of[expert] : 0];
+  }
+
   LaneRates rates_;
   MoeModelConfig model_;
   std::array<double, 3> compression_;

@@ -4,6 +4,7 @@
 
 #include "cost_model_policy.h"
 #include "gpu_only_policy.h"
+#include "lane_cost_model.h"
 #include "static_tier_policy.h"
 #include "threshold_policies.h"
 
@@ -16,6 +17,10 @@ const char* to_string(Lane lane) {
     case Lane::ndp: return "ndp";
   }
   return "?";
+}
+
+bool PlacementContext::ndp_for(uint32_t expert) const {
+  return ndp_available && (!costs || costs->ndp_can_run(expert));
 }
 
 const std::vector<std::string>& policy_names() {

@@ -22,10 +22,12 @@ struct ExpertJobPlan {
 class LaneCostModel;
 
 struct PlacementContext {
-  bool ndp_available = false;  // the expander has an NDP engine and the weights live in CXL memory
+  bool ndp_available = false;  // some NDP engine sits next to expert weights (weights in CXL memory)
   const LaneCostModel* costs = nullptr;  // datasheet estimates of each lane's cost
   std::vector<bool> resident;            // per expert of the layer: weights already in GPU HBM
   bool is_resident(uint32_t expert) const { return expert < resident.size() && resident[expert]; }
+  // Whether an NDP engine can run `expert`: its weights sit whole in an expander with one.
+  bool ndp_for(uint32_t expert) const;
 };
 
 enum class FetchMode { layer, on_demand };

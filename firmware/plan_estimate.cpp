@@ -4,16 +4,30 @@
 
 namespace cxlvp {
 
-double PlanEstimate::add(Lane lane, uint32_t tokens, bool resident) {
-  const JobCost c = costs_->cost(lane, tokens, resident);
-  double& engine = engine_[size_t(lane)];
+PlanEstimate::PlanEstimate(const LaneCostModel& costs)
+    : costs_(&costs),
+      engine_(costs.engines(), 0.0),
+      pcie_(costs.rates().gpus, 0.0),
+      cxl_(std::max(1u, costs.rates().cxl_links), 0.0) {}
+
+double PlanEstimate::cross_cxl(const HomeRates& home, const JobCost& c, double start) {
+  double free = start;
+  for (unsigned l : home.links) free = std::max(free, cxl_[l] = std::max(cxl_[l], start) + c.cxl);
+  if (c.upstream > 0) free = std::max(free, upstream_ = std::max(upstream_, start) + c.upstream);
+  return free;
+}
+
+double PlanEstimate::add(Lane lane, uint32_t tokens, bool resident, uint32_t expert) {
+  const JobCost c = costs_->cost(lane, tokens, resident, expert);
+  const JobPlace where = costs_->place(lane, expert);
+  double& engine = engine_[where.engine];
+  double& pcie = pcie_[where.pcie];
   double finish;
   if (lane == Lane::gpu) {
     double fetched = 0;
     if (c.pcie > 0) {
-      pcie_ += c.pcie;
-      cxl_ += c.cxl;
-      fetched = std::max(pcie_, cxl_);
+      pcie += c.pcie;
+      fetched = std::max(pcie, c.cxl > 0 || c.upstream > 0 ? cross_cxl(*where.home, c, 0) : 0.0);
     }
     engine = std::max(engine, fetched) + c.engine;
     finish = engine;
@@ -21,31 +35,32 @@ double PlanEstimate::add(Lane lane, uint32_t tokens, bool resident) {
     // Activation copies are small and share PCIe with weight fetches rather
     // than queueing behind them: they count as PCIe load, and delay only
     // their own job.
-    pcie_ += c.pcie;
+    pcie += c.pcie;
     const double start = engine + c.pcie / 2;  // activations in
     engine = start + c.engine;
-    if (c.cxl > 0) {  // weights streamed over the CXL link while computing
-      cxl_ = std::max(cxl_, start) + c.cxl;
-      engine = std::max(engine, cxl_);
-    }
+    if (c.cxl > 0 || c.upstream > 0) engine = std::max(engine, cross_cxl(*where.home, c, start));  // weights streamed
     finish = engine + c.pcie / 2;  // results back
   }
-  makespan_ = std::max({makespan_, finish, pcie_, cxl_});
+  makespan_ = std::max({makespan_, finish, pcie, upstream_});
+  for (double l : cxl_) makespan_ = std::max(makespan_, l);
   return finish;
 }
 
 double layer_lower_bound(const std::vector<uint32_t>& tokens_per_expert, const PlacementContext& context) {
-  std::vector<Lane> lanes{Lane::gpu, Lane::cpu};
-  if (context.ndp_available) lanes.push_back(Lane::ndp);
-  const double resources = context.ndp_available ? 5 : 4;
+  const LaneRates& r = context.costs->rates();
+  const unsigned ndps = context.ndp_available ? r.ndps : 0;
+  bool upstream = false;
+  for (const HomeRates& h : r.homes) upstream |= h.upstream_Bps > 0;
+  const double resources = r.gpus + 1 + ndps + r.gpus + std::max(1u, r.cxl_links) + (upstream ? 1 : 0);
   double longest = 0, spread = 0;
   for (uint32_t e = 0; e < tokens_per_expert.size(); ++e) {
     if (tokens_per_expert[e] == 0) continue;
     double best_serial = 1e300, best_busiest = 1e300;
-    for (Lane l : lanes) {
-      const JobCost c = context.costs->cost(l, tokens_per_expert[e], context.is_resident(e));
+    for (Lane l : {Lane::gpu, Lane::cpu, Lane::ndp}) {
+      if (l == Lane::ndp && !context.ndp_for(e)) continue;
+      const JobCost c = context.costs->cost(l, tokens_per_expert[e], context.is_resident(e), e);
       best_serial = std::min(best_serial, c.serial());
-      best_busiest = std::min(best_busiest, std::max({c.pcie, c.cxl, c.engine}));
+      best_busiest = std::min(best_busiest, std::max({c.pcie, c.cxl, c.upstream, c.engine}));
     }
     longest = std::max(longest, best_serial);
     spread += best_busiest;

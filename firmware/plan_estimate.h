@@ -1,11 +1,13 @@
 #pragma once
 // PlanEstimate: a quick resource-timeline estimate of a layer's makespan for
-// a placement, used by policies that search (adaptive, cost_model). The three
-// lanes run in parallel, PCIe and the CXL link are shared, and each job holds
-// its resources in the order it is added: GPU jobs fetch over PCIe then
-// compute; CPU and NDP jobs get their activations over PCIe, compute (CPU
-// jobs streaming weights over the CXL link), and send results back.
-#include <array>
+// a placement, used by policies that search (adaptive, cost_model). Every
+// engine instance (each GPU, the CPU, each NDP engine) runs in parallel; each
+// GPU's PCIe link, each expander's CXL link and the switch's upstream link
+// are shared. Each job holds its resources in the order it is added: GPU jobs
+// fetch over their GPU's link (and the CXL links of the weights' home) then
+// compute; CPU and NDP jobs get their activations over GPU 0's link, compute
+// (CPU jobs streaming weights over the home's CXL links), and send results back.
+#include <vector>
 
 #include "lane_cost_model.h"
 
@@ -13,22 +15,25 @@ namespace cxlvp {
 
 class PlanEstimate {
  public:
-  explicit PlanEstimate(const LaneCostModel& costs) : costs_(&costs) {}
+  explicit PlanEstimate(const LaneCostModel& costs);
 
-  // Adds a job; returns its estimated finish time (s).
-  double add(Lane lane, uint32_t tokens, bool resident);
+  // Adds a job of `expert`; returns its estimated finish time (s).
+  double add(Lane lane, uint32_t tokens, bool resident, uint32_t expert = 0);
   double makespan() const { return makespan_; }
 
  private:
+  // When the CXL path of `home` is free after carrying `c` from `start` on.
+  double cross_cxl(const HomeRates& home, const JobCost& c, double start);
+
   const LaneCostModel* costs_;
-  double pcie_ = 0, cxl_ = 0, makespan_ = 0;
-  std::array<double, 3> engine_{};
+  std::vector<double> engine_, pcie_, cxl_;
+  double upstream_ = 0, makespan_ = 0;
 };
 
 // A lower bound on any placement's layer time from the cost model: no expert
 // finishes faster than its best lane's serial time, and all experts' work,
 // each on its best lane, cannot be spread over more than the platform's
-// resources (PCIe, CXL link, GPU, CPU, NDP).
+// resources (every engine, every PCIe and CXL link, the switch's upstream link).
 double layer_lower_bound(const std::vector<uint32_t>& tokens_per_expert, const PlacementContext& context);
 
 }  // namespace cxlvp

@@ -22,6 +22,14 @@ struct LayerRouting {
     for (uint32_t e : experts) ++c[e];
     return c;
   }
+  // The same for a layer with `shared` shared experts besides the `routed`
+  // ones: they follow the routed experts (ids routed .. routed + shared - 1)
+  // and every token goes to each of them, whatever the router chose.
+  std::vector<uint32_t> counts(unsigned routed, unsigned shared) const {
+    std::vector<uint32_t> c = counts(routed);
+    c.resize(size_t(routed) + shared, uint32_t(tokens()));
+    return c;
+  }
 };
 
 class RoutingSource {

@@ -3,6 +3,9 @@
 #include <algorithm>
 
 #include "../models/common/job_queue_registers.h"
+#include "../models/cxl/cxl_device_controller.h"
+#include "../models/cxl/cxl_switch.h"
+#include "cxl_boot.h"
 #include "functional_data.h"
 #include "memory_layout.h"
 #include "plan_estimate.h"
@@ -11,9 +14,11 @@
 namespace cxlvp {
 
 namespace {
-// Each lane has its own descriptor ring, a third of the descriptor region.
-constexpr uint64_t kRingBytes = layout::descriptor_bytes / 3 / JobDescriptor::kBytes * JobDescriptor::kBytes;
-constexpr uint64_t kRingSlots = kRingBytes / JobDescriptor::kBytes;
+// Each lane has its own descriptor ring in its descriptor memory: an equal
+// share of the descriptor region (a third while there are at most three lanes).
+uint64_t ring_bytes(size_t lanes) {
+  return layout::descriptor_bytes / std::max<size_t>(3, lanes) / JobDescriptor::kBytes * JobDescriptor::kBytes;
+}
 }  // namespace
 
 Scheduler::Scheduler(sc_core::sc_module_name name, const SchedulerConfig& config,
@@ -28,7 +33,6 @@ Scheduler::Scheduler(sc_core::sc_module_name name, const SchedulerConfig& config
       routing_(std::move(routing)),
       core_(this->name(), 4096, 1),
       costs_(config.rates, config.model, config.quantization),
-      residency_(config.hbm_expert_slots, config.gpu_eviction),
       last_plan_(config.model.layers) {
   SC_HAS_PROCESS(Scheduler);
   SC_THREAD(run);
@@ -46,23 +50,81 @@ uint32_t Scheduler::mmio_read32(uint64_t address) {
   return value;
 }
 
-// Like a driver's probe: learn each device's queue depth and point its
-// completion MSIs at the vector of its lane.
+// A probe read: false when nothing answers (an empty slot: the host
+// interconnect has no window there, or the device has no such register).
+bool Scheduler::try_read32(uint64_t address, uint32_t& value) {
+  value = 0;
+  return core_.bus.access(bus, tlm::TLM_READ_COMMAND, address, &value, 4);
+}
+
+// Like a BIOS and a driver's probe: find the devices, program the CXL
+// decoders, load the model (functional mode), then point each device's
+// completion MSIs at its lane's vector and learn its queue depth.
 void Scheduler::boot() {
-  if (config_.functional) load_weights();  // first, in zero time: the model is in memory before anything runs
-  const uint64_t regs[] = {config_.gpu_bar, config_.cpu_work_queue, config_.ndp_regs};
-  // GPU and CPU read descriptors from host DDR; the NDP engine from its own DRAM.
-  const uint64_t host[] = {config_.ddr_base, config_.ddr_base, config_.cxl_base};
-  const uint64_t device[] = {config_.ddr_base, config_.ddr_base, 0};
-  for (size_t lane = 0; lane < 3; ++lane) {
-    DeviceQueue& q = queues_[lane];
-    q.regs = regs[lane];
-    q.descriptors_host = host[lane];
-    q.descriptors_device = device[lane];
-    if (!q.regs) continue;
-    mmio_write(q.regs + job_regs::msi_addr, config_.msi + 4 * lane, 8);
-    q.depth = unsigned(std::min<uint64_t>(mmio_read32(q.regs + job_regs::queue_depth), kRingSlots));
-    q.ring = layout::descriptors + lane * kRingBytes;
+  enumerate();
+  program_cxl_windows();
+  if (config_.functional) load_weights();  // in zero time: the model is in memory before anything runs
+  const uint64_t ring = ring_bytes(lanes_.size());
+  for (size_t i = 0; i < lanes_.size(); ++i) {
+    DeviceLane& q = lanes_[i];
+    mmio_write(q.regs + job_regs::msi_addr, config_.table.msi + 4 * i, 8);
+    q.depth = unsigned(std::min<uint64_t>(mmio_read32(q.regs + job_regs::queue_depth), ring / JobDescriptor::kBytes));
+    q.ring = layout::descriptors + i * ring;
+  }
+  residency_.clear();
+  for (size_t g = 0; g < gpu_lanes_.size(); ++g) {
+    const unsigned slot = lanes_[gpu_lanes_[g]].slot;
+    residency_.emplace_back(slot < config_.hbm_expert_slots.size() ? config_.hbm_expert_slots[slot] : 0,
+                            config_.gpu_eviction);
+  }
+  booted_ = true;
+  if (gpu_lanes_.size() != config_.rates.gpus)
+    SC_REPORT_FATAL("cxlvp/firmware", ("found " + std::to_string(gpu_lanes_.size()) + " GPUs, the cost model knows " +
+                                       std::to_string(config_.rates.gpus)).c_str());
+}
+
+// Reads what is in every slot: GPUs (job-queue VERSION), the CPU work queue,
+// CXL Type-3 devices (DEVICE_ID, memory size) and their NDP engines (VERSION
+// at BAR offset 0x1000). Lanes: GPUs, the CPU, then NDP engines.
+void Scheduler::enumerate() {
+  const PlatformTable& t = config_.table;
+  uint32_t value = 0;
+  lanes_.clear();
+  for (unsigned slot = 0; slot < t.slots; ++slot) {
+    const uint64_t bar = t.gpu_bars + slot * t.slot_bytes;
+    if (!try_read32(bar + job_regs::version, value)) continue;
+    gpu_lanes_.push_back(lanes_.size());
+    lanes_.push_back({Lane::gpu, slot < t.gpu_names.size() ? t.gpu_names[slot] : "gpu" + std::to_string(slot), slot,
+                      bar, t.ddr_base, t.ddr_base});
+  }
+  if (gpu_lanes_.empty()) SC_REPORT_FATAL("cxlvp/firmware", "boot: no GPU answers in any BAR slot");
+  if (!try_read32(t.cpu_work_queue + job_regs::version, value))
+    SC_REPORT_FATAL("cxlvp/firmware", "boot: the CPU work queue does not answer");
+  cpu_lane_ = lanes_.size();
+  lanes_.push_back({Lane::cpu, "cpu", 0, t.cpu_work_queue, t.ddr_base, t.ddr_base});
+  ndp_lane_of_slot_.assign(t.slots, -1);
+  slot_window_.assign(t.slots, 0);
+  for (const CxlWindowEntry& w : t.cxl_windows)  // a device's own window comes first
+    if (w.devices.size() == 1 && !slot_window_[w.devices[0]]) slot_window_[w.devices[0]] = w.base;
+  for (unsigned slot = 0; slot < t.slots; ++slot) {
+    const uint64_t bar = t.cxl_bars + slot * t.slot_bytes;
+    if (!try_read32(bar + cxl_bar::device_info + cxl_device_info::id, value) || value != cxl_device_info::kType3Id)
+      continue;
+    if (!try_read32(bar + cxl_bar::ndp_regs + job_regs::version, value)) continue;
+    ndp_lane_of_slot_[slot] = int(lanes_.size());
+    lanes_.push_back({Lane::ndp, slot < t.ndp_names.size() ? t.ndp_names[slot] : "ndp" + std::to_string(slot), slot,
+                      bar + cxl_bar::ndp_regs, slot_window_[slot], 0});
+  }
+}
+
+void Scheduler::program_cxl_windows() {
+  const RegisterIo io = [this](uint64_t address, uint32_t* value, bool write) {
+    return core_.bus.access(bus, write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, address, value, 4);
+  };
+  try {
+    cxlvp::program_cxl_windows(io, config_.table);
+  } catch (const CxlBootError& e) {
+    SC_REPORT_FATAL("cxlvp/firmware", (std::string("boot: ") + e.what()).c_str());
   }
 }
 
@@ -72,15 +134,15 @@ void Scheduler::boot() {
 // before its MSI arrives (the RTL engine does), and the reports then have
 // already let its tag go.
 void Scheduler::report_failed_job(const MsiMessage& m) {
-  static const char* const lanes[] = {"gpu", "cpu", "ndp"};
   static const char* const reasons[] = {"none", "queue full", "bad descriptor (an address outside the device's memory)",
                                         "bus error", "capacity", "dimensions beyond the engine's limits"};
-  const uint32_t code = m.vector < 3 && queues_[m.vector].regs ? mmio_read32(queues_[m.vector].regs + job_regs::error) : 0;
+  const bool known = m.vector < lanes_.size();
+  const uint32_t code = known ? mmio_read32(lanes_[m.vector].regs + job_regs::error) : 0;
   const uint32_t tag = m.data & ~job_regs::msi_failed_bit;
   const PlannedJob* job = nullptr;
   if (const auto in_flight = in_flight_.find(tag); in_flight != in_flight_.end()) job = &in_flight->second.planned;
   else if (const auto prefetch = prefetches_.find(tag); prefetch != prefetches_.end()) job = &prefetch->second;
-  std::string what = std::string(m.vector < 3 ? lanes[m.vector] : "device") + " job " + std::to_string(tag);
+  std::string what = (known ? lanes_[m.vector].name : std::string("device")) + " job " + std::to_string(tag);
   if (job)
     what += " (batch " + std::to_string(job->batch) + ", layer " + std::to_string(job->layer) + ", expert " +
             std::to_string(job->expert) + ")";
@@ -90,16 +152,28 @@ void Scheduler::report_failed_job(const MsiMessage& m) {
 
 std::vector<Scheduler::OutstandingJob> Scheduler::outstanding_jobs() const {
   const auto rung = [this](uint32_t tag) {
-    for (const DeviceQueue& q : queues_)
+    for (const DeviceLane& q : lanes_)
       for (const JobDescriptor& d : q.waiting)
         if (d.tag == tag) return false;
     return true;
   };
   std::vector<OutstandingJob> jobs;
-  for (const auto& [tag, job] : in_flight_)
-    if (rung(tag)) jobs.push_back({tag, job.stage == Stage::compute ? to_string(job.planned.lane) : "gpu.copy", job.planned});
+  for (const auto& [tag, job] : in_flight_) {
+    if (!rung(tag)) continue;
+    const std::string device = job.stage == Stage::compute ? lanes_[lane_for(job.planned.lane, job.planned.expert)].name
+                                                           : lanes_[copy_lane()].name + ".copy";
+    jobs.push_back({tag, device, job.planned});
+  }
   for (const auto& [tag, job] : prefetches_)
-    if (rung(tag)) jobs.push_back({tag, "gpu", job});
+    if (rung(tag)) jobs.push_back({tag, lanes_[lane_for(Lane::gpu, job.expert)].name, job});
+  if (ringing_ && !in_flight_.count(ringing_->second.tag) && !prefetches_.count(ringing_->second.tag)) {
+    const DeviceLane& lane = lanes_[ringing_->first];
+    const JobDescriptor& d = ringing_->second;
+    const uint32_t experts = config_.model.experts;
+    const bool copy = d.op == JobOp::copy;
+    jobs.push_back({d.tag, copy ? lane.name + ".copy" : lane.name,
+                    {batch_, copy ? layer_ : d.expert / experts, copy ? 0 : d.expert % experts, d.tokens, lane.kind}});
+  }
   std::sort(jobs.begin(), jobs.end(), [](const OutstandingJob& a, const OutstandingJob& b) { return a.tag < b.tag; });
   return jobs;
 }
@@ -137,12 +211,36 @@ void Scheduler::run() {
   sc_core::sc_stop();
 }
 
+// The lane of `kind` that runs `expert`: its GPU (experts are sharded over
+// the GPUs found), the CPU, or the NDP engine next to its weights.
+size_t Scheduler::lane_for(Lane kind, uint32_t expert) const {
+  switch (kind) {
+    case Lane::gpu: return gpu_lanes_[expert % gpu_lanes_.size()];
+    case Lane::cpu: return cpu_lane_;
+    case Lane::ndp: {
+      const int device = config_.table.homes[config_.weights.home_of(expert)].device;
+      const int lane = device >= 0 && size_t(device) < ndp_lane_of_slot_.size() ? ndp_lane_of_slot_[size_t(device)] : -1;
+      if (lane < 0) SC_REPORT_FATAL("cxlvp/firmware", ("expert " + std::to_string(expert) +
+                                                       " placed on NDP, but no NDP engine holds its weights").c_str());
+      return size_t(lane);
+    }
+  }
+  return cpu_lane_;
+}
+
+bool Scheduler::resident(uint32_t layer, uint32_t expert) const {
+  return residency_[expert % residency_.size()].contains(layer * config_.model.experts + expert);
+}
+
 PlacementContext Scheduler::context_for(uint32_t layer) const {
   PlacementContext c;
-  c.ndp_available = config_.ndp_regs != 0 && config_.model.weights_home == WeightsHome::cxl;
+  c.ndp_available = false;
+  for (const WeightHomeEntry& h : config_.table.homes)
+    c.ndp_available |= h.device >= 0 && size_t(h.device) < ndp_lane_of_slot_.size() && ndp_lane_of_slot_[size_t(h.device)] >= 0;
+  c.ndp_available &= config_.model.weights_home == WeightsHome::cxl;
   c.costs = &costs_;
   c.resident.resize(config_.model.experts);
-  for (uint32_t e = 0; e < config_.model.experts; ++e) c.resident[e] = residency_.contains(layer * config_.model.experts + e);
+  for (uint32_t e = 0; e < config_.model.experts; ++e) c.resident[e] = resident(layer, e);
   return c;
 }
 
@@ -150,19 +248,20 @@ PlacementContext Scheduler::context_for(uint32_t layer) const {
 // time (Pre-gated MoE / ProMoE style prediction), so they are resident when needed.
 void Scheduler::prefetch_for(uint32_t layer) {
   for (const ExpertJobPlan& p : last_plan_[layer]) {
-    if (p.lane != Lane::gpu || p.preloaded || residency_.contains(layer * config_.model.experts + p.expert)) continue;
-    LayerJob j{{p.expert, 0, Lane::gpu}, 0, 0, 0, 0};
+    if (p.lane != Lane::gpu || p.preloaded || resident(layer, p.expert)) continue;
+    LayerJob j{{p.expert, 0, Lane::gpu}, lane_for(Lane::gpu, p.expert), 0, 0, 0, 0};
     const uint32_t tag = submit_expert(j, layer);
     prefetches_[tag] = planned_[tag] = {batch_, layer, p.expert, 0, Lane::gpu};
   }
 }
 
+// Expert weights sit in their home's weight area (weight_homes.h). The NDP
+// engine addresses its device DRAM directly; everyone else uses host
+// physical addresses.
 uint64_t Scheduler::weight_address(uint32_t layer, uint32_t expert, Lane lane) const {
-  const uint64_t offset =
-      layout::weights + (uint64_t(layer) * config_.model.experts + expert) * config_.model.bytes_per_expert();
-  if (config_.model.weights_home == WeightsHome::ddr) return config_.ddr_base + offset;
-  // The NDP engine addresses device DRAM directly; everyone else uses host physical addresses.
-  return lane == Lane::ndp ? offset : config_.cxl_base + offset;
+  const WeightHomeEntry& home = config_.table.homes[config_.weights.home_of(expert)];
+  const uint64_t offset = config_.weights.offset(layer, expert);
+  return (lane == Lane::ndp ? home.device_base : home.area_base) + offset;
 }
 
 std::vector<Scheduler::LayerJob> Scheduler::lay_out(const std::vector<ExpertJobPlan>& plan) const {
@@ -171,8 +270,9 @@ std::vector<Scheduler::LayerJob> Scheduler::lay_out(const std::vector<ExpertJobP
   std::vector<LayerJob> jobs;
   uint64_t offset = 0;
   for (const auto& p : plan) {
-    LayerJob j{p, layout::hbm_activations + offset, layout::hbm_activations + total + offset, 0, 0};
-    const uint64_t staging_base = (p.lane == Lane::ndp ? config_.cxl_base : config_.ddr_base) + layout::staging;
+    const size_t lane = lane_for(p.lane, p.expert);
+    LayerJob j{p, lane, layout::hbm_activations + offset, layout::hbm_activations + total + offset, 0, 0};
+    const uint64_t staging_base = lanes_[p.lane == Lane::gpu ? copy_lane() : lane].memory_host + layout::staging;
     j.staging_in = staging_base + offset;
     j.staging_out = staging_base + total + offset;
     offset += uint64_t(p.tokens) * config_.model.activation_bytes_per_token();
@@ -181,15 +281,15 @@ std::vector<Scheduler::LayerJob> Scheduler::lay_out(const std::vector<ExpertJobP
   return jobs;
 }
 
-uint32_t Scheduler::submit(Lane device, JobDescriptor d) {
+uint32_t Scheduler::submit(size_t lane, JobDescriptor d) {
   d.tag = next_tag_++;
-  DeviceQueue& q = queues_[size_t(device)];
+  DeviceLane& q = lanes_[lane];
   if (q.outstanding < q.depth) ring_doorbell(q, d);
   else q.waiting.push_back(d);
   return d.tag;
 }
 
-void Scheduler::ring_doorbell(DeviceQueue& q, const JobDescriptor& d) {
+void Scheduler::ring_doorbell(DeviceLane& q, const JobDescriptor& d) {
   // A ring of QUEUE_DEPTH slots is enough: the device reads a descriptor when
   // it takes the job from its doorbell queue, which never holds more than
   // QUEUE_DEPTH jobs, so a slot is read before it comes round again. (It keeps
@@ -197,15 +297,17 @@ void Scheduler::ring_doorbell(DeviceQueue& q, const JobDescriptor& d) {
   const uint64_t slot = q.ring + (q.rung++ % q.depth) * JobDescriptor::kBytes;
   uint8_t raw[JobDescriptor::kBytes];
   d.encode(raw);
-  if (!core_.bus.access(bus, tlm::TLM_WRITE_COMMAND, q.descriptors_host + slot, raw, JobDescriptor::kBytes))
+  ringing_.emplace(size_t(&q - lanes_.data()), d);
+  if (!core_.bus.access(bus, tlm::TLM_WRITE_COMMAND, q.memory_host + slot, raw, JobDescriptor::kBytes))
     SC_REPORT_FATAL("cxlvp/firmware", "descriptor write failed");
-  mmio_write(q.regs + job_regs::desc_addr, q.descriptors_device + slot, 8);
+  mmio_write(q.regs + job_regs::desc_addr, q.memory_device + slot, 8);
   mmio_write(q.regs + job_regs::doorbell, 1, 4);
+  ringing_.reset();
   ++q.outstanding;
 }
 
-void Scheduler::completed_on(Lane device) {
-  DeviceQueue& q = queues_[size_t(device)];
+void Scheduler::completed_on(size_t lane) {
+  DeviceLane& q = lanes_[lane];
   if (q.outstanding) --q.outstanding;
   if (!q.waiting.empty() && q.outstanding < q.depth) {
     ring_doorbell(q, q.waiting.front());
@@ -237,8 +339,9 @@ uint32_t Scheduler::submit_expert(const LayerJob& j, uint32_t layer) {
     d.activation = uint8_t(shape.activation);
   }
   if (j.plan.lane == Lane::gpu) {  // mirror the GPU's cache: the job makes its expert most recent
-    residency_.acquire(d.expert);
-    residency_.release(d.expert);
+    ResidentExperts& cache = residency_[j.plan.expert % residency_.size()];
+    cache.acquire(d.expert);
+    cache.release(d.expert);
   }
   switch (j.plan.lane) {
     case Lane::gpu:
@@ -249,12 +352,12 @@ uint32_t Scheduler::submit_expert(const LayerJob& j, uint32_t layer) {
       d.act_in_addr = j.staging_in;
       d.act_out_addr = j.staging_out;
       break;
-    case Lane::ndp:
-      d.act_in_addr = j.staging_in - config_.cxl_base;  // device physical
-      d.act_out_addr = j.staging_out - config_.cxl_base;
+    case Lane::ndp:  // device physical
+      d.act_in_addr = j.staging_in - lanes_[j.lane].memory_host + lanes_[j.lane].memory_device;
+      d.act_out_addr = j.staging_out - lanes_[j.lane].memory_host + lanes_[j.lane].memory_device;
       break;
   }
-  return submit(j.plan.lane, d);
+  return submit(j.lane, d);
 }
 
 uint32_t Scheduler::submit_copy(uint64_t src, uint64_t dst, uint64_t bytes, bool to_host) {
@@ -265,7 +368,7 @@ uint32_t Scheduler::submit_copy(uint64_t src, uint64_t dst, uint64_t bytes, bool
   d.act_in_addr = src;
   d.act_in_bytes = bytes;
   d.act_out_addr = dst;
-  return submit(Lane::gpu, d);
+  return submit(copy_lane(), d);
 }
 
 void Scheduler::run_layer(uint32_t batch, uint32_t layer, const std::vector<ExpertJobPlan>& plan,
@@ -287,7 +390,7 @@ void Scheduler::run_layer(uint32_t batch, uint32_t layer, const std::vector<Expe
   while (!in_flight_.empty()) {
     core_.sync();
     const MsiMessage m = msi_.next();
-    if (m.vector < 3) completed_on(Lane(m.vector));
+    if (m.vector < lanes_.size()) completed_on(m.vector);
     if (m.data == 0 || m.data == job_regs::msi_failed_bit)
       SC_REPORT_ERROR("cxlvp/firmware", "a device could not read a job descriptor (completion with tag 0)");
     if (m.data & job_regs::msi_failed_bit) report_failed_job(m);

@@ -1,18 +1,26 @@
 #pragma once
-// Scheduler: the firmware thread on the host's management core. Per batch and
-// MoE layer it takes the gating decisions (RoutingGenerator), asks the
-// placement policy where each expert's tokens run, and then drives the devices
-// the way a driver would: descriptors written to memory, DESC_ADDR and
-// DOORBELL written by MMIO, completion MSIs awaited. Activations start in GPU
-// HBM; for CPU and NDP jobs the GPU copies them out to staging memory (host
-// DDR or CXL device DRAM) first and copies the outputs back afterwards, so
-// every byte that moves crosses the modeled links. In functional mode the
+// Scheduler: the firmware thread on the host's management core. At boot it
+// enumerates the devices by reading their registers (GPU BAR slots, the CPU
+// work queue, CXL device slots and their NDP engines, the switch), programs
+// the HDM decoders of the switch and every expander for the platform's CXL
+// memory windows, and makes a lane of every job-running device it found
+// (docs/topologies.md#boot). Per batch and MoE layer it takes the gating
+// decisions (RoutingGenerator), asks the placement policy which kind of lane
+// runs each expert's tokens, picks the instance (the expert's GPU: experts
+// are sharded over the GPUs; the NDP engine next to its weights), and drives
+// the devices the way a driver would: descriptors written to memory,
+// DESC_ADDR and DOORBELL written by MMIO, completion MSIs awaited.
+// Activations start in GPU HBM; for CPU and NDP jobs GPU 0 copies them out to
+// staging memory (host DDR or the NDP's device DRAM) first and copies the
+// outputs back afterwards, so every byte that moves crosses the modeled links. In functional mode the
 // bytes are real: the firmware also loads the weights, lays out each expert's
 // input rows and combines the experts' outputs (scheduler_functional.cpp,
 // docs/functional-mode.md).
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
+#include <string>
 #include <memory>
 #include <systemc>
 #include <tlm>
@@ -28,6 +36,7 @@
 #include "lane_cost_model.h"
 #include "moe_model.h"
 #include "placement_policy.h"
+#include "platform_table.h"
 #include "routing_generator.h"
 #include "routing_source.h"
 
@@ -38,16 +47,11 @@ struct SchedulerConfig {
   WorkloadConfig workload;
   QuantizationConfig quantization;
   LaneRates rates;              // datasheet rates for the cost model
-  unsigned hbm_expert_slots = 0;  // experts the GPU's HBM can hold (residency mirror)
+  std::vector<unsigned> hbm_expert_slots;  // per GPU slot: experts its HBM can hold (residency mirror)
   Eviction gpu_eviction = Eviction::lru;
   bool prefetch = false;        // prefetch the next layer's likely GPU experts
-  // Host physical addresses of what the firmware talks to.
-  uint64_t gpu_bar = 0;
-  uint64_t cpu_work_queue = 0;
-  uint64_t ndp_regs = 0;  // 0: the expander has no NDP engine
-  uint64_t msi = 0;
-  uint64_t ddr_base = 0;
-  uint64_t cxl_base = 0;
+  PlatformTable table;          // what the platform tells the firmware (platform_table.h)
+  WeightHomes weights{MoeModelConfig{}, 1, WeightsPlacement::automatic};  // which home holds which expert
   // Functional mode: real int8 weights and activations, drawn from `seed`
   // (functional_data.h); model.expert_bytes is then the size of an expert's blob.
   bool functional = false;
@@ -102,12 +106,14 @@ class Scheduler : public sc_core::sc_module {
   void forget(uint32_t tag) { planned_.erase(tag); }
   const PlacementPolicy& policy() const { return *policy_; }
   bool finished() const { return finished_; }
+  // Boot is done: devices found, CXL decoders committed, functional weights loaded.
+  bool booted() const { return booted_; }
   // The jobs rung on a device and not completed (expert jobs, copies on the
   // GPU's copy engine, prefetches), by tag: what a run that stops early was
   // waiting for.
   struct OutstandingJob {
     uint32_t tag;
-    const char* device;  // "gpu", "cpu", "ndp", "gpu.copy"
+    std::string device;  // the lane's device as its job records name it: "gpu", "cxl1.ndp", "gpu.copy"
     PlannedJob planned;
   };
   std::vector<OutstandingJob> outstanding_jobs() const;
@@ -119,12 +125,18 @@ class Scheduler : public sc_core::sc_module {
     Stage stage;
     PlannedJob planned;  // what it is for, should it fail
   };
-  // The job queue of one device, as the driver sees it: jobs beyond the queue
-  // depth the device reported wait here until a completion frees a place.
-  struct DeviceQueue {
+  // A device the firmware found at boot and runs jobs on, with its job queue
+  // as the driver sees it: jobs beyond the queue depth the device reported
+  // wait here until a completion frees a place. Its index is its MSI vector.
+  struct DeviceLane {
+    DeviceLane(Lane kind, std::string name, unsigned slot, uint64_t regs, uint64_t memory_host, uint64_t memory_device)
+        : kind(kind), name(std::move(name)), slot(slot), regs(regs), memory_host(memory_host), memory_device(memory_device) {}
+    Lane kind;
+    std::string name;    // as its job records name it ("gpu1", "cpu", "cxl2.ndp")
+    unsigned slot = 0;   // GPU or expander BAR slot
     uint64_t regs = 0;              // register block (host physical)
-    uint64_t descriptors_host = 0;  // descriptor ring as the firmware writes it
-    uint64_t descriptors_device = 0;  // the same ring in the device's view
+    uint64_t memory_host = 0;       // where its descriptors and staging live (DDR, or its device's window)
+    uint64_t memory_device = 0;     // the same in the device's view
     unsigned depth = 0, outstanding = 0;
     uint64_t ring = 0;   // this lane's descriptor ring: offset in its descriptor memory
     uint64_t rung = 0;   // descriptors written so far (the next ring slot)
@@ -132,25 +144,32 @@ class Scheduler : public sc_core::sc_module {
   };
   struct LayerJob {
     ExpertJobPlan plan;
+    size_t lane;                     // the device lane it runs on
     uint64_t hbm_in, hbm_out;        // activations in GPU HBM
     uint64_t staging_in, staging_out;  // activations in DDR or CXL (host physical)
   };
 
   void run();
   void boot();
+  void enumerate();
+  void program_cxl_windows();
+  bool try_read32(uint64_t address, uint32_t& value);
+  size_t lane_for(Lane kind, uint32_t expert) const;
+  size_t copy_lane() const { return gpu_lanes_.front(); }
   void run_layer(uint32_t batch, uint32_t layer, const std::vector<ExpertJobPlan>& plan, const LayerRouting& routing);
   PlacementContext context_for(uint32_t layer) const;
   void prefetch_for(uint32_t layer);
   std::vector<LayerJob> lay_out(const std::vector<ExpertJobPlan>& plan) const;
   uint32_t submit_expert(const LayerJob& j, uint32_t layer);
   uint32_t submit_copy(uint64_t src, uint64_t dst, uint64_t bytes, bool to_host);
-  uint32_t submit(Lane device, JobDescriptor d);
-  void ring_doorbell(DeviceQueue& q, const JobDescriptor& d);
-  void completed_on(Lane device);
+  uint32_t submit(size_t lane, JobDescriptor d);
+  void ring_doorbell(DeviceLane& q, const JobDescriptor& d);
+  void completed_on(size_t lane);
   void mmio_write(uint64_t address, uint64_t value, unsigned bytes);
   uint32_t mmio_read32(uint64_t address);
   void report_failed_job(const MsiMessage& m);
   uint64_t weight_address(uint32_t layer, uint32_t expert, Lane lane) const;
+  bool resident(uint32_t layer, uint32_t expert) const;
   // Functional mode (scheduler_functional.cpp).
   ExpertShape expert_shape() const;
   void load_weights();
@@ -164,7 +183,14 @@ class Scheduler : public sc_core::sc_module {
   MsiController& msi_;
   std::unique_ptr<RoutingSource> routing_;
   ThreadBus core_;
-  DeviceQueue queues_[3];  // indexed by Lane, which is also the device's MSI vector
+  std::vector<DeviceLane> lanes_;  // indexed by MSI vector: GPUs, the CPU, NDP engines, as found
+  std::vector<size_t> gpu_lanes_;  // the GPUs' lanes, in slot order (expert e runs on GPU e mod count)
+  size_t cpu_lane_ = 0;
+  std::vector<int> ndp_lane_of_slot_;  // expander slot -> its NDP engine's lane, or -1
+  std::vector<uint64_t> slot_window_;  // expander slot -> host physical base of its own window
+  // The job whose doorbell is being rung: the device may take it (and fail)
+  // before the firmware records it as in flight.
+  std::optional<std::pair<size_t, JobDescriptor>> ringing_;
   uint32_t next_tag_ = 1;
   uint32_t batch_ = 0, layer_ = 0;
   std::unordered_map<uint32_t, InFlight> in_flight_;
@@ -172,10 +198,11 @@ class Scheduler : public sc_core::sc_module {
   std::vector<BatchRecord> batches_;
   std::vector<LayerRecord> layers_;
   LaneCostModel costs_;
-  ResidentExperts residency_;  // the driver's mirror of what the GPU keeps in HBM
+  std::vector<ResidentExperts> residency_;  // per GPU lane: the driver's mirror of what it keeps in HBM
   std::vector<std::vector<ExpertJobPlan>> last_plan_;  // per layer, the previous batch's plan
   std::unordered_map<uint32_t, PlannedJob> prefetches_;  // prefetch jobs in flight
   bool finished_ = false;
+  bool booted_ = false;
   std::function<void(const BatchRecord&)> on_batch_done_;
   std::vector<int8_t> activations_;  // functional: the current layer's input, tokens x d_model
   LayerOutputCallback on_layer_output_;

@@ -28,20 +28,19 @@ std::vector<ExpertJobPlan> place_by_threshold(const std::vector<uint32_t>& count
   const std::vector<uint32_t> hot = hot_experts_by_percentile(counts, percentile);
   std::vector<bool> is_hot(counts.size(), false);
   for (uint32_t e : hot) is_hot[e] = true;
-  const Lane cold = context.ndp_available ? Lane::ndp : Lane::cpu;
   std::vector<ExpertJobPlan> plan;
   for (uint32_t e : hot) {
     Lane lane = Lane::gpu;
     if (warm_on_cpu && context.costs) {
       const bool resident = context.is_resident(e);
-      if (context.costs->cost(Lane::cpu, counts[e], false).serial() <
-          context.costs->cost(Lane::gpu, counts[e], resident).serial())
+      if (context.costs->cost(Lane::cpu, counts[e], false, e).serial() <
+          context.costs->cost(Lane::gpu, counts[e], resident, e).serial())
         lane = Lane::cpu;
     }
     plan.push_back({e, counts[e], lane, preload_hot && lane == Lane::gpu});
   }
   for (uint32_t e = 0; e < counts.size(); ++e)
-    if (counts[e] > 0 && !is_hot[e]) plan.push_back({e, counts[e], cold});
+    if (counts[e] > 0 && !is_hot[e]) plan.push_back({e, counts[e], context.ndp_for(e) ? Lane::ndp : Lane::cpu});
   return plan;
 }
 
@@ -65,7 +64,7 @@ std::vector<ExpertJobPlan> AdaptivePolicy::place(const std::vector<uint32_t>& co
   for (int p = 0; p <= 100; p += 5) {
     std::vector<ExpertJobPlan> plan = place_by_threshold(counts, context, p, warm_on_cpu_, false);
     PlanEstimate estimate(*context.costs);
-    for (const auto& j : plan) estimate.add(j.lane, j.tokens, context.is_resident(j.expert));
+    for (const auto& j : plan) estimate.add(j.lane, j.tokens, context.is_resident(j.expert), j.expert);
     if (best.empty() || estimate.makespan() < best_time) {
       best = std::move(plan);
       best_time = estimate.makespan();

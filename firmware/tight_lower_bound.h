@@ -1,13 +1,14 @@
 #pragma once
 // A tight lower bound on a layer's time for the placement problem: every
-// expert with tokens runs on one lane (GPU, CPU or NDP), each job holds its
-// resources (PCIe, the CXL link, its lane's engine) for the times the
-// firmware's cost model gives, and no resource serves two jobs at once. The
-// loose bound (layer_lower_bound) spreads all work over all five resources;
-// this one keeps the choice the problem has: for each k, how many experts go
-// to the GPU, it bounds every resource's load over all placements with k GPU
-// experts, and takes the best k. docs/policies.md#the-tight-lower-bound
-// proves it is a bound and says how close cost_model's placements get.
+// expert with tokens runs on one lane (a GPU, the CPU or an NDP engine), each
+// job holds its resources (a GPU's PCIe link, CXL links, its engine) for the
+// times the firmware's cost model gives, and no resource serves two jobs at
+// once. The loose bound (layer_lower_bound) spreads all work over all
+// resources; this one keeps the choice the problem has: for each k, how many
+// experts go to the GPUs, it bounds every resource's load over all placements
+// with k GPU experts, and takes the best k.
+// docs/policies.md#the-tight-lower-bound proves it is a bound and says how
+// close cost_model's placements get.
 #include <cstdint>
 #include <vector>
 
@@ -21,10 +22,5 @@ namespace cxlvp {
 // same residency (which is layer_lower_bound itself when nothing is preloaded).
 double tight_lower_bound(const std::vector<uint32_t>& tokens_per_expert, const PlacementContext& context,
                          const std::vector<ExpertJobPlan>& plan);
-
-// The best split of work over two machines when any job may be divided
-// between them: job i takes a[i] on the first or b[i] on the second, or a
-// fraction x of a[i] plus 1 - x of b[i]. Returns the least makespan.
-double fractional_two_machine_split(const std::vector<double>& a, const std::vector<double>& b);
 
 }  // namespace cxlvp

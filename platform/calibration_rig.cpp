@@ -19,7 +19,8 @@
 #include "../models/interconnect/msi_controller.h"
 #include "../models/memory/dram.h"
 #include "../models/pcie/root_complex.h"
-#include "host_wiring.h"
+#include "../models/cxl/hdm_programming.h"
+#include "hardware.h"
 #include "memory_map.h"
 
 namespace cxlvp {
@@ -92,8 +93,10 @@ class Probe : public sc_core::sc_module {
   // A loaded-latency load is cache-line reads, as MLC's load threads issue:
   // the chase then competes with lines, not with whole bursts.
   uint64_t read_burst() const { return r_.kind == ProbeKind::loaded ? kLine : s_.simulation.burst_bytes; }
-  uint64_t memory_base() const { return r_.cxl ? m_.cxl_base : m_.ddr_base; }
+  uint64_t memory_base() const { return r_.cxl ? m_.expander_windows.front().base : m_.ddr_base; }
 
+  void boot_cxl();
+  void wait_for_boot();
   void main();
   void reader();
   void writer();
@@ -128,11 +131,35 @@ class Probe : public sc_core::sc_module {
   unsigned reads_done_ = 0, writes_done_ = 0;
   sc_core::sc_event progress_;
   sc_core::sc_event never_;  // a failed thread waits on it for good
+  bool booted_ = false;
+  sc_core::sc_event boot_done_;
   uint64_t stream_end_ps_ = 0;
   void side_finished(uint64_t end_ps);
 };
 
+// CXL probes first program the expander's HDM decoder, as boot firmware
+// does (the other probe threads wait for it); the rest start at once.
+void Probe::boot_cxl() {
+  if (r_.cxl || r_.kind == ProbeKind::ndp) {
+    const RegisterIo io = [this](uint64_t address, uint32_t* value, bool write) {
+      return fw_.bus.access(fw_bus, write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, address, value, 4);
+    };
+    const AddressRange& w = m_.expander_windows.front();
+    const std::string problem =
+        program_hdm_decoder(io, m_.cxl_bar(0) + cxl_bar::component_regs, 0, {w.base, w.size, Interleave{}, 0, {}});
+    if (!problem.empty()) fail("HDM decoder: " + problem);
+    fw_.sync();
+  }
+  booted_ = true;
+  boot_done_.notify();
+}
+
+void Probe::wait_for_boot() {
+  if (!booted_) sc_core::wait(boot_done_);
+}
+
 void Probe::main() {
+  boot_cxl();
   switch (r_.kind) {
     case ProbeKind::chase: chase(probe_shape::chase_reads); break;
     case ProbeKind::gpu_chase: gpu_chase(); break;
@@ -156,6 +183,7 @@ void Probe::chase(unsigned reads) {
 }
 
 void Probe::reader() {
+  wait_for_boot();
   if (r_.kind == ProbeKind::loaded && r_.load_GBps > 0) {
     // A paced read load over 1 GiB; offered above the peak, the cores' window queues.
     const double window_ps = probe_shape::loaded_window_us * 1e6;
@@ -193,6 +221,7 @@ void Probe::reader() {
 }
 
 void Probe::writer() {
+  wait_for_boot();
   if (r_.kind != ProbeKind::stream || r_.writes == 0) return;
   const unsigned units = r_.reads ? probe_shape::stream_chunks : 1;
   const uint64_t chunk = probe_shape::chunk_bytes * r_.writes * (probe_shape::stream_chunks / units);
@@ -225,6 +254,7 @@ void Probe::side_finished(uint64_t end_ps) {
 // The latency thread of a loaded-latency point: dependent reads while the load
 // runs (after a warm-up of a fifth of the window, until 90 % of it).
 void Probe::chaser() {
+  wait_for_boot();
   if (r_.kind != ProbeKind::loaded) return;
   const uint64_t window_ps = uint64_t(probe_shape::loaded_window_us * 1e6);
   chaser_.bus.spend(window_ps / 5);
@@ -332,43 +362,28 @@ void Probe::ndp() {
   const uint64_t regs = m_.cxl_bar() + cxl_bar::ndp_regs;
   boot(regs, kNdpLane);
   const JobDescriptor d = gemm_job(r_.tokens, layout::weights, layout::staging);
-  const JobRecord& j = submit(regs, m_.cxl_base + layout::descriptors, layout::descriptors, d, "ndp");
+  const JobRecord& j = submit(regs, m_.expander_windows.front().base + layout::descriptors, layout::descriptors, d, "ndp");
   result["GMACps"] = double(d.flops) / 2 / seconds(j) / 1e9;
   result["weight_GBps"] = double(d.weight_bytes) / seconds(j) / 1e9;
 }
 
-CxlHostWindows cxl_windows(const MemoryMap& m) { return {m.cxl_base, m.cxl_size, m.cxl_bar(), mmio::cxl_bar_bytes}; }
-
-// The platform's models wired as in Platform (host_wiring.h), without the
+// The platform's models (Hardware, wired as in Platform) without the
 // scheduler and the protocol checkers, plus the probe on the host bus.
 struct Rig {
   Rig(const Scenario& s, const ProbeRequest& r)
-      : map(build_memory_map(s)),
-        scenario(s),
-        bus("bus", sc_time(s.platform.host.interconnect_latency_ns, SC_NS)),
-        ddr("ddr", s.platform.host.ddr),
-        rc("rc", sc_time(s.platform.host.root_complex_latency_ns, SC_NS)),
-        pcie("pcie", std::make_unique<PcieFormat>(s.platform.pcie), sc_time(s.platform.pcie.latency_ns, SC_NS)),
-        gpu("gpu", s.platform.gpu, s.simulation.compute, s.simulation.burst_bytes, s.model.bytes_per_expert()),
-        cpu("cpu", s.platform.cpu, s.simulation.compute, s.simulation.burst_bytes),
-        cxl("cxl", s.platform.cxl, cxl_windows(map), s.simulation.compute, s.simulation.burst_bytes),
-        irq("irq", mmio::msi_bytes),
-        probe("probe", scenario, map, irq, r) {
+      : scenario(s),
+        topology(resolve_topology(s)),
+        map(build_memory_map(s, topology)),
+        hw(s, topology, map, nullptr, direct),
+        probe("probe", scenario, map, hw.irq, r) {
     tlm::tlm_global_quantum::instance().set(sc_time(s.simulation.quantum_ns, SC_NS));
-    for (auto* socket : {&probe.fw_bus, &probe.read_bus, &probe.write_bus, &probe.chase_bus}) socket->bind(bus.in);
-    wire_host(*this, map, [](const char*, auto& target) -> auto& { return target; });
+    for (auto* socket : {&probe.fw_bus, &probe.read_bus, &probe.write_bus, &probe.chase_bus}) socket->bind(hw.bus.in);
   }
 
-  MemoryMap map;
   Scenario scenario;
-  AddressRouter bus;
-  Dram ddr;
-  RootComplex rc;
-  SerialLink pcie;
-  Gpu gpu;
-  CpuComplex cpu;
-  CxlExpander cxl;
-  MsiController irq;
+  Topology topology;
+  MemoryMap map;
+  Hardware hw;
   Probe probe;
 };
 

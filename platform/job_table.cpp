@@ -9,15 +9,18 @@ namespace cxlvp {
 namespace {
 
 std::string job_kind(const JobRecord& r) {
-  if (r.device == "gpu.fetch") return "fetch";
+  const std::string fetch = ".fetch";
+  if (r.device.size() > fetch.size() && r.device.compare(r.device.size() - fetch.size(), fetch.size(), fetch) == 0)
+    return "fetch";
   if (r.job.op == JobOp::copy) return (r.job.flags & job_flags::to_host) ? "scatter" : "gather";
   return "expert";
 }
 
 }  // namespace
 
-JobTable::JobTable(Scheduler& firmware, bool keep_rows) : firmware_(firmware), keep_(keep_rows) {
-  for (const char* d : {"gpu", "gpu.fetch", "gpu.copy", "cpu", "ndp"}) devices_[d].name = d;
+JobTable::JobTable(Scheduler& firmware, bool keep_rows, const std::vector<std::string>& devices)
+    : firmware_(firmware), keep_(keep_rows) {
+  for (const auto& d : devices) devices_[d].name = d;
   JobLog::global().set_sink([this](const JobRecord& r) { add(r); });
 }
 

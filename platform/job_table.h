@@ -50,7 +50,10 @@ class JobTable {
   // `firmware` tells which batch, layer and expert each job tag belongs to.
   // While the table lives, JobLog::global() feeds it every record (and keeps
   // none itself): create it before the run.
-  JobTable(Scheduler& firmware, bool keep_rows);
+  // `devices`: the job-running devices to report even when they run nothing
+  // (Platform::devices()); the default is the one-of-each platform's.
+  JobTable(Scheduler& firmware, bool keep_rows,
+           const std::vector<std::string>& devices = {"gpu", "gpu.fetch", "gpu.copy", "cpu", "ndp"});
   ~JobTable();
   JobTable(const JobTable&) = delete;
   JobTable& operator=(const JobTable&) = delete;

@@ -23,9 +23,13 @@ class Parser {
   void value(const std::string& path) {
     skip_space();
     const char c = peek();
-    if (c == '{') object(path);
-    else if (c == '[') array(path);
-    else if (c == '"') scalars_[path] = string();
+    if (c == '{' || c == '[') {
+      // Containers recurse: a hostile file nested a million deep must not overflow the stack.
+      if (++depth_ > kMaxDepth) fail("nested deeper than " + std::to_string(kMaxDepth));
+      if (c == '{') object(path);
+      else array(path);
+      --depth_;
+    } else if (c == '"') scalars_[path] = string();
     else scalars_[path] = bare_word();
   }
 
@@ -129,8 +133,10 @@ class Parser {
     throw std::runtime_error("json: " + what + " at offset " + std::to_string(at_));
   }
 
+  static constexpr int kMaxDepth = 256;
   const std::string& text_;
   size_t at_ = 0;
+  int depth_ = 0;
   std::map<std::string, std::string> scalars_;
 };
 

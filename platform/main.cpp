@@ -16,6 +16,7 @@
 #include "bench.h"
 #include "json_writer.h"
 #include "calibrate.h"
+#include "capacity_plan.h"
 #include "platform.h"
 #include "report.h"
 #include "scenario_loader.h"
@@ -48,7 +49,9 @@ commands:
   run        elaborate the platform described by SCENARIO.yaml, run every batch, print a
              summary and write results to DIR (default: results/<scenario name>):
                summary.json  scenario, seed, policy, routing, tokens, simulated_time_s,
-                             throughput_tokens_per_s, routes (count, bytes, latency_ns
+                             throughput_tokens_per_s, model (params_total,
+                             params_active_per_token, per tensor class: params, bytes,
+                             format, memory), routes (count, bytes, latency_ns
                              min/mean/p50/p95/p99/max), jobs (per device: count, tokens,
                              busy_s, utilization), links (bytes, achieved_GBps), batches;
                              simulation.data functional adds output_checksum,
@@ -66,7 +69,9 @@ commands:
              per point (default DIR: results/<scenario name>-sweep). Exit status 1 if a
              point failed; the others still run.
   validate   load and check SCENARIO.yaml (every key, type, range, capacity and address
-             window) without running it, and every point of its sweep: block if any
+             window) without running it, and every point of its sweep: block if any;
+             print the model's parameters, and per tensor class its bytes, format and
+             memory, and what each memory needs and holds (docs/models-zoo.md)
   keys       print the reference of every scenario key with its unit and default (Markdown)
   bench      measure simulation speed: the raw SystemC kernel rate (b_transport with a
              quantum keeper), then each scenario at each burst size as a `cxlvp run`
@@ -218,12 +223,16 @@ std::string job_text(const Scheduler::OutstandingJob& j) {
 // else the jobs the firmware still waited for.
 std::string why_unfinished(const Platform& platform) {
   const std::vector<Scheduler::OutstandingJob> jobs = platform.fw.outstanding_jobs();
-  if (const NdpFault* fault = platform.cxl.ndp ? platform.cxl.ndp->fault() : nullptr) {
+  for (size_t i = 0; i < platform.hw.expanders.size(); ++i) {
+    const auto& engine = platform.hw.expanders[i]->ndp;
+    const NdpFault* fault = engine ? engine->fault() : nullptr;
+    if (!fault) continue;
+    const std::string& device = platform.topology().expanders[i].cxl.ndp.job_log_name;
     std::string line = fault->message;
     size_t on_ndp = 0;
     for (const auto& j : jobs) {
-      if (fault->has_tag && j.tag == fault->tag) return line + "; firmware: ndp " + job_text(j);
-      if (std::string(j.device) == "ndp" && on_ndp++ == 0) line += "; firmware: outstanding on ndp: " + job_text(j);
+      if (fault->has_tag && j.tag == fault->tag) return line + "; firmware: " + device + " " + job_text(j);
+      if (j.device == device && on_ndp++ == 0) line += "; firmware: outstanding on " + device + ": " + job_text(j);
     }
     if (on_ndp > 1) line += " and " + std::to_string(on_ndp - 1) + " more";
     return line;
@@ -243,7 +252,11 @@ int run(const Options& o) {
   if (!o.quiet && has_sweep_block(o.scenario))
     std::cerr << "cxlvp: " << o.scenario
               << " has a sweep: block; running the base scenario only (cxlvp sweep runs the grid)\n";
-  if (!o.vcd.empty() && !(s.platform.cxl.ndp.enabled && s.platform.cxl.ndp.impl == NdpImpl::rtl)) {
+  const Topology topology = resolve_topology(s);
+  const bool rtl = std::any_of(topology.expanders.begin(), topology.expanders.end(), [](const TopologyExpander& x) {
+    return x.cxl.ndp.enabled && x.cxl.ndp.impl == NdpImpl::rtl;
+  });
+  if (!o.vcd.empty() && !rtl) {
     std::cerr << "cxlvp: error: --vcd writes the RTL NDP engine's waveforms; " << o.scenario
               << " does not use it (set platform.cxl.ndp.impl: rtl)\n";
     return kExitBadInput;
@@ -274,7 +287,7 @@ int run(const Options& o) {
   } remove_staging{staging};
   // jobs.csv is written as jobs finish, so memory does not grow with them;
   // rows stay in memory only for the timeline.
-  JobTable jobs(platform.fw, !o.timeline.empty());
+  JobTable jobs(platform.fw, !o.timeline.empty(), platform.devices());
   jobs.stream_to((staging / "jobs.csv").string());
   if (!o.quiet) {
     std::cerr << "cxlvp: running " << s.name << " (" << s.workload.batches << " batches x " << s.model.layers
@@ -364,6 +377,7 @@ int sc_main(int argc, char** argv) {
       std::cout << o.scenario << ": ok (" << s.name << ")";
       if (points) std::cout << "; sweep of " << points << " points, each ok";
       std::cout << "\n";
+      print_capacity_plan(plan_capacity(s), std::cout);
       return 0;
     }
     if (o.command == "sweep")

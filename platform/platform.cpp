@@ -1,10 +1,9 @@
 #include "platform.h"
 
-#include "../models/common/job_queue_registers.h"
+#include "../firmware/memory_layout.h"
 #include "../firmware/routing_trace.h"
 #include "../models/cxl/cxl_device_controller.h"
-#include "../models/ndp/rtl/ndp_rtl_engine.h"
-#include "host_wiring.h"
+#include "../models/ndp/rtl/ndp_rtl_host.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -16,34 +15,40 @@ using sc_core::sc_time;
 
 namespace {
 
-CxlHostWindows cxl_windows(const MemoryMap& m) {
-  return {m.cxl_base, m.cxl_size, m.cxl_bar(), mmio::cxl_bar_bytes};
+double cxl_payload_Bps(const CxlLinkConfig& link) {
+  const CxlFlitFormat f(link);
+  return f.wire_GBps() * f.read_efficiency() * 1e9;
 }
 
-// The datasheet view of the platform the firmware's cost model works from:
-// peak rates of each lane's engine and of the links its data crosses.
-LaneRates lane_rates(const Scenario& s) {
-  const auto& p = s.platform;
-  const PcieFormat pcie(p.pcie);
-  const CxlFlitFormat cxl(p.cxl.link);
-  const double pcie_Bps = pcie.wire_GBps() * pcie.payload_efficiency() * 1e9;
-  const double cxl_Bps = cxl.wire_GBps() * cxl.read_efficiency() * 1e9;
-  const bool in_cxl = s.model.weights_home == WeightsHome::cxl;
-  const double home_Bps = in_cxl ? std::min(cxl_Bps, p.cxl.dram.peak_GBps * 1e9) : p.host.ddr.peak_GBps * 1e9;
-  LaneRates r;
-  r.mode = s.simulation.compute;
-  r.per_token_s = {p.gpu.per_token_us * 1e-6, p.cpu.per_token_us * 1e-6, p.cxl.ndp.per_token_us * 1e-6};
-  r.flops_per_s = {p.gpu.peak_TFLOPS * 1e12 * p.gpu.efficiency,
-                   p.cpu.cores * p.cpu.freq_GHz * 1e9 * p.cpu.amx_flops_per_cycle * p.cpu.efficiency,
-                   p.cxl.ndp.mac_GMACps * 2e9};
-  r.dequant_Bps = {p.gpu.dequant_GBps * 1e9, p.cpu.dequant_GBps * 1e9, p.cxl.ndp.dequant_GBps * 1e9};
-  r.weight_stream_Bps = {p.gpu.hbm.peak_GBps * 1e9, home_Bps,
-                         std::min(p.cxl.ndp.internal_GBps, p.cxl.dram.peak_GBps) * 1e9};
-  r.fetch_Bps = std::min(pcie_Bps, home_Bps);
-  r.activation_Bps = pcie_Bps;
-  r.cxl_Bps = cxl_Bps;
-  r.weights_in_cxl = in_cxl;
-  return r;
+// The rates of one weight home: the links its bytes cross, its DRAM, the
+// switch's upstream link when it sits below the switch, its NDP engine.
+HomeRates home_rates(const Topology& t, const WeightHome& home, const std::vector<int>& ndp_index,
+                     const DramConfig& ddr, double pcie_Bps) {
+  HomeRates h;
+  h.links.clear();
+  h.ndp = -1;
+  std::vector<unsigned> members;
+  if (home.expander >= 0) members = {unsigned(home.expander)};
+  for (const TopologySet& set : t.sets)
+    if (set.name == home.name) members = set.members;
+  if (members.empty()) {  // host DDR
+    h.home_Bps = ddr.peak_GBps * 1e9;
+    h.fetch_Bps = std::min(pcie_Bps, h.home_Bps);
+    return h;
+  }
+  h.cxl_Bps = 0;
+  double dram = 0;
+  for (unsigned x : members) {
+    h.links.push_back(x);
+    h.cxl_Bps += cxl_payload_Bps(t.expanders[x].cxl.link);
+    dram += t.expanders[x].cxl.dram.peak_GBps * 1e9;
+    if (t.expanders[x].switch_port >= 0) h.upstream_Bps = cxl_payload_Bps(t.cxl_switch.config.link);
+  }
+  h.home_Bps = std::min(h.cxl_Bps, dram);
+  if (h.upstream_Bps > 0) h.home_Bps = std::min(h.home_Bps, h.upstream_Bps);
+  h.fetch_Bps = std::min(pcie_Bps, h.home_Bps);
+  if (home.expander >= 0) h.ndp = ndp_index[unsigned(home.expander)];
+  return h;
 }
 
 // The scenario's routing (drawn or replayed), saved on the way when asked to.
@@ -52,7 +57,7 @@ std::unique_ptr<RoutingSource> routing_source(const Scenario& s, const PlatformO
   if (s.workload.distribution == RoutingDistribution::trace)
     source = std::make_unique<RoutingTraceReader>(s.workload.trace_file, routing_trace_shape(s.model, s.workload));
   else
-    source = std::make_unique<RoutingGenerator>(s.workload, s.model.experts, s.seed);
+    source = std::make_unique<RoutingGenerator>(s.workload, routing_shape(s.model), s.seed);
   if (options.save_routing.empty()) return source;
   std::error_code ignored;  // false when save_routing does not exist yet
   if (s.workload.distribution == RoutingDistribution::trace &&
@@ -62,22 +67,18 @@ std::unique_ptr<RoutingSource> routing_source(const Scenario& s, const PlatformO
   return std::make_unique<RoutingTraceWriter>(options.save_routing, std::move(source));
 }
 
-SchedulerConfig scheduler_config(const Scenario& s, const MemoryMap& m) {
+SchedulerConfig scheduler_config(const Scenario& s, const Topology& t, const MemoryMap& m, const WeightPlan& weights) {
   SchedulerConfig c;
   c.model = s.model;
   c.workload = s.workload;
   c.quantization = s.quantization;
-  c.rates = lane_rates(s);
-  const auto& gpu = s.platform.gpu;
-  c.hbm_expert_slots = unsigned((gpu.hbm.capacity_bytes - gpu.hbm_reserved_bytes) / s.model.bytes_per_expert());
-  c.gpu_eviction = gpu.eviction;
+  c.rates = lane_rates(s, t, weights);
+  for (const auto& g : t.gpus)
+    c.hbm_expert_slots.push_back(unsigned((g.gpu.hbm.capacity_bytes - g.gpu.hbm_reserved_bytes) / s.model.bytes_per_expert()));
+  c.gpu_eviction = t.gpus.front().gpu.eviction;
   c.prefetch = s.policy.prefetch;
-  c.gpu_bar = m.gpu_bar();
-  c.cpu_work_queue = m.cpu_work_queue();
-  c.ndp_regs = s.platform.cxl.ndp.enabled ? m.cxl_bar() + cxl_bar::ndp_regs : 0;
-  c.msi = m.msi();
-  c.ddr_base = m.ddr_base;
-  c.cxl_base = m.cxl_base;
+  c.table = platform_table(t, m, weights);
+  c.weights = weights.experts;
   c.functional = s.simulation.data == DataMode::functional;
   c.seed = s.seed;
   return c;
@@ -85,29 +86,85 @@ SchedulerConfig scheduler_config(const Scenario& s, const MemoryMap& m) {
 
 }  // namespace
 
-Platform::Platform(const Scenario& s, const PlatformOptions& options)
-    : map_(build_memory_map(s)),
-      scenario_(s),
-      bus("bus", sc_time(s.platform.host.interconnect_latency_ns, SC_NS)),
-      ddr("ddr", s.platform.host.ddr),
-      rc("rc", sc_time(s.platform.host.root_complex_latency_ns, SC_NS)),
-      pcie("pcie", std::make_unique<PcieFormat>(s.platform.pcie), sc_time(s.platform.pcie.latency_ns, SC_NS)),
-      gpu("gpu", s.platform.gpu, s.simulation.compute, s.simulation.burst_bytes, s.model.bytes_per_expert()),
-      cpu("cpu", s.platform.cpu, s.simulation.compute, s.simulation.burst_bytes),
-      cxl("cxl", s.platform.cxl, cxl_windows(map_), s.simulation.compute, s.simulation.burst_bytes,
-          ndp_rtl_factory({options.vcd})),
-      irq("irq", mmio::msi_bytes),
-      fw("fw", scheduler_config(s, map_), routing_source(s, options), make_policy(s.policy), irq) {
-  tlm::tlm_global_quantum::instance().set(sc_time(s.simulation.quantum_ns, SC_NS));
+// The cost model assumes identical GPUs and NDP engines: the first of each
+// gives the rates.
+LaneRates lane_rates(const Scenario& s, const Topology& t, const WeightPlan& weights) {
+  const auto& p = s.platform;
+  const GpuConfig& gpu = t.gpus.front().gpu;
+  const PcieFormat pcie(t.gpus.front().pcie);
+  const CxlConfig* ndp_expander = &t.expanders.front().cxl;
+  std::vector<int> ndp_index(t.expanders.size(), -1);
+  int ndps = 0;
+  for (unsigned x = 0; x < t.expanders.size(); ++x)
+    if (t.expanders[x].cxl.ndp.enabled) {
+      if (ndps == 0) ndp_expander = &t.expanders[x].cxl;
+      ndp_index[x] = ndps++;
+    }
+  const NdpConfig& ndp = ndp_expander->ndp;
+  LaneRates r;
+  r.mode = s.simulation.compute;
+  r.per_token_s = {gpu.per_token_us * 1e-6, p.cpu.per_token_us * 1e-6, ndp.per_token_us * 1e-6};
+  r.flops_per_s = {gpu.peak_TFLOPS * 1e12 * gpu.efficiency,
+                   p.cpu.cores * p.cpu.freq_GHz * 1e9 * p.cpu.amx_flops_per_cycle * p.cpu.efficiency,
+                   ndp.mac_GMACps * 2e9};
+  r.dequant_Bps = {gpu.dequant_GBps * 1e9, p.cpu.dequant_GBps * 1e9, ndp.dequant_GBps * 1e9};
+  r.hbm_Bps = gpu.hbm.peak_GBps * 1e9;
+  r.ndp_stream_Bps = std::min(ndp.internal_GBps, ndp_expander->dram.peak_GBps) * 1e9;
+  r.activation_Bps = pcie.wire_GBps() * pcie.payload_efficiency() * 1e9;
+  r.weights_in_cxl = s.model.weights_home == WeightsHome::cxl;
+  r.gpus = unsigned(t.gpus.size());
+  r.ndps = unsigned(ndps);
+  r.cxl_links = unsigned(t.expanders.size());
+  r.homes.clear();
+  for (const WeightHome& h : weights.homes) r.homes.push_back(home_rates(t, h, ndp_index, p.host.ddr, r.activation_Bps));
+  for (uint32_t e = 0; e < s.model.experts; ++e) r.home_of.push_back(weights.experts.home_of(e));
+  return r;
+}
 
-  // The firmware on the host bus; the rest of the host side as in host_wiring.h.
-  fw.bus.bind(checked("check_fw_bus", bus.in));
-  wire_host(*this, map_, [this](const char* name, TargetSocket& target) -> TargetSocket& {
-    return checked(name, target);
-  });
+PlatformTable platform_table(const Topology& t, const MemoryMap& m, const WeightPlan& weights) {
+  PlatformTable table;
+  table.ddr_base = m.ddr_base;
+  table.ddr_size = m.ddr_size;
+  table.cpu_work_queue = m.cpu_work_queue();
+  table.msi = m.msi();
+  table.gpu_bars = m.gpu_bar(0);
+  table.cxl_bars = m.cxl_bar(0);
+  table.slot_bytes = mmio::slot_bytes;
+  table.slots = mmio::slots;
+  table.switch_bar = t.cxl_switch.present ? m.cxl_switch_bar() : 0;
+  for (unsigned x = 0; x < t.expanders.size(); ++x)
+    table.cxl_windows.push_back({m.expander_windows[x].base, m.expander_windows[x].size, Interleave{}, {x},
+                                 t.expanders[x].switch_port >= 0});
+  for (unsigned i = 0; i < t.sets.size(); ++i)
+    table.cxl_windows.push_back({m.set_windows[i].base, m.set_windows[i].size, t.sets[i].interleave, t.sets[i].members,
+                                 t.sets[i].behind_switch});
+  for (const auto& g : t.gpus) table.gpu_names.push_back(g.name);
+  for (const auto& x : t.expanders) table.ndp_names.push_back(x.cxl.ndp.job_log_name);
+  for (const WeightHome& h : weights.homes) {
+    WeightHomeEntry e{h.area_base, h.expander, 0};
+    if (h.expander >= 0)  // the area's DPA: after the device's own window when it is a one-way set
+      e.device_base = h.area_base - (t.expanders[unsigned(h.expander)].set >= 0
+                                         ? m.set_windows[unsigned(t.expanders[unsigned(h.expander)].set)].base -
+                                               kPrivateBytes
+                                         : m.expander_windows[unsigned(h.expander)].base);
+    table.homes.push_back(e);
+  }
+  return table;
+}
+
+Platform::Platform(const Scenario& s, const PlatformOptions& options)
+    : scenario_(s),
+      topology_(resolve_topology(s)),
+      map_(build_memory_map(s, topology_)),
+      weights_(plan_weights(s, topology_, map_)),
+      hw(s, topology_, map_, ndp_rtl_factory({options.vcd}),
+         [this](const std::string& name, TargetSocketBase& target) -> TargetSocketBase& { return checked(name, target); }),
+      fw("fw", scheduler_config(s, topology_, map_, weights_), routing_source(s, options), make_policy(s.policy), hw.irq) {
+  tlm::tlm_global_quantum::instance().set(sc_time(s.simulation.quantum_ns, SC_NS));
+  fw.bus.bind(checked("fw->bus", hw.bus.in));
 
   // Functional mode: the firmware's debug view of HBM, and the check of its outputs against the reference.
-  fw.gpu_debug.bind(gpu.hbm_debug);
+  fw.gpu_debug.bind(hw.gpus.front()->hbm_debug);
   if (s.simulation.data == DataMode::functional) {
     const ExpertShape shape{s.model.d_model, s.model.d_ff, s.model.requant_shift, FfnActivation::relu};
     functional_check_ = std::make_unique<FunctionalCheck>(s.seed, shape, s.model.layers);
@@ -117,11 +174,34 @@ Platform::Platform(const Scenario& s, const PlatformOptions& options)
   }
 }
 
-Platform::TargetSocket& Platform::checked(const char* name, TargetSocket& target) {
+// A checker's module name from the binding it sits on ("cxl1.link->cxl1.ctrl"
+// -> "check_cxl1_link_to_cxl1_ctrl"): SystemC names take no dots.
+TargetSocketBase& Platform::checked(const std::string& binding, TargetSocketBase& target) {
   if (scenario_.simulation.checks != ChecksMode::protocol) return target;
-  checkers_.push_back(std::make_unique<ProtocolChecker>(name));
+  std::string name = "check_";
+  for (size_t i = 0; i < binding.size(); ++i) {
+    if (binding.compare(i, 2, "->") == 0) {
+      name += "_to_";
+      ++i;
+    } else if (std::isalnum(static_cast<unsigned char>(binding[i]))) {
+      name += binding[i];
+    } else if (name.back() != '_') {
+      name += '_';
+    }
+  }
+  checkers_.push_back(std::make_unique<ProtocolChecker>(name.c_str()));
   checkers_.back()->out.bind(target);
   return checkers_.back()->in;
+}
+
+std::vector<std::string> Platform::devices() const {
+  std::vector<std::string> out;
+  for (const auto& g : topology_.gpus)
+    for (const char* engine : {"", ".fetch", ".copy"}) out.push_back(g.name + engine);
+  out.push_back("cpu");
+  for (const auto& x : topology_.expanders)
+    if (x.cxl.ndp.enabled) out.push_back(x.cxl.ndp.job_log_name);
+  return out;
 }
 
 uint64_t Platform::protocol_violations() const {

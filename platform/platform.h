@@ -1,15 +1,8 @@
 #pragma once
-// Platform: the whole modeled system, elaborated from a Scenario.
-//
-//   fw (scheduler) --\                       /--> ddr
-//   cpu (AMX) -------+--> bus (host router) -+--> rc --> pcie link --> gpu (BAR0, DMA, HBM)
-//   rc (upstream) ---+                       +--> cpu work-queue page
-//   cxl.rp (upstream)/                       +--> cxl.rp --> cxl.link --> cxl.ctrl --> cxl.mem
-//                                            |                                 \--> cxl.ndp
-//                                            \--> irq (MSI)
-//
-// The models are top-level SystemC modules (so routes read "gpu.dma->cxl.mem");
-// one Platform per process, because SystemC elaborates once.
+// Platform: the whole modeled system, elaborated from a Scenario: the device
+// tree's models (Hardware, hardware.h) and the scheduler firmware on the host
+// bus. The models are top-level SystemC modules (so routes read
+// "gpu.dma->cxl.mem"); one Platform per process, because SystemC elaborates once.
 #include <memory>
 #include <string>
 #include <systemc>
@@ -18,16 +11,11 @@
 #include "../firmware/functional_check.h"
 #include "../firmware/scheduler.h"
 #include "../models/common/protocol_checker.h"
-#include "../models/common/serial_link.h"
-#include "../models/cpu/cpu_complex.h"
-#include "../models/cxl/cxl_expander.h"
-#include "../models/gpu/gpu.h"
-#include "../models/interconnect/address_router.h"
-#include "../models/interconnect/msi_controller.h"
-#include "../models/memory/dram.h"
-#include "../models/pcie/root_complex.h"
+#include "hardware.h"
 #include "memory_map.h"
 #include "scenario.h"
+#include "topology.h"
+#include "weight_plan.h"
 
 namespace cxlvp {
 
@@ -37,19 +25,31 @@ struct PlatformOptions {
   std::string vcd;           // when not empty: the RTL NDP engine's waveforms go to this VCD file
 };
 
+// The datasheet view of the platform the firmware's cost model works from:
+// peak rates of each lane's engine and of the links its data crosses.
+LaneRates lane_rates(const Scenario& s, const Topology& t, const WeightPlan& weights);
+// What the platform tells its firmware (platform_table.h): the MMIO slots,
+// the CXL windows with their members, where the weights are.
+PlatformTable platform_table(const Topology& t, const MemoryMap& m, const WeightPlan& weights);
+
 class Platform {
  public:
   // Throws RoutingTraceError when options.save_routing cannot be created.
   explicit Platform(const Scenario& scenario, const PlatformOptions& options = {});
 
   const Scenario& scenario() const { return scenario_; }
+  const Topology& topology() const { return topology_; }
   const MemoryMap& memory_map() const { return map_; }
+  const WeightPlan& weights() const { return weights_; }
+  // Every device that logs jobs, as its records name it: each GPU (and its
+  // .fetch and .copy engines), the CPU, each NDP engine.
+  std::vector<std::string> devices() const;
 
   // Runs the scenario to completion; false if the simulation stopped before the
   // firmware finished (a device never answered).
   bool run();
 
-  // simulation.checks == protocol: the checkers on the main bindings (else empty),
+  // simulation.checks == protocol: the checkers on every binding (else empty),
   // and the violations they counted.
   const std::vector<std::unique_ptr<ProtocolChecker>>& checkers() const { return checkers_; }
   uint64_t protocol_violations() const;
@@ -58,25 +58,19 @@ class Platform {
   const FunctionalCheck* functional_check() const { return functional_check_.get(); }
 
  private:
-  using TargetSocket = tlm::tlm_base_target_socket_b<32, tlm::tlm_fw_transport_if<>, tlm::tlm_bw_transport_if<>>;
   // `target`, or (checks on) a new checker's `in` whose `out` is bound to `target`.
-  TargetSocket& checked(const char* name, TargetSocket& target);
+  TargetSocketBase& checked(const std::string& binding, TargetSocketBase& target);
   std::vector<std::unique_ptr<ProtocolChecker>> checkers_;
   std::unique_ptr<FunctionalCheck> functional_check_;
 
-  // Declared first: the modules below are constructed from them.
-  MemoryMap map_;
+  // Declared first: the modules below are built from them.
   Scenario scenario_;
+  Topology topology_;
+  MemoryMap map_;
+  WeightPlan weights_;
 
  public:
-  AddressRouter bus;
-  Dram ddr;
-  RootComplex rc;
-  SerialLink pcie;
-  Gpu gpu;
-  CpuComplex cpu;
-  CxlExpander cxl;
-  MsiController irq;
+  Hardware hw;
   Scheduler fw;
 };
 

@@ -60,6 +60,34 @@ void print_functional(const FunctionalReport& f, std::ostream& out) {
       << (f.matches ? "output matches the reference bit for bit" : "MISMATCH, first at " + f.first_mismatch) << '\n';
 }
 
+// Where the model description came from; an hf_config by its folder and file name only.
+std::string model_source(const MoeModelConfig& m) {
+  if (!m.preset.empty()) return "preset:" + m.preset;
+  if (!m.hf_config.empty()) {
+    const std::filesystem::path p(m.hf_config);
+    return "hf_config:" + (p.parent_path().filename() / p.filename()).string();
+  }
+  return "keys";
+}
+
+// summary.json's "model": parameters as the model cards count them, and per
+// tensor class its parameters, bytes, format and home (capacity_plan.h).
+void write_model_block(JsonWriter& j, const RunReport& r) {
+  const CapacityPlan& m = r.model;
+  j.begin_object("model").value("source", r.model_source);
+  j.value("decoder_layers", m.decoder_layers).value("dense_layers", m.dense_layers).value("moe_layers", m.moe_layers);
+  j.value("params_total", m.size.params_total()).value("params_active_per_token", m.size.params_active_per_token());
+  j.value("params_active_per_token_excl_embedding", m.size.params_active_per_token_excl_embedding());
+  j.value("weight_bytes", m.size.bytes_total());
+  j.begin_object("tensor_classes");
+  for (const PlacedTensors& t : m.tensors) {
+    j.begin_object(tensor_class_name(t.tensor_class)).value("params", t.size.params);
+    j.value("active_params_per_token", t.size.active_params_per_token).value("bytes", t.size.bytes);
+    j.value("format", t.format).value("memory", t.memory).end_object();
+  }
+  j.end_object().end_object();
+}
+
 }  // namespace
 
 double RunReport::lower_bound_s() const {
@@ -97,10 +125,17 @@ RunReport collect_report(const Platform& p, const JobTable& jobs) {
   r.devices = jobs.devices();
   r.failed = jobs.failed();
   r.first_failed = jobs.first_failed();
-  const ResidentExperts& cache = p.gpu.resident();
-  r.gpu_cache = {cache.slots(), cache.hits(), cache.misses(), cache.evictions()};
-  r.links = {link_report("pcie", p.pcie), link_report("cxl.link", p.cxl.link), memory_report("ddr", p.ddr),
-             memory_report("gpu.hbm", p.gpu.hbm), memory_report("cxl.mem", p.cxl.mem)};
+  r.model_source = model_source(s.model);
+  r.model = plan_capacity(s);
+  for (const auto& gpu : p.hw.gpus) {  // every GPU's expert cache together
+    const ResidentExperts& cache = gpu->resident();
+    r.gpu_cache.slots += cache.slots();
+    r.gpu_cache.hits += cache.hits();
+    r.gpu_cache.misses += cache.misses();
+    r.gpu_cache.evictions += cache.evictions();
+  }
+  for (const auto& l : p.hw.links()) r.links.push_back(link_report(l.name, *l.link));
+  for (const auto& m : p.hw.memories()) r.links.push_back(memory_report(m.name, *m.dram));
   if (const FunctionalCheck* check = p.functional_check())
     r.functional = FunctionalReport{checksum_text(check->output_checksum()), checksum_text(check->reference_checksum()),
                                     check->matches(), check->first_mismatch(), check->layers()};
@@ -132,6 +167,7 @@ void write_report_files(const RunReport& r, const std::string& dir) {
         j.begin_object().value("batch", l.batch).value("layer", l.layer).value("checksum", checksum_text(l.checksum)).end_object();
       j.end_array();
     }
+    write_model_block(j, r);
     j.begin_object("routes");
     for (const auto& x : r.routes) {
       j.begin_object(x.name).value("count", x.count).value("bytes", x.bytes);

@@ -12,6 +12,7 @@
 #include "../models/common/job_log.h"
 #include "job_table.h"
 #include "../models/common/transaction_recorder.h"
+#include "capacity_plan.h"
 #include "platform.h"
 
 namespace cxlvp {
@@ -59,6 +60,8 @@ struct RunReport {
   std::optional<JobReport> first_failed;
   ExpertCacheReport gpu_cache;
   std::optional<FunctionalReport> functional;  // functional mode only
+  std::string model_source;  // preset:NAME, hf_config:FOLDER/FILE or keys
+  CapacityPlan model;        // the model's parameters, bytes and homes per tensor class
 
   size_t failed_jobs() const { return size_t(failed); }
   const JobReport* first_failed_job() const { return first_failed ? &*first_failed : nullptr; }

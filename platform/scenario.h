@@ -5,10 +5,12 @@
 // or comments; 1 GB = 1e9 bytes, 1 GiB = 2^30 bytes.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "../models/common/compute_model.h"
 #include "../models/cpu/cpu_config.h"
 #include "../models/cxl/cxl_expander.h"
+#include "../models/cxl/cxl_switch.h"
 #include "../models/gpu/gpu_config.h"
 #include "../models/memory/dram.h"
 #include "../models/pcie/pcie_format.h"
@@ -46,6 +48,36 @@ struct AddressMapConfig {
   uint64_t cxl_base = 0;
 };
 
+// platform.gpus: one GPU of a list, each on its own PCIe link to the root complex.
+struct GpuInstanceConfig {
+  std::string name;     // default gpu<index>
+  GpuConfig gpu;        // starts as platform.gpu
+  PcieLinkConfig pcie;  // starts as platform.pcie
+};
+
+// platform.cxl.expanders: one expander of a list.
+struct ExpanderInstanceConfig {
+  std::string name;             // default cxl<index>
+  std::string attach = "host";  // "host" (its own root port) or "<switch name>.port<k>"
+  CxlConfig cxl;                // starts as platform.cxl's device keys
+};
+
+// platform.cxl.switch: a CXL switch below one host root port.
+struct SwitchScenarioConfig {
+  std::string name = "cxlsw";
+  CxlSwitchConfig config;
+};
+
+// platform.cxl.interleave_sets: a window striped over expanders (a CXL
+// Fixed Memory Window with its host bridge or switch decoders).
+struct InterleaveSetConfig {
+  std::string name;                    // default set<index>
+  unsigned ways = 0;                   // must equal the number of expanders
+  uint64_t granularity_bytes = 4096;   // 256 .. 16384, a power of two
+  uint64_t size_bytes = 0;             // the window; 0: ways x (smallest member - 1 GiB)
+  std::vector<std::string> expanders;  // in interleave order
+};
+
 struct PlatformConfig {
   AddressMapConfig address_map;
   HostConfig host;
@@ -53,6 +85,13 @@ struct PlatformConfig {
   PcieLinkConfig pcie;
   GpuConfig gpu;
   CxlConfig cxl;
+  // The device tree (docs/topologies.md). Empty lists are the shorthand:
+  // one GPU from platform.gpu and platform.pcie, one expander from
+  // platform.cxl on its own root port.
+  std::vector<GpuInstanceConfig> gpus;
+  std::vector<ExpanderInstanceConfig> expanders;
+  SwitchScenarioConfig cxl_switch;
+  std::vector<InterleaveSetConfig> interleave_sets;
 };
 
 struct Scenario {

@@ -6,7 +6,10 @@
 #include "../firmware/functional_data.h"
 #include "../firmware/routing_trace.h"
 #include "../models/ndp/rtl/ndp_rtl_parameters.h"
+#include "../firmware/transformer_model.h"
+#include "capacity_plan.h"
 #include "memory_map.h"
+#include "topology.h"
 #include "scenario_loader.h"
 #include "scenario_values.h"
 
@@ -21,6 +24,71 @@ void check_top_k(const Scenario& s, const KeySites& sites) {
                                      std::to_string(top_k) + ")");
 }
 
+// The model description's rules across keys (docs/models-zoo.md). Keys
+// that only mean something with another are errors when written without it.
+void check_model(const Scenario& s, const KeySites& sites) {
+  const MoeModelConfig& m = s.model;
+  const auto number = [](uint64_t v) { return std::to_string(v); };
+  if (m.experts % m.expert_groups != 0)
+    sites.fail_about("model.expert_groups", "must divide model.experts, which is " + number(m.experts) + " (got " +
+                                                number(m.expert_groups) + ")");
+  if (m.groups_per_token > m.expert_groups)
+    sites.fail_about("model.groups_per_token", "must be <= model.expert_groups, which is " + number(m.expert_groups) +
+                                                   " (got " + number(m.groups_per_token) + ")");
+  const uint64_t reachable = uint64_t(m.groups_per_token) * (m.experts / m.expert_groups);
+  if (m.expert_groups > 1 && s.workload.top_k > reachable)
+    sites.fail_about("workload.top_k", "must be <= model.groups_per_token x experts per group, which is " + number(reachable) +
+                                           " (got " + number(s.workload.top_k) + ")");
+  if (decoder_layer_count(m) > UINT_MAX)
+    sites.fail_about("model.layers", "first_dense_layers + moe_layer_step x layers must be <= " + number(UINT_MAX));
+  if (sites.given("model.shared_d_ff") && m.shared_experts == 0)
+    sites.fail_about("model.shared_d_ff", "only used with model.shared_experts > 0");
+  if (sites.given("model.dense_d_ff") && decoder_layer_count(m) == m.layers)
+    sites.fail_about("model.dense_d_ff", "only used with dense layers (model.first_dense_layers > 0 or model.moe_layer_step > 1)");
+  const AttentionConfig& a = m.attention;
+  const std::pair<const char*, bool> attention_keys[] = {
+      {"model.attention.kv_heads", a.kv_heads != 0},         {"model.attention.head_dim", a.head_dim != 0},
+      {"model.attention.q_lora_rank", a.q_lora_rank != 0},   {"model.attention.kv_lora_rank", a.kv_lora_rank != 0},
+      {"model.attention.qk_rope_head_dim", a.qk_rope_head_dim != 0}, {"model.attention.qk_nope_head_dim", a.qk_nope_head_dim != 0},
+      {"model.attention.v_head_dim", a.v_head_dim != 0},     {"model.attention.bias", a.bias},
+      {"model.attention.qk_norm", a.qk_norm},                {"model.attention.sinks", a.sinks},
+      {"model.attention.window", a.window != 0}};
+  if (a.heads == 0) {
+    for (const auto& [key, set] : attention_keys)
+      if (set) sites.fail_about(key, "has no effect without attention: set model.attention.heads");
+    return;
+  }
+  if (sites.given("model.attention.full_every") && a.window == 0)
+    sites.fail_about("model.attention.full_every", "only used with model.attention.window > 0");
+  const std::pair<const char*, unsigned> mla_sizes[] = {{"model.attention.qk_rope_head_dim", a.qk_rope_head_dim},
+                                                        {"model.attention.qk_nope_head_dim", a.qk_nope_head_dim},
+                                                        {"model.attention.v_head_dim", a.v_head_dim},
+                                                        {"model.attention.q_lora_rank", a.q_lora_rank}};
+  if (a.mla()) {
+    for (const auto& [key, value] : mla_sizes)
+      if (value == 0 && key != std::string("model.attention.q_lora_rank"))
+        sites.fail_about(key, "MLA (model.attention.kv_lora_rank > 0) needs it > 0");
+    if (a.head_dim != 0) sites.fail_about("model.attention.head_dim", "grouped-query attention only; MLA has its own head sizes");
+    return;
+  }
+  for (const auto& [key, value] : mla_sizes)
+    if (value != 0) sites.fail_about(key, "only used with MLA (model.attention.kv_lora_rank > 0)");
+  if (a.kv_heads > a.heads || (a.kv_heads != 0 && a.heads % a.kv_heads != 0))
+    sites.fail_about("model.attention.kv_heads", "must divide model.attention.heads, which is " + number(a.heads) + " (got " +
+                                                     number(a.kv_heads) + ")");
+  if (a.head_dim == 0 && m.d_model % a.heads != 0)
+    sites.fail_about("model.attention.heads", "must divide model.d_model, which is " + number(m.d_model) +
+                                                  ", when model.attention.head_dim is 0 (got " + number(a.heads) + ")");
+}
+
+// The memories hold every tensor class where it lives (capacity_plan.h).
+void check_capacity(const Scenario& s, const KeySites& sites) {
+  const CapacityPlan plan = plan_capacity(s);
+  if (plan.fits()) return;
+  const CapacityProblem problem = capacity_problem(plan);
+  sites.fail_about(problem.key, problem.message);
+}
+
 // simulation.data functional: int8 weights and activations in the layout
 // every executor reads (models/common/expert_ffn.h). Keys that describe a
 // size or format take the values that layout implies; written otherwise,
@@ -28,6 +96,10 @@ void check_top_k(const Scenario& s, const KeySites& sites) {
 // large for the NDP engine's buffers.
 void check_functional(Scenario& s, const KeySites& sites) {
   if (s.simulation.data != DataMode::functional) return;
+  // The firmware lays out every job's input rows in one GPU's HBM (functional-mode.md).
+  if (s.platform.gpus.size() > 1)
+    sites.fail_about("platform.gpus", "functional mode runs on one GPU (got " + std::to_string(s.platform.gpus.size()) +
+                                          ")");
   MoeModelConfig& m = s.model;
   const auto int8_only = [&sites](const char* key, unsigned& bytes, const char* what) {
     if (sites.given(key) && bytes != 1)
@@ -35,6 +107,8 @@ void check_functional(Scenario& s, const KeySites& sites) {
                           std::to_string(bytes) + ")");
     bytes = 1;
   };
+  if (m.ffn != FfnKind::plain)
+    sites.fail_about("model.ffn", "functional mode computes plain two-matrix experts (the int8 blob holds W1 and W2): must be plain");
   int8_only("model.weight_bytes_per_param", m.weight_bytes_per_param, "weights");
   int8_only("model.activation_bytes_per_value", m.activation_bytes_per_value, "activations");
   const NdpConfig& ndp = s.platform.cxl.ndp;
@@ -79,7 +153,17 @@ void check_functional(Scenario& s, const KeySites& sites) {
 
 void check_platform(const Scenario& s, const KeySites& sites) {
   const auto problems = check_platform_fit(s);
-  if (!problems.empty()) sites.fail_about(problems.front().key, problems.front().message);
+  if (problems.empty()) return;
+  // A memory too small for the model: add what every memory needs and holds
+  // (the plan needs a valid device tree).
+  const ConfigProblem& first = problems.front();
+  const std::string suffix = "_GiB";  // a capacity or a window size
+  const bool capacity = first.key.size() > suffix.size() &&
+                        first.key.compare(first.key.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+                        check_topology(s).empty();
+  const CapacityPlan plan = capacity ? plan_capacity(s) : CapacityPlan{};
+  const std::string summary = capacity && !plan.fits() ? "; per memory: " + memory_summary(plan) : "";
+  sites.fail_about(first.key, first.message + summary);
 }
 
 // The RTL engine's queue depth is a Verilog parameter (CMake
@@ -134,8 +218,10 @@ void check_routing_trace(Scenario& s, const KeySites& sites) {
 
 void cross_check(Scenario& s, const KeySites& sites) {
   check_top_k(s, sites);
+  check_model(s, sites);
   check_functional(s, sites);  // before check_platform: it sets the expert's size
   check_platform(s, sites);
+  check_capacity(s, sites);    // after check_platform, whose messages it repeats for the expert-only model
   check_ndp_impl(s, sites);
   check_routing_trace(s, sites);  // last: it reads the whole trace
 }

@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "../firmware/routing_trace_format.h"
+#include "hf_config.h"
 #include "scenario_checks.h"
 #include "scenario_schema.h"
 
@@ -61,8 +62,15 @@ std::string describe(const YAML::Node& node) {
   }
 }
 
-// The key and value written for `name` in `block`, if any.
+// The key and value written for `name` in `block`, if any. In a sequence,
+// `name` is an index and the item stands for both.
 std::optional<std::pair<YAML::Node, YAML::Node>> find_item(const YAML::Node& block, const std::string& name) {
+  if (block.IsSequence()) {
+    if (name.empty() || name.size() > 6 || name.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    const size_t index = std::stoul(name);
+    if (index >= block.size()) return std::nullopt;
+    return std::make_pair(block[index], block[index]);
+  }
   if (!block.IsMap()) return std::nullopt;
   for (const auto& item : block)
     if (item.first.IsScalar() && item.first.Scalar() == name) return std::make_pair(item.first, item.second);
@@ -81,8 +89,10 @@ class Loader final : public KeySites {
     root_.reset(path_ ? read_file(*path_) : YAML::Node(YAML::NodeType::Map));
     for (const auto& assignment : overrides) apply_override(assignment);
     scenario_.file = path_.value_or("");
-    apply_presets();  // first: the file's own keys and --set override them
+    apply_presets();       // first: the file's own keys and --set override them
+    apply_model_source();  // likewise
     bind_block(root_, "");
+    bind_lists();  // after the blocks their items start from
     check_required_keys();
     cross_check(scenario_, *this);
     return scenario_;
@@ -129,15 +139,36 @@ class Loader final : public KeySites {
     const auto segments = split_path(path);
     YAML::Node block = root_;
     std::string prefix;
+    bool in_item = false;
     for (size_t i = 0; i + 1 < segments.size(); ++i) {
       prefix += (i ? "." : "") + segments[i];
+      if (schema_.find_list(prefix)) {  // the next segment is an item's index: the item must be written
+        const auto list = find_item(block, segments[i]);
+        const auto item = list ? find_item(list->second, segments[i + 1]) : std::nullopt;
+        if (!item)
+          fail_about(prefix, "has no item " + segments[i + 1] + " to set " + path +
+                                 " in; set the whole list (--set '" + prefix + "=[{...}, ...]')");
+        block.reset(item->second);
+        prefix += "." + segments[++i];
+        in_item = true;
+        if (i + 1 == segments.size()) break;
+        continue;
+      }
       const auto item = find_item(block, segments[i]);
       if (item && !item->second.IsMap() && !item->second.IsNull())
         fail_about(prefix, "expected a mapping (got " + describe(item->second) + ")");
       block.reset(block[segments[i]]);  // creates the block when missing, turns null into a mapping
     }
+    if (in_item && (prefix == path || !block.IsMap()))
+      fail_about(path, "an item of a list is set key by key (--set " + path + ".KEY=VALUE), or the whole list at once");
     block[segments.back()] = value;
     overridden_.push_back(path);
+  }
+
+  // The schema entry for a key path, inside a list item or not.
+  const KeyEntry* lookup(const std::string& path) const {
+    if (const auto item = schema_.item_path(path)) return item->sub.empty() ? nullptr : schema_.find_in_item(*item->list, item->sub);
+    return schema_.find(path);
   }
 
   void bind_block(const YAML::Node& block, const std::string& prefix) {
@@ -147,35 +178,68 @@ class Loader final : public KeySites {
       if (!key.IsScalar()) fail_at(prefix, key, "expected a key name (got " + describe(key) + ")");
       if (prefix.empty() && key.Scalar() == kSweepKey) continue;  // checked by load_sweep_grid
       const std::string path = prefix.empty() ? key.Scalar() : prefix + "." + key.Scalar();
-      if (path == kPresetKey) {  // applied before the walk (apply_presets)
+      if (path == kPresetKey || path == kModelPresetKey || path == kHfConfigKey) {  // applied before the walk
         given_.insert(path);
         continue;
       }
-      const KeyEntry* entry = schema_.find(path);
+      const KeyEntry* entry = lookup(path);
       if (!entry) fail_at(path, key, schema_.unknown_key_message(path));
       if (!seen.insert(path).second)
         fail_at(path, key, "duplicate key (first at line " + std::to_string(line_of(path)) + ")");
       given_.insert(path);
-      bind_entry(*entry, key, item.second);
+      bind_entry(*entry, path, key, item.second);
     }
   }
 
-  void bind_entry(const KeyEntry& entry, const YAML::Node& key, const YAML::Node& value) {
-    if (entry.is_block()) {
-      if (value.IsMap())
-        bind_block(value, entry.path);
-      else if (!value.IsNull())  // `block:` with nothing under it keeps the defaults
-        fail_at(entry.path, key, "expected a mapping (got " + describe(value) + ")");
+  // `path` is where the value is written (an item's key: with its index).
+  void bind_entry(const KeyEntry& entry, const std::string& path, const YAML::Node& key, const YAML::Node& value) {
+    if (entry.is_list) {
+      if (!value.IsSequence() && !value.IsNull())
+        fail_at(path, key, "expected a list of mappings (got " + describe(value) + ")");
+      lists_.push_back({&entry, path, key, value});
       return;
     }
-    if (!value.IsScalar()) fail_at(entry.path, key, "expected " + entry.expected + " (got " + describe(value) + ")");
+    if (entry.is_block()) {
+      if (value.IsMap())
+        bind_block(value, path);
+      else if (!value.IsNull())  // `block:` with nothing under it keeps the defaults
+        fail_at(path, key, "expected a mapping (got " + describe(value) + ")");
+      return;
+    }
     try {
+      if (entry.bind_sequence) {
+        if (!value.IsSequence()) fail_at(path, key, "expected " + entry.expected + " (got " + describe(value) + ")");
+        std::vector<std::string> names;
+        for (const auto& element : value) {
+          if (!element.IsScalar()) fail_at(path, key, "expected a name (got " + describe(element) + ")");
+          names.push_back(element.Scalar());
+        }
+        return entry.bind_sequence(scenario_, names);
+      }
+      if (!value.IsScalar()) fail_at(path, key, "expected " + entry.expected + " (got " + describe(value) + ")");
       entry.bind(scenario_, value.Scalar());
     } catch (const BadValue& bad) {
-      fail_at(entry.path, key, bad.message);
+      fail_at(path, key, bad.message);
     }
     if (warnings_ && entry.implausible)
-      if (const std::string why = entry.implausible(value.Scalar()); !why.empty()) warn_at(entry.path, key, why);
+      if (const std::string why = entry.implausible(value.Scalar()); !why.empty()) warn_at(path, key, why);
+  }
+
+  // Each item of each list written: appended with its defaults (the blocks it
+  // mirrors, as now bound), then its keys bound onto it.
+  void bind_lists() {
+    for (const PendingList& pending : lists_) {
+      const ListEntry& list = *schema_.find_list(pending.entry->path);
+      size_t index = 0;
+      for (const auto& item : pending.value) {
+        const std::string path = pending.path + "." + std::to_string(index++);
+        if (!item.IsMap()) fail_at(path, item, "expected a mapping (got " + describe(item) + ")");
+        list.add_item(scenario_);
+        list.swap_last(scenario_);
+        bind_block(item, path);
+        list.swap_last(scenario_);
+      }
+    }
   }
 
   // Like fail_at, but the load goes on: a line for the caller to print.
@@ -208,15 +272,61 @@ class Loader final : public KeySites {
       if (!p)
         fail_at(kPresetKey, preset->first,
                 "unknown preset " + quoted(name) + " (expected one of " + preset_names() + ")");
-      for (const auto& [key, text] : p->keys) {
-        const KeyEntry* entry = schema_.find(key);
-        if (!entry || entry->is_block()) throw std::logic_error("preset " + name + " sets unknown key " + key);
-        try {
-          entry->bind(scenario_, text);
-        } catch (const BadValue& bad) {
-          throw std::logic_error("preset " + name + ": " + key + ": " + bad.message);
+      for (const auto& [key, text] : p->keys) bind_known(key, text, "preset " + name);
+    }
+  }
+
+  // model.preset: NAME or model.hf_config: FILE (not both): the model's keys,
+  // bound like a platform preset's, before the scenario's own.
+  void apply_model_source() {
+    const auto model = find_item(root_, "model");
+    if (!model) return;
+    const auto preset = find_item(model->second, "preset");
+    const auto hf = find_item(model->second, "hf_config");
+    if (preset && hf) fail_at(kHfConfigKey, hf->first, "give model.preset or model.hf_config, not both");
+    if (preset) {
+      if (!preset->second.IsScalar())
+        fail_at(kModelPresetKey, preset->first, "expected a model preset name (got " + describe(preset->second) + ")");
+      const std::string name = preset->second.Scalar();
+      const ModelPreset* p = find_model_preset(name);
+      if (!p)
+        fail_at(kModelPresetKey, preset->first,
+                "unknown model preset " + quoted(name) + " (expected one of " + model_preset_names() + ")");
+      for (const auto& [key, text] : p->keys) bind_known(key, text, "model preset " + name);
+      scenario_.model.preset = name;
+    }
+    if (hf) {
+      if (!hf->second.IsScalar() || hf->second.Scalar().empty())
+        fail_at(kHfConfigKey, hf->first, "expected a file path (got " + describe(hf->second) + ")");
+      // Relative to the scenario's folder, like workload.trace_file.
+      std::string file = hf->second.Scalar();
+      if (!from_override(kHfConfigKey) && std::filesystem::path(file).is_relative())
+        file = (std::filesystem::path(folder()) / file).string();
+      try {
+        for (const ImportedKey& k : import_hf_config(file)) {
+          const KeyEntry* entry = schema_.find(k.key);
+          if (!entry || entry->is_block()) throw std::logic_error("hf_config import sets unknown key " + k.key);
+          try {
+            entry->bind(scenario_, k.value);
+          } catch (const BadValue& bad) {
+            throw HfConfigError(k.field, "as " + k.key + ": " + bad.message);
+          }
         }
+      } catch (const HfConfigError& e) {
+        fail_at(kHfConfigKey, hf->first, file + ": " + e.what());
       }
+      scenario_.model.hf_config = file;
+    }
+  }
+
+  // A key a preset sets: the table is ours, so a bad one is a bug.
+  void bind_known(const std::string& key, const std::string& text, const std::string& source) {
+    const KeyEntry* entry = schema_.find(key);
+    if (!entry || entry->is_block()) throw std::logic_error(source + " sets unknown key " + key);
+    try {
+      entry->bind(scenario_, text);
+    } catch (const BadValue& bad) {
+      throw std::logic_error(source + ": " + key + ": " + bad.message);
     }
   }
 
@@ -274,6 +384,12 @@ class Loader final : public KeySites {
   YAML::Node root_;
   std::vector<std::string> overridden_;  // dotted paths set by overrides
   std::set<std::string> given_;          // dotted paths present in the tree
+  struct PendingList {
+    const KeyEntry* entry;
+    std::string path;
+    YAML::Node key, value;
+  };
+  std::vector<PendingList> lists_;  // bound after the walk (bind_lists)
   Scenario scenario_;
 };
 
@@ -288,7 +404,13 @@ void check_key_path(const std::string& path, const std::string& file, int line) 
   std::string prefix;
   for (const auto& segment : split_path(path)) {
     prefix += (prefix.empty() ? "" : ".") + segment;
-    if (!schema().find(prefix)) throw ScenarioError(file, line, prefix, schema().unknown_key_message(prefix));
+    const auto item = schema().item_path(prefix);
+    const bool known = item ? item->sub.empty() || schema().find_in_item(*item->list, item->sub) : schema().find(prefix) != nullptr;
+    if (!known) {
+      if (const KeyEntry* list = schema().find(parent_of(prefix)); list && list->is_list)
+        throw ScenarioError(file, line, prefix, "expected an item index (0, 1, ...) after " + parent_of(prefix));
+      throw ScenarioError(file, line, prefix, schema().unknown_key_message(prefix));
+    }
   }
 }
 

@@ -27,13 +27,21 @@ value where a mapping is expected.
   **1 GiB = 2^30 bytes** (capacities). `*_GiB` keys are stored as bytes, rounded to the nearest byte.
 - Types: `uint` is an integer in 0..4294967295, `uint64` an integer in 0..2^64-1, `number` a finite
   decimal number (`1.5`, `2e3`), `bool` is `true` or `false` (`yes`/`no` and `on`/`off` also work),
-  `enum` one of the listed words.
+  `enum` one of the listed words, `format` a weight format name (`bf16`, `fp8_block128`,
+  `int4_g128`, ...; docs/quantization.md#weight-formats).
+- `platform.preset` and `model.preset` (a published model, docs/models-zoo.md) or `model.hf_config`
+  (a Hugging Face config.json) are applied before every other key: the scenario's own keys and
+  `--set` override what they set. A problem in a config.json names the field at fault.
 - Integers are decimal, or hexadecimal with a `0x` prefix (`cxl_base: 0x2000000000`); a leading 0
   does not mean octal.
 - After each key is checked on its own, the combination is checked: `workload.top_k` must not
-  exceed `model.experts`, the memories must hold the model (descriptors and staging, expert
-  weights in their home memory, at least one expert next to the reserved HBM), and the DDR, MMIO
-  and CXL address windows must not overlap. Each such problem is reported against the key to change.
+  exceed `model.experts` (nor, with routing groups, the experts of `model.groups_per_token`
+  groups), `model.expert_groups` must divide `model.experts`, attention keys need
+  `model.attention.heads` (MLA's need `kv_lora_rank`), the memories must hold the model
+  (descriptors and staging, routed experts in their home memory, every other tensor class and at
+  least one expert next to the reserved HBM; docs/models-zoo.md#capacity-planning), and the DDR,
+  MMIO and CXL address windows must not overlap. Each such problem is reported against the key to
+  change.
 - `workload.trace_file` is required when `workload.distribution` is `trace` and an error otherwise.
   The whole trace is read and checked against the model and workload when the scenario is loaded
   (docs/workloads.md); a problem in it is reported as `TRACE_FILE:LINE: workload.trace_file: MESSAGE`,
@@ -52,6 +60,17 @@ checked, so every check applies to it; it creates the key, and the blocks around
 does not have them. The value is read as YAML: `--set platform.cxl.ndp.enabled=false`,
 `--set policy.name=gpu_only`, or a flow mapping that replaces a whole block,
 `--set 'platform.pcie={generation: 5, lanes: 8}'`.
+
+## Lists
+
+`platform.gpus`, `platform.cxl.expanders` and `platform.cxl.interleave_sets` are lists of
+mappings; an item's key is written with its index, `platform.cxl.expanders.1.ndp.enabled`. A GPU
+or expander item takes every key of the block it is described by (`platform.gpu` and a `pcie`
+block; `platform.cxl`), starting from the values the scenario writes there, so keys shared by all
+items are written once. `--set` changes a key of an item the scenario has
+(`--set platform.cxl.expanders.1.ndp.enabled=false`) or replaces the whole list
+(`--set 'platform.cxl.expanders=[{name: a}, {name: b}]'`). The device tree they describe, and
+the checks across them, are in [topologies.md](topologies.md).
 
 ## Sweeps
 
@@ -78,6 +97,8 @@ in an override name `--set` as the file, without a line.
 
 std::string heading(const std::string& block) {
   if (block.empty()) return "## Top level";
+  if (block.size() > 2 && block.compare(block.size() - 2, 2, ".*") == 0)  // the items of a list
+    return std::string(split_path(block).size(), '#') + " `" + block.substr(0, block.size() - 2) + "` (a list; each item)";
   return std::string(1 + split_path(block).size(), '#') + " `" + block + "`";
 }
 
@@ -103,11 +124,14 @@ void write_section(std::ostringstream& md, const std::string& block, const std::
 
 std::string scenario_reference_markdown() {
   Scenario defaults;
+  for (const ListEntry& list : schema().lists()) list.add_item(defaults);  // an item to show item defaults on
   std::ostringstream md;
   md << kReferenceIntro;
   write_section(md, "", "Keys outside any block.", defaults);
-  for (const auto& entry : schema().keys())
-    if (entry.is_block()) write_section(md, entry.path, entry.meaning, defaults);
+  for (const auto& entry : schema().keys()) {
+    if (entry.is_list) write_section(md, entry.path + ".*", entry.meaning, defaults);
+    else if (entry.is_block()) write_section(md, entry.path, entry.meaning, defaults);
+  }
   return md.str();
 }
 

@@ -1,5 +1,7 @@
 #include "scenario_schema.h"
 
+#include "../firmware/transformer_model.h"
+
 namespace cxlvp::keys {
 
 // FIELD(platform.pcie.lanes): the accessor of that member of a Scenario.
@@ -161,25 +163,200 @@ Schema::Schema() {
   unsigned_key("platform.cxl.ndp.max_d_ff", "-", FIELD(platform.cxl.ndp.max_d_ff), in_range(1u, 65535u),
                "functional jobs: largest d_ff the engine's buffers hold (its MAX_D_FF register)");
 
+  // The device tree (docs/topologies.md): lists of GPUs and expanders, a switch, interleave sets.
+  list({"platform.gpus",
+        {{"", "platform.gpu"}, {"pcie", "platform.pcie"}},
+        {},
+        [](Scenario& s) {
+          s.platform.gpus.push_back({"gpu" + std::to_string(s.platform.gpus.size()), s.platform.gpu, s.platform.pcie});
+        },
+        [](Scenario& s) {
+          std::swap(s.platform.gpu, s.platform.gpus.back().gpu);
+          std::swap(s.platform.pcie, s.platform.gpus.back().pcie);
+        }},
+       "GPUs, each on its own PCIe link to the root complex. An item takes every key of platform.gpu (starting from "
+       "the values written there) and a `pcie` block with every key of platform.pcie. Not written: one GPU named "
+       "gpu from platform.gpu and platform.pcie.");
+  name_key("platform.gpus.*.name", [](Scenario& s) -> auto& { return s.platform.gpus.back().name; },
+           "the GPU's name in reports and routes; default gpu<index>");
+
+  list({"platform.cxl.expanders",
+        {{"", "platform.cxl"}},
+        {"expanders", "switch", "interleave_sets"},
+        [](Scenario& s) {
+          s.platform.expanders.push_back({"cxl" + std::to_string(s.platform.expanders.size()), "host", s.platform.cxl});
+        },
+        [](Scenario& s) { std::swap(s.platform.cxl, s.platform.expanders.back().cxl); }},
+       "CXL Type-3 expanders. An item takes every key of platform.cxl except expanders, switch and interleave_sets "
+       "(starting from the values written there). Not written: one expander named cxl from platform.cxl, on its "
+       "own root port.");
+  name_key("platform.cxl.expanders.*.name", [](Scenario& s) -> auto& { return s.platform.expanders.back().name; },
+           "the expander's name in reports and routes; default cxl<index>");
+  string_key("platform.cxl.expanders.*.attach", [](Scenario& s) -> auto& { return s.platform.expanders.back().attach; },
+             "host, or SWITCH.portK", "where the expander's link attaches: host (its own root port) or a switch port "
+             "(e.g. cxlsw.port2)");
+
+  block("platform.cxl.switch", "A CXL 2.0 switch below one host root port; expanders attach to its ports. It exists "
+                               "when an expander attaches to it.");
+  name_key("platform.cxl.switch.name", FIELD(platform.cxl_switch.name), "the switch's name; default cxlsw");
+  unsigned_key("platform.cxl.switch.ports", "ports", FIELD(platform.cxl_switch.config.ports), in_range(1u, 8u),
+               "downstream ports");
+  number_key("platform.cxl.switch.port_latency_ns", "ns", FIELD(platform.cxl_switch.config.port_latency_ns),
+             at_least(0.0), "port-to-port latency of one crossing; a request and its response cross twice");
+  number_key("platform.cxl.switch.root_port_latency_ns", "ns", FIELD(platform.cxl_switch.config.root_port_latency_ns),
+             at_least(0.0), "latency through the host root port the switch hangs off");
+  block("platform.cxl.switch.link", "The upstream link from the host root port to the switch, shared by every "
+                                    "device below it.");
+  unsigned_key("platform.cxl.switch.link.generation", "-", FIELD(platform.cxl_switch.config.link.generation),
+               in_range(1u, 6u), "PCIe PHY generation the link trains to");
+  unsigned_key("platform.cxl.switch.link.lanes", "lanes", FIELD(platform.cxl_switch.config.link.lanes),
+               one_of<unsigned>({1, 2, 4, 8, 16}), "link width");
+  number_key("platform.cxl.switch.link.bandwidth_GBps", "GB/s", FIELD(platform.cxl_switch.config.link.bandwidth_GBps),
+             at_least(0.0), "raw per-direction rate after encoding; 0 = derive from generation and lanes");
+  unsigned_key("platform.cxl.switch.link.flit_bytes", "bytes", FIELD(platform.cxl_switch.config.link.flit_bytes),
+               one_of<unsigned>({68, 256}), "flit size: 68 (CXL 1.1/2.0) or 256 (CXL 3.x)");
+  number_key("platform.cxl.switch.link.header_slots_per_message", "slots",
+             FIELD(platform.cxl_switch.config.link.header_slots_per_message), above_and_at_most(0, 4),
+             "16 B slots per message header (0.5: two headers share a slot)");
+  number_key("platform.cxl.switch.link.latency_ns", "ns", FIELD(platform.cxl_switch.config.link.latency_ns),
+             at_least(0.0), "one traversal, each direction");
+
+  list({"platform.cxl.interleave_sets", {}, {},
+        [](Scenario& s) {
+          s.platform.interleave_sets.push_back({"set" + std::to_string(s.platform.interleave_sets.size()), 0, 4096, 0, {}});
+        },
+        [](Scenario&) {}},
+       "Address windows striped over expanders (CXL 2.0 8.2.5.12 HDM decoder interleave): all of the set's "
+       "expanders on host root ports (the host bridge interleaves) or all below the switch (the switch "
+       "interleaves). Each expander keeps 1 GiB of its own for descriptors and staging; the set takes the rest.");
+  name_key("platform.cxl.interleave_sets.*.name",
+           [](Scenario& s) -> auto& { return s.platform.interleave_sets.back().name; },
+           "the set's name; default set<index>");
+  unsigned_key("platform.cxl.interleave_sets.*.ways", "-",
+               [](Scenario& s) -> auto& { return s.platform.interleave_sets.back().ways; },
+               one_of<unsigned>({1, 2, 3, 4, 6, 8, 12, 16}),
+               "interleave ways: CXL 2.0 allows 1, 2, 4, 8, 3, 6, 12 (16 from CXL 3.0); must equal the number of "
+               "expanders");
+  uint64_key("platform.cxl.interleave_sets.*.granularity_bytes", "bytes",
+             [](Scenario& s) -> auto& { return s.platform.interleave_sets.back().granularity_bytes; },
+             one_of<uint64_t>({256, 512, 1024, 2048, 4096, 8192, 16384}),
+             "bytes per granule before the next expander; a burst longer than this is split");
+  gib_key("platform.cxl.interleave_sets.*.size_GiB",
+          [](Scenario& s) -> auto& { return s.platform.interleave_sets.back().size_bytes; },
+          "the window's size; 0 = ways x (the smallest member's capacity - 1 GiB)", true);
+  name_list_key("platform.cxl.interleave_sets.*.expanders",
+                [](Scenario& s) -> auto& { return s.platform.interleave_sets.back().expanders; },
+                "the expanders the set stripes over, in interleave order");
+
   const auto value_bytes = one_of<unsigned>({1, 2, 4});
-  block("model", "The MoE model: its shape and where its expert weights live.");
-  unsigned_key("model.experts", "-", FIELD(model.experts), in_range(1u, 65536u), "experts per MoE layer");
-  unsigned_key("model.layers", "-", FIELD(model.layers), at_least(1u), "MoE layers per forward pass");
+  const auto size = in_range(0u, 1u << 20);
+  block("model", "The MoE model: its shape, weight formats and where its expert weights live. Without attention "
+                 "(model.attention.heads 0, the default) it is its MoE layers' expert FFNs alone; with it, the whole "
+                 "transformer (docs/models-zoo.md).");
+  model_source_key(kModelPresetKey, "preset", "a model preset name", "one of " + model_preset_names(), FIELD(model.preset),
+                   "a published model to start from, applied before the scenario's own keys and --set "
+                   "(docs/models-zoo.md)");
+  model_source_key(kHfConfigKey, "string", "a string", "a file path", FIELD(model.hf_config),
+                   "a Hugging Face config.json to read the model from, applied before the scenario's own keys and "
+                   "--set; relative to the scenario file's folder, or to the current folder when given with --set "
+                   "(docs/models-zoo.md#hugging-face-configjson)");
+  unsigned_key("model.experts", "-", FIELD(model.experts), in_range(1u, 65536u), "routed experts per MoE layer");
+  unsigned_key("model.layers", "-", FIELD(model.layers), at_least(1u),
+               "MoE layers per forward pass (the decoder has first_dense_layers + moe_layer_step x layers)");
   unsigned_key("model.d_model", "-", FIELD(model.d_model), in_range(1u, 1u << 20), "hidden size (values per token)");
-  unsigned_key("model.d_ff", "-", FIELD(model.d_ff), in_range(1u, 1u << 20), "inner size of an expert's feed-forward network");
+  unsigned_key("model.d_ff", "-", FIELD(model.d_ff), in_range(1u, 1u << 20), "inner size of a routed expert's feed-forward network");
+  enum_key<FfnKind>("model.ffn", FIELD(model.ffn), {{"plain", FfnKind::plain}, {"gated", FfnKind::gated}},
+                    "every FFN (routed and shared experts, dense layers): plain (up and down: 2 matrices) or gated "
+                    "(SwiGLU/GeGLU: gate, up and down: 3 matrices)");
+  bool_key("model.ffn_bias", FIELD(model.ffn_bias), "every FFN matrix has a bias (GPT-OSS)");
   unsigned_key("model.weight_bytes_per_param", "bytes", FIELD(model.weight_bytes_per_param), value_bytes,
-               "bytes per weight (2 = 16-bit weights)");
+               "bytes per weight, no scales, of the tensor classes whose model.format is auto (2 = 16-bit weights)");
   unsigned_key("model.activation_bytes_per_value", "bytes", FIELD(model.activation_bytes_per_value), value_bytes,
-               "bytes per activation value");
+               "bytes per activation value and per KV-cache value");
   uint64_key("model.expert_bytes", "bytes", FIELD(model.expert_bytes), any_value<uint64_t>(),
-             "weight bytes of one expert; 0 = derived: 2 x d_model x d_ff x weight_bytes_per_param");
+             "weight bytes of one routed expert; 0 = derived from its matrices in model.format.routed_experts "
+             "(plain: 2 x d_model x d_ff weights, gated: 3 x)");
   enum_key<WeightsHome>("model.weights_home", FIELD(model.weights_home),
                         {{"ddr", WeightsHome::ddr}, {"cxl", WeightsHome::cxl}},
-                        "memory that holds every expert's weights: host DDR or CXL device DRAM");
+                        "memory that holds every routed expert's weights: host DDR or CXL device DRAM (the other "
+                        "tensor classes live in GPU HBM)");
+  enum_key<WeightsPlacement>("model.weights_placement", FIELD(model.weights_placement),
+                             {{"auto", WeightsPlacement::automatic},
+                              {"interleaved", WeightsPlacement::interleaved},
+                              {"partitioned", WeightsPlacement::partitioned},
+                              {"popularity", WeightsPlacement::popularity}},
+                             "weights_home cxl with several expanders: which expander holds which expert; auto: the "
+                             "interleave set if there is one, else partitioned (docs/topologies.md)");
   unsigned_key("model.requant_shift", "bits", FIELD(model.requant_shift), in_range(0u, 31u),
                "functional mode: right shift of both requantizations; the shifts that keep the seeded per-row "
                "scales in 16 bits depend on d_model, d_ff and top_k (docs/functional-mode.md); timing mode "
                "ignores it");
+  unsigned_key("model.shared_experts", "experts", FIELD(model.shared_experts), in_range(0u, 1024u),
+               "shared experts per MoE layer, each active for every token");
+  unsigned_key("model.shared_d_ff", "-", FIELD(model.shared_d_ff), size, "inner size of a shared expert; 0 = d_ff");
+  unsigned_key("model.first_dense_layers", "layers", FIELD(model.first_dense_layers), in_range(0u, 1u << 16),
+               "decoder layers with a dense FFN before the first MoE layer (DeepSeek's first_k_dense_replace)");
+  unsigned_key("model.moe_layer_step", "layers", FIELD(model.moe_layer_step), in_range(1u, 64u),
+               "after those, each MoE layer follows moe_layer_step - 1 dense layers (Llama 4's "
+               "interleave_moe_layer_step, Qwen's decoder_sparse_step)");
+  unsigned_key("model.dense_d_ff", "-", FIELD(model.dense_d_ff), size, "inner size of a dense layer's FFN; 0 = d_ff");
+  unsigned_key("model.expert_groups", "groups", FIELD(model.expert_groups), in_range(1u, 65536u),
+               "routing groups of consecutive experts (DeepSeek's n_group); a token's experts come from "
+               "groups_per_token of them, drawn first (docs/workloads.md#grouped-routing)");
+  unsigned_key("model.groups_per_token", "groups", FIELD(model.groups_per_token), in_range(1u, 65536u),
+               "groups a token's experts come from (DeepSeek's topk_group)");
+  bool_key("model.router_bias", FIELD(model.router_bias),
+           "the router has one bias per routed expert (GPT-OSS; DeepSeek-V3's score correction bias)");
+  unsigned_key("model.vocab_size", "tokens", FIELD(model.vocab_size), in_range(0u, 1u << 24),
+               "vocabulary: rows of the embedding table and the LM head; 0 = neither is modeled");
+  bool_key("model.tie_word_embeddings", FIELD(model.tie_word_embeddings), "the LM head is the embedding table");
+  bool_key("model.lm_head_bias", FIELD(model.lm_head_bias), "the LM head has a bias (Phi-3.5-MoE)");
+  bool_key("model.norm_bias", FIELD(model.norm_bias), "norms are LayerNorms with a bias, not RMSNorms (Phi-3.5-MoE)");
+
+  const auto head_size = in_range(0u, 1u << 16);
+  block("model.attention", "Attention geometry: grouped-query attention, or DeepSeek's multi-head latent attention "
+                           "(MLA) when kv_lora_rank > 0. Without heads there is no attention, norms or router.");
+  unsigned_key("model.attention.heads", "heads", FIELD(model.attention.heads), head_size,
+               "query heads (num_attention_heads); 0 = no attention: the model is its expert FFNs alone");
+  unsigned_key("model.attention.kv_heads", "heads", FIELD(model.attention.kv_heads), head_size,
+               "key/value heads (num_key_value_heads); 0 = as many as query heads");
+  unsigned_key("model.attention.head_dim", "-", FIELD(model.attention.head_dim), head_size,
+               "values per head, grouped-query attention; 0 = d_model / heads");
+  unsigned_key("model.attention.q_lora_rank", "-", FIELD(model.attention.q_lora_rank), size,
+               "MLA: rank of the compressed query; 0 = queries projected from the hidden state directly");
+  unsigned_key("model.attention.kv_lora_rank", "-", FIELD(model.attention.kv_lora_rank), size,
+               "MLA: rank of the compressed key/value latent the KV cache holds; 0 = grouped-query attention");
+  unsigned_key("model.attention.qk_rope_head_dim", "-", FIELD(model.attention.qk_rope_head_dim), head_size,
+               "MLA: per-head query/key values with rotary position (the key part is shared by all heads and cached)");
+  unsigned_key("model.attention.qk_nope_head_dim", "-", FIELD(model.attention.qk_nope_head_dim), head_size,
+               "MLA: per-head query/key values without rotary position");
+  unsigned_key("model.attention.v_head_dim", "-", FIELD(model.attention.v_head_dim), head_size, "MLA: per-head value values");
+  bool_key("model.attention.bias", FIELD(model.attention.bias), "the query, key, value and output projections have biases");
+  bool_key("model.attention.qk_norm", FIELD(model.attention.qk_norm), "queries and keys get a per-head RMSNorm (Qwen3)");
+  bool_key("model.attention.sinks", FIELD(model.attention.sinks), "each head has a learned sink logit (GPT-OSS)");
+  unsigned_key("model.attention.window", "tokens", FIELD(model.attention.window), any_value<unsigned>(),
+               "context a windowed layer sees (sliding window, Llama 4's chunk); 0 = every layer sees all of it");
+  unsigned_key("model.attention.full_every", "layers", FIELD(model.attention.full_every), any_value<unsigned>(),
+               "with a window: decoder layer i (from 0) sees the whole context when (i + 1) is a multiple of this; "
+               "0 = no layer does");
+
+  block("model.format", "Weight format per tensor class, scales included: auto (model.weight_bytes_per_param per "
+                        "weight), bf16, fp16, fp32, fp8 (one scale per matrix), fp8_blockN (one fp32 scale per N x N "
+                        "block, DeepSeek-V3: 128), int8 and int4 (one fp16 scale per row, or per N inputs with _gN), "
+                        "mxfp4 (OCP MX: one 8-bit scale per 32 values). 1-D tensors (biases, sinks) use the norms "
+                        "format (docs/quantization.md#weight-formats).");
+  const std::pair<TensorClass, const char*> classes[] = {
+      {TensorClass::attention, "query, key, value and output projections (MLA: its down and up projections)"},
+      {TensorClass::routed_experts, "the routed experts' FFN matrices"},
+      {TensorClass::shared_experts, "the shared experts' FFN matrices"},
+      {TensorClass::dense_ffn, "the dense layers' FFN matrices"},
+      {TensorClass::router, "the router (gate) of each MoE layer"},
+      {TensorClass::embeddings, "the embedding table"},
+      {TensorClass::lm_head, "the LM head (none when tied to the embeddings)"},
+      {TensorClass::norms, "norm weights, and every class's biases and sinks"}};
+  for (const auto& [c, meaning] : classes)
+    format_key(std::string("model.format.") + tensor_class_name(c),
+               [c = c](Scenario& s) -> auto& { return s.model.formats[size_t(c)]; }, meaning);
 
   block("workload", "The tokens and how they are routed to experts.");
   enum_key<RoutingDistribution>("workload.distribution", FIELD(workload.distribution),

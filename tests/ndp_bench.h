@@ -19,6 +19,7 @@
 #include "models/cxl/cxl_expander.h"
 #include "models/ndp/rtl/ndp_rtl_axi_engine.h"
 #include "models/ndp/rtl/ndp_rtl_engine.h"
+#include "expander_bench.h"
 #include "testbench.h"
 
 namespace cxlvp::test {
@@ -26,7 +27,7 @@ namespace cxlvp::test {
 enum class NdpUnderTest { tlm, rtl, axi4 };
 inline bool is_rtl(NdpUnderTest impl) { return impl != NdpUnderTest::tlm; }
 
-const CxlHostWindows kNdpWindows{4 * GiB, 1 * GiB, 0xF0000000, cxl_bar::size};
+const CxlHostWindows kNdpWindows{};
 const uint64_t kNdpRegs = kNdpWindows.reg_base + cxl_bar::ndp_regs;  // host view
 constexpr uint64_t kNdpMsiAddr = 0xFEE00008;
 
@@ -99,7 +100,7 @@ inline std::unique_ptr<CxlExpander> ndp_expander(const char* name, const CxlConf
     make = [make, fault](const char* n, const NdpConfig& config, ComputeMode mode, uint64_t burst, uint64_t dram) {
       return std::unique_ptr<NdpEngineBase>(new FaultyMemoryPath(n, make, config, mode, burst, dram, fault));
     };
-  return std::make_unique<CxlExpander>(name, c, kNdpWindows, ComputeMode::roofline, 4096, make);
+  return host_expander(name, c, kNdpWindows, ComputeMode::roofline, 4096, make);
 }
 
 // The engine a bench built (inside a FaultyMemoryPath, if any).

@@ -26,6 +26,7 @@
 #include "models/pcie/pcie_format.h"
 #include "models/pcie/root_complex.h"
 #include "platform/platform.h"
+#include "expander_bench.h"
 #include "testbench.h"
 
 using namespace cxlvp;
@@ -40,7 +41,7 @@ constexpr double kSlotWire68 = 16.0 * 68 / 64;               // 17 B of wire per
 
 // Host view used by the expander tests: 1 GiB of device DRAM at 4 GiB, the
 // register BAR at 0xF000_0000.
-CxlHostWindows host_windows() { return {4 * GiB, 1 * GiB, 0xF0000000, cxl_bar::size}; }
+CxlHostWindows host_windows() { return {}; }
 
 CxlConfig expander_config(bool ndp) {
   CxlConfig c;                                  // Gen5 x16, 68 B flits, 0.5 header slots, 30 ns link
@@ -98,85 +99,20 @@ TEST_CASE("cxl flit format: 68 B and 256 B flit costs and efficiency", "[cxl]") 
   CHECK_THROWS_AS(CxlFlitFormat(bad), std::invalid_argument);
 }
 
-// HdmDecoder: uncommitted translates nothing; committed [base, base+size)
-// maps to device addresses from 0 and nothing outside (or straddling) does;
-// COMMIT fails for a base or size not 256 MiB aligned, a size of 0 or one
-// larger than the device. The registers commit it the same way.
-TEST_CASE("hdm decoder: translate, commit rules, registers", "[cxl][hdm]") {
-  constexpr uint64_t G = hdm_regs::kGranule;
-  HdmDecoder d(1 * GiB);
-  CHECK_FALSE(d.committed());
-  CHECK_FALSE(d.translate(0, 64).has_value());
-
-  d.program(4 * GiB, 512 * MiB);
-  REQUIRE(d.committed());
-  CHECK(d.translate(4 * GiB, 64) == std::optional<uint64_t>(0));
-  CHECK(d.translate(4 * GiB + 0x100, 64) == std::optional<uint64_t>(0x100));
-  CHECK(d.translate(4 * GiB + 512 * MiB - 64, 64) == std::optional<uint64_t>(512 * MiB - 64));
-  CHECK_FALSE(d.translate(4 * GiB - 1, 1).has_value());
-  CHECK_FALSE(d.translate(4 * GiB + 512 * MiB - 32, 64).has_value());  // straddles the end
-  CHECK_FALSE(d.translate(4 * GiB + 512 * MiB, 1).has_value());
-
-  d.program(4 * GiB + 4096, G);  // misaligned base
-  CHECK_FALSE(d.committed());
-  CHECK_FALSE(d.translate(4 * GiB + 8192, 64).has_value());
-  d.program(4 * GiB, G + 4096);  // misaligned size
-  CHECK_FALSE(d.committed());
-  d.program(4 * GiB, 2 * GiB);   // larger than the device
-  CHECK_FALSE(d.committed());
-  d.program(4 * GiB, 0);
-  CHECK_FALSE(d.committed());
-  d.program(8 * GiB, 1 * GiB);   // exactly the device
-  CHECK(d.committed());
-
-  HdmDecoder r(1 * GiB);
-  RegisterBank bank("hdm_regs_test", sc_core::SC_ZERO_TIME);
-  r.add_to(bank);
-  const auto io = [&](tlm::tlm_command cmd, uint64_t offset, uint64_t value, unsigned len) {
-    tlm::tlm_generic_payload p;
-    p.set_command(cmd);
-    p.set_address(offset);
-    p.set_data_ptr(reinterpret_cast<unsigned char*>(&value));
-    p.set_data_length(len);
-    p.set_streaming_width(len);
-    sc_time delay;
-    bank.transport(p, delay);
-    CHECK(p.get_response_status() == tlm::TLM_OK_RESPONSE);
-    return value;
-  };
-  io(tlm::TLM_WRITE_COMMAND, hdm_regs::base, 2 * GiB, 8);
-  io(tlm::TLM_WRITE_COMMAND, hdm_regs::size, 256 * MiB, 8);
-  CHECK((io(tlm::TLM_READ_COMMAND, hdm_regs::control, 0, 4) & 0xffffffffu) == 0);
-  io(tlm::TLM_WRITE_COMMAND, hdm_regs::control, hdm_regs::commit, 4);
-  CHECK(r.committed());
-  CHECK((io(tlm::TLM_READ_COMMAND, hdm_regs::control, 0, 4) & 0xffffffffu) == hdm_regs::committed);
-  CHECK(r.translate(2 * GiB + 64, 64) == std::optional<uint64_t>(64));
-  // BASE/SIZE are latched at commit: rewriting BASE moves nothing until the next COMMIT.
-  io(tlm::TLM_WRITE_COMMAND, hdm_regs::base, 3 * GiB, 8);
-  CHECK(r.translate(2 * GiB + 64, 64) == std::optional<uint64_t>(64));
-  CHECK_FALSE(r.translate(3 * GiB + 64, 64).has_value());
-  CHECK(r.hpa_base() == 2 * GiB);
-  io(tlm::TLM_WRITE_COMMAND, hdm_regs::control, hdm_regs::commit, 4);
-  CHECK(r.translate(3 * GiB + 64, 64) == std::optional<uint64_t>(64));
-  CHECK_FALSE(r.translate(2 * GiB + 64, 64).has_value());
-  io(tlm::TLM_WRITE_COMMAND, hdm_regs::control, 0, 4);
-  CHECK_FALSE(r.committed());
-  CHECK_FALSE(r.translate(3 * GiB + 64, 64).has_value());
-}
-
 // Host reads 64 MiB of device memory through rp.host_in (4 KiB bursts, 32 in
 // flight). The link's return direction carries 4.5 slots per 64 B line, so
 // the stream runs at wire_GBps x read_efficiency = 63.0 x 64/76.5 = 52.7 GB/s
 // (device DRAM, 153.6 GB/s, does not limit): T = N / (wire x eff), 3 %.
 TEST_CASE("cxl expander: host read stream is bounded by the link's read efficiency", "[cxl][expander]") {
   set_quantum_ns(1000);
-  CxlExpander cxl("cxl", expander_config(true), host_windows(), ComputeMode::per_token, 4096);  // NDP idle
+  auto cxl_model = host_expander("cxl", expander_config(true), host_windows(), ComputeMode::per_token, 4096);
+  CxlExpander& cxl = *cxl_model;  // NDP idle
   WriteRecorder up("up");
   const uint64_t N = 64 * MiB;
   bool ok = false;
   TestInitiator host("host", [&](TestInitiator& t) { ok = t.stream(tlm::TLM_READ_COMMAND, 4 * GiB, N); }, 4096, 32);
-  host.socket.bind(cxl.rp.host_in);
-  cxl.rp.host_out.bind(up.in);
+  host.socket.bind(cxl.rp->host_in);
+  cxl.rp->host_out.bind(up.in);
   sc_core::sc_start();
   REQUIRE(ok);
   const CxlFlitFormat f(CxlLinkConfig{});
@@ -196,7 +132,8 @@ TEST_CASE("cxl expander: host read stream is bounded by the link's read efficien
 TEST_CASE("cxl expander: outside HDM is an address error, BAR shows the decoder", "[cxl][expander]") {
   set_quantum_ns(1000);
   const CxlHostWindows w = host_windows();
-  CxlExpander cxl("cxl", expander_config(true), w, ComputeMode::per_token, 4096);
+  auto cxl_model = host_expander("cxl", expander_config(true), w, ComputeMode::per_token, 4096);
+  CxlExpander& cxl = *cxl_model;
   WriteRecorder up("up");
   std::vector<tlm::tlm_response_status> bad;
   uint32_t control = 0, ndp_version = 0;
@@ -207,22 +144,24 @@ TEST_CASE("cxl expander: outside HDM is an address error, BAR shows the decoder"
     bad.push_back(t.raw(tlm::TLM_READ_COMMAND, w.hdm_base - 64, buf, 64).status);
     bad.push_back(t.raw(tlm::TLM_READ_COMMAND, w.hdm_base + w.hdm_size, buf, 64).status);
     bad.push_back(t.raw(tlm::TLM_WRITE_COMMAND, w.hdm_base + w.hdm_size - 32, buf, 64).status);
-    bad.push_back(t.raw(tlm::TLM_READ_COMMAND, w.reg_base + 0x40, buf, 4).status);              // no register
+    bad.push_back(t.raw(tlm::TLM_READ_COMMAND, w.reg_base + 0x700, buf, 4).status);             // no register
     bad.push_back(t.raw(tlm::TLM_READ_COMMAND, w.reg_base + cxl_bar::size - 4, buf, 4).status);  // past NDP block
     bad.push_back(t.raw(tlm::TLM_READ_COMMAND, w.reg_base + cxl_bar::size, buf, 4).status);      // past the BAR
     inside = t.raw(tlm::TLM_READ_COMMAND, w.hdm_base + w.hdm_size - 64, buf, 64).status;
     control = t.read_reg<uint32_t>(w.reg_base + hdm_regs::control);
-    base = t.read_reg<uint64_t>(w.reg_base + hdm_regs::base);
-    size = t.read_reg<uint64_t>(w.reg_base + hdm_regs::size);
+    base = t.read_reg<uint32_t>(w.reg_base + hdm_regs::base_low) |
+           uint64_t(t.read_reg<uint32_t>(w.reg_base + hdm_regs::base_high)) << 32;
+    size = t.read_reg<uint32_t>(w.reg_base + hdm_regs::size_low) |
+           uint64_t(t.read_reg<uint32_t>(w.reg_base + hdm_regs::size_high)) << 32;
     ndp_version = t.read_reg<uint32_t>(w.reg_base + cxl_bar::ndp_regs + job_regs::version);
   });
-  host.socket.bind(cxl.rp.host_in);
-  cxl.rp.host_out.bind(up.in);
+  host.socket.bind(cxl.rp->host_in);
+  cxl.rp->host_out.bind(up.in);
   sc_core::sc_start();
   REQUIRE(bad.size() == 6);
   for (auto s : bad) CHECK(s == tlm::TLM_ADDRESS_ERROR_RESPONSE);
   CHECK(inside == tlm::TLM_OK_RESPONSE);
-  CHECK(control == hdm_regs::committed);
+  CHECK((control & (hdm_regs::committed | hdm_regs::error_not_committed)) == hdm_regs::committed);
   CHECK(base == w.hdm_base);
   CHECK(size == w.hdm_size);
   CHECK(ndp_version == NdpEngine::kVersion);
@@ -238,7 +177,8 @@ TEST_CASE("cxl expander: outside HDM is an address error, BAR shows the decoder"
 TEST_CASE("cxl expander: without an NDP engine it elaborates, NDP window is an address error", "[cxl][expander][bug]") {
   set_quantum_ns(1000);
   const CxlHostWindows w = host_windows();
-  CxlExpander cxl("cxl", expander_config(false), w, ComputeMode::per_token, 4096);
+  auto cxl_model = host_expander("cxl", expander_config(false), w, ComputeMode::per_token, 4096);
+  CxlExpander& cxl = *cxl_model;
   WriteRecorder up("up");
   tlm::tlm_response_status ndp_window{}, memory{};
   TestInitiator host("host", [&](TestInitiator& t) {
@@ -246,8 +186,8 @@ TEST_CASE("cxl expander: without an NDP engine it elaborates, NDP window is an a
     ndp_window = t.raw(tlm::TLM_READ_COMMAND, w.reg_base + cxl_bar::ndp_regs, buf, 4).status;
     memory = t.raw(tlm::TLM_READ_COMMAND, w.hdm_base, buf, 64).status;
   });
-  host.socket.bind(cxl.rp.host_in);
-  cxl.rp.host_out.bind(up.in);
+  host.socket.bind(cxl.rp->host_in);
+  cxl.rp->host_out.bind(up.in);
   CHECK(cxl.ndp == nullptr);
   sc_core::sc_start();
   CHECK(ndp_window == tlm::TLM_ADDRESS_ERROR_RESPONSE);
@@ -260,7 +200,8 @@ TEST_CASE("cxl expander: without an NDP engine it elaborates, NDP window is an a
 TEST_CASE("cxl expander: functional data written by the host reads back", "[cxl][expander]") {
   set_quantum_ns(1000);
   const CxlHostWindows w = host_windows();
-  CxlExpander cxl("cxl", expander_config(true), w, ComputeMode::per_token, 4096);
+  auto cxl_model = host_expander("cxl", expander_config(true), w, ComputeMode::per_token, 4096);
+  CxlExpander& cxl = *cxl_model;
   WriteRecorder up("up");
   const std::vector<uint8_t> data = pattern(50000, 11);
   std::vector<uint8_t> back(data.size()), dbg(data.size());
@@ -272,8 +213,8 @@ TEST_CASE("cxl expander: functional data written by the host reads back", "[cxl]
          t.stream(tlm::TLM_READ_COMMAND, w.hdm_base + 0x12345, back.size(), back.data());
     dbg_n = t.debug(tlm::TLM_READ_COMMAND, w.hdm_base + 0x12345, dbg.data(), unsigned(dbg.size()));
   }, 4096, 8);
-  host.socket.bind(cxl.rp.host_in);
-  cxl.rp.host_out.bind(up.in);
+  host.socket.bind(cxl.rp->host_in);
+  cxl.rp->host_out.bind(up.in);
   sc_core::sc_start();
   REQUIRE(ok);
   CHECK(back == data);
@@ -302,7 +243,8 @@ TEST_CASE("full path: PCIe DMA -> root complex -> router -> CXL expander memory"
   RootComplex rc("rc", sc_time(50, SC_NS));
   SerialLink pcie("pcie", std::make_unique<PcieFormat>(PcieLinkConfig{}), sc_time(100, SC_NS));
   AddressRouter bus("bus", sc_time(10, SC_NS));
-  CxlExpander cxl("cxl", expander_config(true), w, ComputeMode::per_token, 4096);  // NDP idle
+  auto cxl_model = host_expander("cxl", expander_config(true), w, ComputeMode::per_token, 4096);
+  CxlExpander& cxl = *cxl_model;  // NDP idle
   ProbeTarget bar0("bar0");
   const std::vector<uint8_t> data = pattern(100000, 5);
   std::vector<uint8_t> back(data.size());
@@ -329,12 +271,12 @@ TEST_CASE("full path: PCIe DMA -> root complex -> router -> CXL expander memory"
   dma.socket.bind(pcie.up_in);
   pcie.up_out.bind(rc.up_in);
   rc.host_out.bind(bus.in);
-  cxl.rp.host_out.bind(bus.in);
+  cxl.rp->host_out.bind(bus.in);
   idle.socket.bind(rc.host_in);
   rc.down_out.bind(pcie.down_in);
   pcie.down_out.bind(bar0.in);
   rc.add_bar({"bar0", 0xE0000000, 0x10000, 0});
-  bus.out.bind(cxl.rp.host_in);
+  bus.out.bind(cxl.rp->host_in);
   bus.add_window({"cxl.hdm", w.hdm_base, w.hdm_size, 0, false});
   bus.add_window({"cxl.bar", w.reg_base, w.reg_size, 0, false});
   sc_core::sc_start();
@@ -436,7 +378,8 @@ TEST_CASE("platform: every byte on the CXL routes is accounted for by the jobs",
   CHECK(route("cxl.ndp->cxl.mem").bytes == ndp_bytes);
   CHECK(route("fw->cxl.mem").bytes == fw_bytes);
   // The CXL link carried the host's traffic: GPU and CPU reads and writes, the firmware's descriptors.
-  CHECK(p.cxl.link.upstream_bytes() + p.cxl.link.downstream_bytes() >= gpu_bytes + cpu_bytes + fw_bytes);
+  const SerialLink& link = p.hw.expanders.front()->link;
+  CHECK(link.upstream_bytes() + link.downstream_bytes() >= gpu_bytes + cpu_bytes + fw_bytes);
 }
 
 // MODEL BUG (same as "without an NDP engine it elaborates" above): a scenario

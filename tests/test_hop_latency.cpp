@@ -25,6 +25,8 @@
 #include "models/cxl/cxl_device_controller.h"
 #include "models/cxl/cxl_flit_format.h"
 #include "models/cxl/cxl_root_port.h"
+#include "models/cxl/hdm_decoder.h"
+#include "models/cxl/hdm_programming.h"
 #include "models/gpu/gpu_config.h"
 #include "models/interconnect/address_router.h"
 #include "models/memory/dram.h"
@@ -102,6 +104,32 @@ class RegisterTarget : public sc_core::sc_module {
  private:
   void b_transport(tlm::tlm_generic_payload& p, sc_time& delay) { bank.transport(p, delay); }
 };
+
+// The host's view of one expander in these benches: 1 GiB of device memory
+// at 4 GiB, the register BAR at 0xF000_0000.
+constexpr uint64_t kHdmBase = 4 * GiB, kHdmSize = 1 * GiB, kBarBase = 0xF0000000;
+const AddressRange kHdm{kHdmBase, kHdmSize}, kBar{kBarBase, cxl_bar::size};
+
+// Commits the controller's decoder 0 for [kHdmBase, +kHdmSize) the way boot
+// firmware does (register writes into its BAR), in zero time before the run.
+void commit_hdm(CxlDeviceController& ctrl) {
+  const RegisterIo io = [&ctrl](uint64_t address, uint32_t* value, bool write) {
+    tlm::tlm_generic_payload p;
+    p.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    p.set_address(address);
+    p.set_data_ptr(reinterpret_cast<unsigned char*>(value));
+    p.set_data_length(4);
+    p.set_streaming_width(4);
+    p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_time ignored = sc_core::SC_ZERO_TIME;
+    ctrl.link_in.get_base_interface().b_transport(p, ignored);
+    return p.is_response_ok();
+  };
+  HdmDecoderSetup setup;
+  setup.base = kHdmBase;
+  setup.size = kHdmSize;
+  REQUIRE(program_hdm_decoder(io, kBarBase + cxl_bar::component_regs, 0, setup).empty());
+}
 
 // Binds a link's device-to-host side to an initiator that does nothing and a
 // sink, for benches that only go downstream.
@@ -181,14 +209,13 @@ TEST_CASE("hop latency: root complex adds its latency downstream and upstream", 
 // register BAR going down, device writes (MSIs) coming up.
 TEST_CASE("hop latency: CXL root port adds its latency downstream and upstream", "[hop_latency][cxl]") {
   set_quantum_ns(1000);
-  const CxlHostWindows w{4 * GiB, 1 * GiB, 0xF0000000, 0x10000};
-  CxlRootPort rp("rp", w, sc_time(13, SC_NS));
+  CxlRootPort rp("rp", {kHdm, kBar}, sc_time(13, SC_NS));
   ProbeTarget link("link"), host("host");
   std::vector<TestInitiator::Raw> down, up;
   TestInitiator cpu("cpu", [&](TestInitiator& t) {
     uint8_t buf[64] = {};
-    down.push_back(t.raw(R, w.hdm_base + 0x40, buf, 64));
-    down.push_back(t.raw(W, w.reg_base + 0x1008, buf, 8));
+    down.push_back(t.raw(R, kHdmBase + 0x40, buf, 64));
+    down.push_back(t.raw(W, kBarBase + 0x1008, buf, 8));
   });
   TestInitiator dev("dev", [&](TestInitiator& t) {
     t.wait_until_ps(1'000'000);
@@ -206,7 +233,7 @@ TEST_CASE("hop latency: CXL root port adds its latency downstream and upstream",
   CHECK(down[1].delay.value() == 13'000);
   CHECK(up[0].delay.value() == 13'000);
   REQUIRE(link.seen.size() == 2);
-  CHECK(link.seen[0].address == w.hdm_base + 0x40);  // host physical addresses go down intact
+  CHECK(link.seen[0].address == kHdmBase + 0x40);  // host physical addresses go down intact
 }
 
 // PCIe downstream, each access alone on an idle link, a zero-latency target:
@@ -391,19 +418,18 @@ TEST_CASE("hop latency: CXL link, reads and writes in each direction", "[hop_lat
 // latency of their own) after the same 40 ns.
 TEST_CASE("hop latency: CXL device controller adds its latency to memory and registers", "[hop_latency][cxl]") {
   set_quantum_ns(1000);
-  const CxlHostWindows w{4 * GiB, 1 * GiB, 0xF0000000, cxl_bar::size};
-  CxlDeviceController ctrl("ctrl", w, 1 * GiB, sc_time(40, SC_NS), false);
+  CxlDeviceController ctrl("ctrl", kBar, 1 * GiB, sc_time(40, SC_NS), false);
   ProbeTarget mem("mem"), host("host");
-  ctrl.hdm().program(w.hdm_base, w.hdm_size);
   TestInitiator::Raw mem_read{}, reg_read{};
   TestInitiator link("link", [&](TestInitiator& t) {
     uint8_t buf[64] = {};
-    mem_read = t.raw(R, w.hdm_base + 0x1000, buf, 64);
-    reg_read = t.raw(R, w.reg_base + cxl_bar::component_regs + hdm_regs::control, buf, 4);
+    mem_read = t.raw(R, kHdmBase + 0x1000, buf, 64);
+    reg_read = t.raw(R, kBarBase + cxl_bar::component_regs + hdm_regs::control, buf, 4);
   });
   link.socket.bind(ctrl.link_in);
   ctrl.link_out.bind(host.in);
   ctrl.mem_out.bind(mem.in);
+  commit_hdm(ctrl);
   sc_core::sc_start();
   CHECK(mem_read.status == tlm::TLM_OK_RESPONSE);
   CHECK(mem_read.delay.value() == 40'000);
@@ -515,30 +541,29 @@ TEST_CASE("hop latency: register bank adds its access latency to reads and write
 // 10000 + 20000 + 2125 + 30000 + 40000 + 16000 + 90000 + 19125 + 30000.
 TEST_CASE("hop latency: a host read of CXL memory is the sum of its hops", "[hop_latency][cxl][path]") {
   set_quantum_ns(1000);
-  const CxlHostWindows w{4 * GiB, 1 * GiB, 0xF0000000, cxl_bar::size};
   AddressRouter bus("bus", sc_time(10, SC_NS));
-  CxlRootPort rp("rp", w, sc_time(20, SC_NS));
+  CxlRootPort rp("rp", {kHdm, kBar}, sc_time(20, SC_NS));
   SerialLink link("link", std::make_unique<CxlFlitFormat>(cxl16()), sc_time(30, SC_NS));
-  CxlDeviceController ctrl("ctrl", w, 1 * GiB, sc_time(40, SC_NS), false);
+  CxlDeviceController ctrl("ctrl", kBar, 1 * GiB, sc_time(40, SC_NS), false);
   Dram mem("mem", DramConfig{1 * GiB, 4, 64, 90, 256});
   ProbeTarget host_side("host_side");
-  ctrl.hdm().program(w.hdm_base, w.hdm_size);
   TestInitiator::Raw read{}, write{};
   TestInitiator cpu("cpu", [&](TestInitiator& t) {
     uint8_t buf[256] = {};
-    read = t.raw(R, w.hdm_base + 0x400, buf, 256);
+    read = t.raw(R, kHdmBase + 0x400, buf, 256);
     t.wait_until_ps(1'000'000);
-    write = t.raw(W, w.hdm_base + 0x400, buf, 256);
+    write = t.raw(W, kHdmBase + 0x400, buf, 256);
   });
   cpu.socket.bind(bus.in);
   bus.out.bind(rp.host_in);
-  bus.add_window({"cxl", w.hdm_base, w.hdm_size, 0, false});
+  bus.add_window({"cxl", kHdmBase, kHdmSize, 0, false});
   rp.link_out.bind(link.down_in);
   link.down_out.bind(ctrl.link_in);
   ctrl.link_out.bind(link.up_in);
   link.up_out.bind(rp.link_in);
   rp.host_out.bind(host_side.in);
   ctrl.mem_out.bind(mem.in);
+  commit_hdm(ctrl);
   sc_core::sc_start();
   const uint64_t expected = 10'000 + 20'000 + 2'125 + 30'000 + 40'000 + 16'000 + 90'000 + 19'125 + 30'000;
   CHECK(read.status == tlm::TLM_OK_RESPONSE);

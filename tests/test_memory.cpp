@@ -338,3 +338,10 @@ TEST_CASE("dram: lockstep channels match per-channel reservations", "[memory]") 
   CHECK(mismatches == 0);
   CHECK(mem.busy_ps() == reference_busy);
 }
+
+// The models count picoseconds: a platform that sets another SystemC time
+// resolution is refused when a model is built, not silently scaled.
+TEST_CASE("the models refuse a time resolution other than 1 ps", "[memory][time]") {
+  sc_core::sc_set_time_resolution(1, sc_core::SC_NS);
+  CHECK_THROWS_WITH(Dram("ddr", DramConfig{}), Catch::Contains("time resolution at 1 ps"));
+}

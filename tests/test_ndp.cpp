@@ -11,6 +11,7 @@
 #include "models/common/job_log.h"
 #include "models/common/job_queue_registers.h"
 #include "models/cxl/cxl_expander.h"
+#include "expander_bench.h"
 #include "testbench.h"
 
 using namespace cxlvp;
@@ -18,7 +19,7 @@ using namespace cxlvp::test;
 
 namespace {
 
-const CxlHostWindows kWindows{4 * GiB, 1 * GiB, 0xF0000000, cxl_bar::size};
+const CxlHostWindows kWindows{};
 const uint64_t kNdp = kWindows.reg_base + cxl_bar::ndp_regs;  // NDP job-queue registers, host view
 constexpr uint64_t kMsiAddr = 0xFEE00008;                    // where the MSI goes (any host address)
 constexpr uint64_t kDesc = 0x1000;                           // descriptor, device physical
@@ -35,7 +36,8 @@ struct NdpRun {
 NdpRun run_job(const CxlConfig& cfg, ComputeMode mode, const JobDescriptor& d, uint64_t desc_addr = kDesc,
                bool write_descriptor = true) {
   set_quantum_ns(1000);
-  CxlExpander cxl("cxl", cfg, kWindows, mode, 4096);
+  auto cxl_model = host_expander("cxl", cfg, kWindows, mode, 4096);
+  CxlExpander& cxl = *cxl_model;
   WriteRecorder up("up");
   NdpRun out;
   TestInitiator fw("fw", [&](TestInitiator& t) {
@@ -57,8 +59,8 @@ NdpRun run_job(const CxlConfig& cfg, ComputeMode mode, const JobDescriptor& d, u
     out.error = t.read_reg<uint32_t>(kNdp + job_regs::error);
     out.completed = t.read_reg<uint32_t>(kNdp + job_regs::completed);
   });
-  fw.socket.bind(cxl.rp.host_in);
-  cxl.rp.host_out.bind(up.in);
+  fw.socket.bind(cxl.rp->host_in);
+  cxl.rp->host_out.bind(up.in);
   sc_core::sc_start();
   out.msis = up.writes;
   return out;

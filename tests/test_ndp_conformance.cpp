@@ -76,8 +76,8 @@ Outcome run_jobs(NdpUnderTest impl, const std::vector<FfnJob>& jobs, size_t msis
     out.error = reg32(t, job_regs::error);
     out.completed = reg32(t, job_regs::completed);
   });
-  host.socket.bind(cxl->rp.host_in);
-  cxl->rp.host_out.bind(up.in);
+  host.socket.bind(cxl->rp->host_in);
+  cxl->rp->host_out.bind(up.in);
   sc_core::sc_start();
   out.msis = up.writes;
   out.finished = host.finished();
@@ -183,8 +183,8 @@ NDP_CONFORMANCE("register reset values and access rules", reset_values) {
     narrow = t.raw(tlm::TLM_READ_COMMAND, kNdpRegs + job_regs::status, &h, 2).status;
     hole = t.raw(tlm::TLM_READ_COMMAND, kNdpRegs + 0x100, &w, 4).status;
   });
-  host.socket.bind(cxl->rp.host_in);
-  cxl->rp.host_out.bind(up.in);
+  host.socket.bind(cxl->rp->host_in);
+  cxl->rp->host_out.bind(up.in);
   sc_core::sc_start();
   REQUIRE(host.finished());
   CHECK(version == NdpEngine::kVersion);
@@ -224,8 +224,8 @@ NDP_CONFORMANCE("descriptor handling: DESC_ADDR latched at the doorbell", descri
     up.wait_for(1);
     y = read_device(t, job.d.act_out_addr, job.expected.size());
   });
-  host.socket.bind(cxl->rp.host_in);
-  cxl->rp.host_out.bind(up.in);
+  host.socket.bind(cxl->rp->host_in);
+  cxl->rp->host_out.bind(up.in);
   sc_core::sc_start();
   REQUIRE(up.writes.size() == 1);
   CHECK(up.writes[0].word() == 0x31);
@@ -328,8 +328,8 @@ NDP_CONFORMANCE("job submitted while busy", submitted_while_busy) {
     y1 = read_device(t, first.d.act_out_addr, first.expected.size());
     y2 = read_device(t, second.d.act_out_addr, second.expected.size());
   });
-  host.socket.bind(cxl->rp.host_in);
-  cxl->rp.host_out.bind(up.in);
+  host.socket.bind(cxl->rp->host_in);
+  cxl->rp->host_out.bind(up.in);
   sc_core::sc_start();
   CHECK(status_busy == 1u);
   CHECK(status_queued == (1u | (1u << 16)));
@@ -395,8 +395,8 @@ NDP_CONFORMANCE("bad input: descriptor outside device memory", desc_outside) {
     o.error = reg32(t, job_regs::error);
     o.completed = reg32(t, job_regs::completed);
   });
-  host.socket.bind(cxl->rp.host_in);
-  cxl->rp.host_out.bind(up.in);
+  host.socket.bind(cxl->rp->host_in);
+  cxl->rp->host_out.bind(up.in);
   sc_core::sc_start();
   o.msis = up.writes;
   o.finished = host.finished();
@@ -546,8 +546,8 @@ NDP_CONFORMANCE("bad input: doorbell while the queue is full", queue_full) {
     t.sync();
     up.wait_for(depth + 1);
   });
-  host.socket.bind(cxl->rp.host_in);
-  cxl->rp.host_out.bind(up.in);
+  host.socket.bind(cxl->rp->host_in);
+  cxl->rp->host_out.bind(up.in);
   sc_core::sc_start();
   REQUIRE(host.finished());
   CHECK(error_before == 0);

@@ -66,8 +66,8 @@ void build_lane(Lane& lane, const char* name, NdpUnderTest impl) {
       lane.correct.push_back(read_device(t, job.d.act_out_addr, job.expected.size()) == job.expected);
     }
   });
-  lane.host->socket.bind(lane.cxl->rp.host_in);
-  lane.cxl->rp.host_out.bind(lane.up->in);
+  lane.host->socket.bind(lane.cxl->rp->host_in);
+  lane.cxl->rp->host_out.bind(lane.up->in);
 }
 
 }  // namespace

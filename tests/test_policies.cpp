@@ -43,9 +43,9 @@ LaneRates paper_rates() {
   LaneRates r;
   r.mode = ComputeMode::per_token;
   r.per_token_s = {5 * us, 50 * us, 500 * us};
-  r.fetch_Bps = 32e9;
+  r.homes[0].fetch_Bps = 32e9;
   r.activation_Bps = 1e15;
-  r.cxl_Bps = 64e9;
+  r.homes[0].cxl_Bps = 64e9;
   r.weights_in_cxl = true;
   return r;
 }
@@ -78,10 +78,12 @@ LaneRates roofline_rates() {
   r.mode = ComputeMode::roofline;
   r.per_token_s = {5 * us, 50 * us, 500 * us};  // unused in roofline mode
   r.flops_per_s = {1e12, 1e11, 1e10};
-  r.weight_stream_Bps = {5e11, 4e10, 1e11};
-  r.fetch_Bps = 2e10;
+  r.hbm_Bps = 5e11;
+  r.homes[0].home_Bps = 4e10;
+  r.ndp_stream_Bps = 1e11;
+  r.homes[0].fetch_Bps = 2e10;
   r.activation_Bps = 1e10;
-  r.cxl_Bps = 4e10;
+  r.homes[0].cxl_Bps = 4e10;
   r.weights_in_cxl = true;
   return r;
 }
@@ -569,7 +571,7 @@ TEST_CASE("PlanEstimate: jobs that do not use the CXL link neither hold nor wait
     // GPU 200 tok: fetched at max(6.25, 12.5) = 12.5 ms, done 13.5 ms.
     // NDP 1 tok: copies < 1 ns, computes 0.5 ms: done 0.5 ms. (Before: engine = max(..., link clock 12.5).)
     LaneRates rates = paper_rates();
-    rates.cxl_Bps = 16e9;
+    rates.homes[0].cxl_Bps = 16e9;
     const LaneCostModel slow_link(rates, paper_model(), QuantizationConfig{});
     PlanEstimate e(slow_link);
     CHECK(e.add(Lane::gpu, 200, false) == within_ns(13.5 * ms));

@@ -34,9 +34,9 @@ LaneCostModel paper_costs() {
   LaneRates r;
   r.mode = ComputeMode::per_token;
   r.per_token_s = {5 * us, 50 * us, 500 * us};
-  r.fetch_Bps = 32e9;
+  r.homes[0].fetch_Bps = 32e9;
   r.activation_Bps = 1e15;
-  r.cxl_Bps = 64e9;
+  r.homes[0].cxl_Bps = 64e9;
   r.weights_in_cxl = true;
   MoeModelConfig m;
   m.expert_bytes = 200000000;
@@ -50,10 +50,12 @@ LaneCostModel roofline_costs() {
   LaneRates r;
   r.mode = ComputeMode::roofline;
   r.flops_per_s = {1e12, 1e11, 1e10};
-  r.weight_stream_Bps = {5e11, 4e10, 1e11};
-  r.fetch_Bps = 2e10;
+  r.hbm_Bps = 5e11;
+  r.homes[0].home_Bps = 4e10;
+  r.ndp_stream_Bps = 1e11;
+  r.homes[0].fetch_Bps = 2e10;
   r.activation_Bps = 1e10;
-  r.cxl_Bps = 4e10;
+  r.homes[0].cxl_Bps = 4e10;
   r.weights_in_cxl = true;
   MoeModelConfig m;
   m.d_model = 1000;
@@ -96,18 +98,6 @@ double best_placement(const std::vector<uint32_t>& counts, const PlacementContex
 }
 
 }  // namespace
-
-// Two machines, jobs divisible: {1, 3} on the first vs {3, 1} on the second
-// -> each on the machine it suits, 1; one job of 4 either way -> halves, 2;
-// the 200 tokens of the paper's CPU (50 us) and NDP (500 us) -> 200 / (1/50 +
-// 1/500) us = 9090.9 us; nothing -> 0.
-TEST_CASE("fractional two-machine split: hand cases", "[lower_bound][tight]") {
-  CHECK(fractional_two_machine_split({1, 3}, {3, 1}) == Approx(1));
-  CHECK(fractional_two_machine_split({4}, {4}) == Approx(2));
-  CHECK(fractional_two_machine_split({5000, 5000}, {50000, 50000}) == Approx(200 * 500.0 / 11));
-  CHECK(fractional_two_machine_split({2, 2, 2}, {1e9, 1e9, 1e9}) == Approx(6));
-  CHECK(fractional_two_machine_split({}, {}) == 0);
-}
 
 // Paper model, counts {200, 100, 100}, NDP available. For k GPU experts:
 //   k = 0: the 400 tokens split over CPU and NDP: 400 / (1/50 + 1/500) us = 18.18 ms

@@ -1,4 +1,5 @@
 #include "burst_initiator.h"
+#include "time_resolution.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -13,6 +14,7 @@ BurstInitiator::BurstInitiator(const std::string& node_name, QuantumKeeper& keep
       burst_(burst_bytes),
       in_flight_(std::max(1u, window)),
       scratch_(burst_bytes) {
+  require_picosecond_resolution("BurstInitiator");
   if (burst_bytes == 0) throw std::invalid_argument(node_name + ": burst size must be positive");
   payload_.set_extension(&trace_);
 }

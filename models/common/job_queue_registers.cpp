@@ -1,4 +1,5 @@
 #include "job_queue_registers.h"
+#include "time_resolution.h"
 
 namespace cxlvp {
 
@@ -16,6 +17,7 @@ JobQueueRegisters::JobQueueRegisters(const std::string& name, uint32_t version, 
       max_d_ff_("MAX_D_FF", job_regs::max_d_ff, 4, max_d_ff, Access::read_only),
       bank_(name, access_latency),
       depth_(queue_depth) {
+  require_picosecond_resolution("JobQueueRegisters");
   for (Register* r : {&version_, &status_, &desc_addr_, &doorbell_, &error_, &msi_addr_, &completed_, &queue_depth_,
                     &max_d_model_, &max_d_ff_})
     bank_.add(*r);

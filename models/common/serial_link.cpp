@@ -1,5 +1,6 @@
 #include "serial_link.h"
 
+#include "time_resolution.h"
 #include "hop_trace.h"
 
 namespace cxlvp {
@@ -16,6 +17,7 @@ SerialLink::SerialLink(sc_core::sc_module_name name, std::unique_ptr<LinkFormat>
       node_(register_node(this->name())),
       downstream_(format_->wire_GBps() * 1e9),
       upstream_(format_->wire_GBps() * 1e9) {
+  require_picosecond_resolution("SerialLink");
   packet_wire_bytes_ = format_->cost(false, format_->packet_payload_bytes()).request_bytes;
 }
 

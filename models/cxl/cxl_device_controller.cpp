@@ -4,8 +4,8 @@
 
 namespace cxlvp {
 
-CxlDeviceController::CxlDeviceController(sc_core::sc_module_name name, const CxlHostWindows& windows,
-                                         uint64_t dram_bytes, sc_core::sc_time latency, bool has_ndp)
+CxlDeviceController::CxlDeviceController(sc_core::sc_module_name name, const AddressRange& bar, uint64_t dram_bytes,
+                                         sc_core::sc_time latency, bool has_ndp)
     : sc_module(name),
       link_in("link_in", this, &CxlDeviceController::from_link_dbg),
       link_out("link_out"),
@@ -13,13 +13,19 @@ CxlDeviceController::CxlDeviceController(sc_core::sc_module_name name, const Cxl
       ndp_mem_in("ndp_mem_in"),
       ndp_msi_in("ndp_msi_in"),
       ndp_regs_out("ndp_regs_out"),
-      windows_(windows),
+      bar_(bar),
       latency_(latency),
       has_ndp_(has_ndp),
       node_(register_node(this->name())),
-      hdm_(dram_bytes),
+      hdm_(HdmDecoders::Kind::device, kExpanderHdmDecoders, dram_bytes),
+      id_("DEVICE_ID", cxl_bar::device_info + cxl_device_info::id, 4, cxl_device_info::kType3Id, Access::read_only),
+      mem_size_low_("MEM_SIZE_LOW", cxl_bar::device_info + cxl_device_info::mem_size_low, 4, dram_bytes & 0xFFFFFFFFu,
+                    Access::read_only),
+      mem_size_high_("MEM_SIZE_HIGH", cxl_bar::device_info + cxl_device_info::mem_size_high, 4, dram_bytes >> 32,
+                     Access::read_only),
       component_regs_(std::string(this->name()) + ".regs", sc_core::SC_ZERO_TIME) {
   hdm_.add_to(component_regs_);
+  for (Register* r : {&id_, &mem_size_low_, &mem_size_high_}) component_regs_.add(*r);
   ndp_mem_in.register_b_transport(this, &CxlDeviceController::from_ndp_mem);
   ndp_mem_in.register_transport_dbg(this, &CxlDeviceController::from_ndp_mem_dbg);
   ndp_msi_in.register_b_transport(this, &CxlDeviceController::from_ndp_msi);
@@ -43,25 +49,25 @@ void CxlDeviceController::from_link(tlm::tlm_generic_payload& p, sc_core::sc_tim
   stamp_hop(p, node_, delay);
   delay += latency_;
   const uint64_t hpa = p.get_address();
-  if (hpa >= windows_.reg_base && hpa - windows_.reg_base < windows_.reg_size) {
-    to_registers(p, delay, hpa - windows_.reg_base);
+  if (hpa >= bar_.base && hpa - bar_.base < bar_.size) {
+    to_registers(p, delay, hpa - bar_.base);
     return;
   }
-  const auto dpa = hdm_.translate(hpa, p.get_data_length());
-  if (!dpa) {
+  const auto hit = hdm_.decode(hpa, p.get_data_length());
+  if (!hit) {
     p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  p.set_address(*dpa);
+  p.set_address(hit->offset);
   mem_out.b_transport(p, delay);
   p.set_address(hpa);
 }
 
 unsigned CxlDeviceController::from_link_dbg(tlm::tlm_generic_payload& p) {
   const uint64_t hpa = p.get_address();
-  const auto dpa = hdm_.translate(hpa, p.get_data_length());
-  if (!dpa) return 0;
-  p.set_address(*dpa);
+  const auto hit = hdm_.decode(hpa, p.get_data_length());
+  if (!hit) return 0;
+  p.set_address(hit->offset);
   const unsigned n = mem_out->transport_dbg(p);
   p.set_address(hpa);
   return n;

@@ -4,20 +4,21 @@
 
 namespace cxlvp {
 
-CxlRootPort::CxlRootPort(sc_core::sc_module_name name, const CxlHostWindows& windows, sc_core::sc_time latency)
+CxlRootPort::CxlRootPort(sc_core::sc_module_name name, std::vector<AddressRange> claims, sc_core::sc_time latency)
     : sc_module(name),
       host_in("host_in", this, &CxlRootPort::dbg_down),
       link_out("link_out"),
       link_in("link_in", this, &CxlRootPort::dbg_up),
       host_out("host_out"),
-      windows_(windows),
+      claims_(std::move(claims)),
       latency_(latency),
       node_(register_node(this->name())) {
 }
 
 bool CxlRootPort::claims(uint64_t a, uint64_t n) const {
-  const auto in = [a, n](uint64_t base, uint64_t size) { return a >= base && a - base < size && n <= size - (a - base); };
-  return in(windows_.hdm_base, windows_.hdm_size) || in(windows_.reg_base, windows_.reg_size);
+  for (const AddressRange& r : claims_)
+    if (r.holds(a, n)) return true;
+  return false;
 }
 
 void CxlRootPort::b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {

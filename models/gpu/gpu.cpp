@@ -12,13 +12,15 @@ namespace cxlvp {
 using sc_core::sc_time;
 
 Gpu::Gpu(sc_core::sc_module_name name, const GpuConfig& config, ComputeMode mode, uint64_t burst_bytes,
-         uint64_t expert_slot_bytes)
+         uint64_t expert_slot_bytes, const PcieLinkConfig* own_link, const Interpose& interpose)
     : sc_module(name),
       mmio("mmio", this, &Gpu::transport_dbg),
       dma("dma"),
       hbm_debug("hbm_debug"),
       hbm("hbm", config.hbm),
       config_(config),
+      copy_name_(std::string(this->name()) + ".copy"),
+      fetch_name_(std::string(this->name()) + ".fetch"),
       mode_(mode),
       slot_bytes_(expert_slot_bytes),
       regs_(std::string(this->name()) + ".regs", kVersion, config.queue_depth,
@@ -35,7 +37,14 @@ Gpu::Gpu(sc_core::sc_module_name name, const GpuConfig& config, ComputeMode mode
       fetch_queue_(config.queue_depth),
       compute_queue_(1) {
   hbm_debug.register_transport_dbg(this, &Gpu::hbm_transport_dbg);
-  local_.bind(hbm.in);
+  const std::string me = this->name();
+  local_.bind(interpose(me + ".sm->" + me + ".hbm", hbm.in));
+  if (own_link) {
+    link = std::make_unique<SerialLink>("link", std::make_unique<PcieFormat>(*own_link),
+                                        sc_core::sc_time(own_link->latency_ns, sc_core::SC_NS));
+    link->down_out.bind(interpose(me + ".link->" + me + ".regs", mmio));
+    dma.bind(interpose(me + ".dma->" + me + ".link", link->up_in));
+  }
   SC_HAS_PROCESS(Gpu);
   SC_THREAD(front_end);
   SC_THREAD(copy_engine);
@@ -64,7 +73,7 @@ void Gpu::front_end() {
     JobDescriptor d;
     const bool ok = fetch_descriptor(front_.bus, dma, desc_addr, d);
     front_.sync();
-    if (!ok || (d.op != JobOp::copy && d.op != JobOp::expert_ffn)) finish(front_, "gpu", d, start, JobError::bad_descriptor);
+    if (!ok || (d.op != JobOp::copy && d.op != JobOp::expert_ffn)) finish(front_, name(), d, start, JobError::bad_descriptor);
     else if (d.op == JobOp::copy) copy_queue_.put(d);
     else fetch_queue_.put(d);
   }
@@ -78,7 +87,7 @@ void Gpu::copy_engine() {
     const bool ok = (d.flags & job_flags::to_host)
                         ? copier_.bus.copy(local_, d.act_in_addr, dma, d.act_out_addr, d.act_in_bytes, functional)
                         : copier_.bus.copy(dma, d.act_in_addr, local_, d.act_out_addr, d.act_in_bytes, functional);
-    finish(copier_, "gpu.copy", d, start, ok ? JobError::none : JobError::bus_error);
+    finish(copier_, copy_name_.c_str(), d, start, ok ? JobError::none : JobError::bus_error);
   }
 }
 
@@ -86,7 +95,7 @@ void Gpu::fetch_engine() {
   for (;;) {
     const JobDescriptor d = fetch_queue_.get();
     if (d.weight_bytes > slot_bytes_ || resident_.slots() == 0) {
-      finish(fetcher_, "gpu", d, sc_core::sc_time_stamp().value(), JobError::capacity);
+      finish(fetcher_, name(), d, sc_core::sc_time_stamp().value(), JobError::capacity);
       continue;
     }
     auto slot = resident_.acquire(d.expert);
@@ -99,15 +108,15 @@ void Gpu::fetch_engine() {
       const bool ok = fetcher_.bus.copy(dma, d.weight_addr, local_, slot_address(slot->index), d.weight_bytes,
                                         d.flags & job_flags::functional);
       fetcher_.sync();
-      JobLog::global().add({"gpu.fetch", d, start, sc_core::sc_time_stamp().value(), ok});
+      JobLog::global().add({fetch_name_, d, start, sc_core::sc_time_stamp().value(), ok});
       if (!ok) {
         resident_.invalidate(d.expert);
-        finish(fetcher_, "gpu", d, start, JobError::bus_error);
+        finish(fetcher_, name(), d, start, JobError::bus_error);
         continue;
       }
     } else if (!slot->hit && (d.flags & job_flags::functional) && !preload(d, slot->index)) {
       resident_.invalidate(d.expert);
-      finish(fetcher_, "gpu", d, sc_core::sc_time_stamp().value(), JobError::bus_error);
+      finish(fetcher_, name(), d, sc_core::sc_time_stamp().value(), JobError::bus_error);
       continue;
     }
     compute_queue_.put({d, slot->index});
@@ -150,7 +159,7 @@ void Gpu::compute_engine() {
     sm_.sync();
     resident_.release(d.expert);
     slot_released_.notify(sc_core::SC_ZERO_TIME);
-    finish(sm_, "gpu", d, start, error);
+    finish(sm_, name(), d, start, error);
   }
 }
 

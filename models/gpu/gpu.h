@@ -13,12 +13,17 @@
 // a job's expert weights into HBM on a miss, and the compute engine (SMs),
 // which runs one expert job at a time while the next one's weights arrive.
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
 #include "../common/burst_initiator.h"
+#include "../common/interpose.h"
+#include "../common/serial_link.h"
+#include "../pcie/pcie_format.h"
 #include "../common/compute_model.h"
 #include "../common/handoff_queue.h"
 #include "../common/job_descriptor.h"
@@ -42,10 +47,15 @@ class Gpu : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<Gpu> dma;
   tlm_utils::simple_target_socket_optional<Gpu> hbm_debug;
   Dram hbm;
+  // With `own_link`: the GPU's PCIe link (`<name>.link`), bound to `mmio` and
+  // `dma` here; the platform binds its other end to a root complex port.
+  // Without: the platform provides the link and binds `mmio` and `dma` itself.
+  std::unique_ptr<SerialLink> link;
 
   // expert_slot_bytes: size of one HBM expert slot (the model's expert size).
+  // Internal bindings go through `interpose`.
   Gpu(sc_core::sc_module_name name, const GpuConfig& config, ComputeMode mode, uint64_t burst_bytes,
-      uint64_t expert_slot_bytes);
+      uint64_t expert_slot_bytes, const PcieLinkConfig* own_link = nullptr, const Interpose& interpose = direct);
 
   const ResidentExperts& resident() const { return resident_; }
   uint64_t slot_address(unsigned slot) const { return config_.hbm_reserved_bytes + slot * slot_bytes_; }
@@ -67,6 +77,9 @@ class Gpu : public sc_core::sc_module {
   unsigned hbm_transport_dbg(tlm::tlm_generic_payload& p) { return local_->transport_dbg(p); }
 
   GpuConfig config_;
+  // Device names in the job log: the GPU's own name for expert jobs, and
+  // "<name>.copy", "<name>.fetch" for its copy and fetch engines.
+  const std::string copy_name_, fetch_name_;
   ComputeMode mode_;
   uint64_t slot_bytes_;
   JobQueueRegisters regs_;

@@ -6,6 +6,7 @@
 
 #include "../common/hop_trace.h"
 #include "../common/target_socket.h"
+#include "../cxl/granule_split.h"
 
 namespace cxlvp {
 
@@ -23,6 +24,8 @@ void AddressRouter::end_of_elaboration() {
 void AddressRouter::add_window(const AddressWindow& w) {
   if (w.size == 0 || w.base + w.size < w.base)
     throw std::invalid_argument("address window " + w.name + " is empty or wraps around");
+  if (!w.interleave_ports.empty() && (w.interleave_ports.size() != w.interleave.ways || w.relative))
+    throw std::invalid_argument("address window " + w.name + ": an interleave set needs one port per way and host physical addresses");
   for (const auto& o : windows_) {
     if (w.base < o.end() && o.base < w.end()) {
       std::ostringstream msg;
@@ -56,15 +59,37 @@ void AddressRouter::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& d
     p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
+  if (!w->interleave_ports.empty()) return send_interleaved(*w, p, delay);
   if (w->relative) p.set_address(address - w->base);
   targets_[w->port]->b_transport(p, delay);
   p.set_address(address);
+}
+
+void AddressRouter::send_interleaved(const AddressWindow& w, tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+  const uint64_t offset = p.get_address() - w.base;
+  if (p.get_data_length() <= w.interleave.to_granule_end(offset))
+    return targets_[w.interleave_ports[w.interleave.position(offset)]]->b_transport(p, delay);
+  send_by_granule(p, delay, w.base, w.interleave, [&](unsigned position, tlm::tlm_generic_payload& piece, sc_core::sc_time& d) {
+    targets_[w.interleave_ports[position]]->b_transport(piece, d);
+  });
 }
 
 unsigned AddressRouter::transport_dbg(tlm::tlm_generic_payload& p) {
   const uint64_t address = p.get_address();
   const AddressWindow* w = decode(address);
   if (!w) return 0;
+  if (!w->interleave_ports.empty()) {
+    unsigned done = 0;
+    sc_core::sc_time ignored;
+    send_by_granule(p, ignored, w->base, w->interleave,
+                    [&](unsigned position, tlm::tlm_generic_payload& piece, sc_core::sc_time&) {
+                      const unsigned n = out[int(w->interleave_ports[position])]->transport_dbg(piece);
+                      done += n;
+                      piece.set_response_status(n == piece.get_data_length() ? tlm::TLM_OK_RESPONSE
+                                                                             : tlm::TLM_ADDRESS_ERROR_RESPONSE);
+                    });
+    return done;
+  }
   if (w->relative) p.set_address(address - w->base);
   const unsigned n = out[w->port]->transport_dbg(p);
   p.set_address(address);

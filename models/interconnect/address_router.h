@@ -4,7 +4,10 @@
 // host physical address through unchanged (root complexes, root ports, which
 // decode it themselves) or hands the target an offset from the window base
 // (plain memories and register blocks). An address outside every window gets
-// TLM_ADDRESS_ERROR_RESPONSE.
+// TLM_ADDRESS_ERROR_RESPONSE. A window may also be a host interleave set (a
+// CXL Fixed Memory Window over several root ports, with the host bridge's
+// decoder): granule g of it goes to port interleave_ports[g mod ways], and an
+// access spanning granules is split, one piece per granule (granule_split.h).
 #include <cstdint>
 #include <string>
 #include <systemc>
@@ -13,16 +16,23 @@
 #include <vector>
 
 #include "../common/node_registry.h"
+#include "../cxl/interleave.h"
 #include "../common/target_socket.h"
 
 namespace cxlvp {
 
 struct AddressWindow {
+  AddressWindow(std::string name, uint64_t base, uint64_t size, unsigned port, bool relative)
+      : name(std::move(name)), base(base), size(size), port(port), relative(relative) {}
+
   std::string name;
   uint64_t base = 0;
   uint64_t size = 0;
   unsigned port = 0;        // index of the `out` binding
   bool relative = true;     // target sees address - base
+  // A host interleave set: empty, or `interleave.ways` ports (then `port` is unused).
+  std::vector<unsigned> interleave_ports;
+  Interleave interleave;
   uint64_t end() const { return base + size; }
 };
 
@@ -44,6 +54,7 @@ class AddressRouter : public sc_core::sc_module {
 
  private:
   unsigned transport_dbg(tlm::tlm_generic_payload& p);
+  void send_interleaved(const AddressWindow& w, tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   void end_of_elaboration() override;
 
   sc_core::sc_time latency_;

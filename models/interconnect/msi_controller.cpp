@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cstring>
 
+#include "../common/time_resolution.h"
 #include "../common/hop_trace.h"
 
 namespace cxlvp {
 
 MsiController::MsiController(sc_core::sc_module_name name, uint64_t window_bytes)
     : sc_module(name), in("in", this), window_bytes_(window_bytes), node_(register_node(this->name())) {
+  require_picosecond_resolution("MsiController");
 }
 
 void MsiController::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {

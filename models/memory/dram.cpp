@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "../common/time_resolution.h"
 #include "../common/hop_trace.h"
 
 namespace cxlvp {
@@ -14,6 +15,7 @@ Dram::Dram(sc_core::sc_module_name name, const DramConfig& config)
       config_(config),
       node_(register_node(this->name())),
       latency_(sc_core::sc_time::from_value(static_cast<uint64_t>(std::llround(config.idle_latency_ns * 1000)))) {
+  require_picosecond_resolution("Dram");
   if (config.channels == 0 || config.peak_GBps <= 0 || config.interleave_bytes == 0 ||
       (config.interleave_bytes & (config.interleave_bytes - 1)) != 0)
     throw std::invalid_argument(std::string(this->name()) +

@@ -70,7 +70,7 @@ bool NdpEngine::execute_functional(const JobDescriptor& d, uint64_t compute, dou
 
 void NdpEngine::run() {
   for (;;)
-    serve_next_job("ndp", regs_, engine_, mem, msi, [this](const JobDescriptor& d) {
+    serve_next_job(config_.job_log_name.c_str(), regs_, engine_, mem, msi, [this](const JobDescriptor& d) {
       job_ = d;
       job_start_ps_ = engine_.bus.local_time().value();  // the thread's own time, up to a quantum ahead
       return execute(d);

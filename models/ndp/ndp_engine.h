@@ -10,6 +10,7 @@
 // they read. The engine implements the contract in docs/ndp-plugin.md, as
 // does the RTL engine in rtl/.
 #include <cstdint>
+#include <string>
 #include <systemc>
 #include <tlm>
 
@@ -45,6 +46,10 @@ struct NdpConfig {
   double register_latency_ns = 20;
   unsigned max_d_model = 1024;    // functional jobs: largest shape the engine's buffers hold
   unsigned max_d_ff = 4096;
+  // Not a scenario key: the device name of this engine's jobs in the job log
+  // (jobs.csv, busy time). The platform names a listed expander's engine
+  // "<expander>.ndp"; the one-expander shorthand keeps "ndp".
+  std::string job_log_name = "ndp";
 };
 
 class NdpEngine : public NdpEngineBase {

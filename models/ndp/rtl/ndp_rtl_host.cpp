@@ -31,6 +31,7 @@ NdpRtlHost::NdpRtlHost(sc_core::sc_module_name name, const NdpConfig& config, ui
       irq(irq_valid, irq_ready),
       issuer("issuer", register_node(this->name())),
       options_(options),
+      job_log_name_(config.job_log_name),
       kind_(kind),
       watchdog_cycles_(config.watchdog_cycles),
       job_limit_ps_(uint64_t(std::llround(config.job_time_limit_ms * 1e9))),
@@ -150,11 +151,12 @@ void NdpRtlHost::serve_interrupt(uint64_t now) {
   }
 }
 
-// The job the interrupt ends: logged as device `ndp` (jobs.csv, busy time,
+// The job the interrupt ends: logged under the engine's job-log name (jobs.csv, busy time,
 // timelines), checked against the contract.
 void NdpRtlHost::finish_job(uint32_t msi_word, uint64_t now) {
   std::string problem;
   NdpJobTracker::Finished f = jobs_.finish(msi_word, now, problem);
+  f.record.device = job_log_name_;
   memory_->job_finished();
   if (!problem.empty()) return fail("irq: " + problem + " (cycle " + std::to_string(cycles_) + ")");
   const uint32_t tag = msi_word & ~job_regs::msi_failed_bit;

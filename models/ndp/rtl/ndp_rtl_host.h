@@ -62,6 +62,7 @@ class NdpRtlHost : public NdpEngineBase, private BridgeObserver {
   InterruptPins irq;
   TransactionIssuer issuer;
   const NdpRtlOptions options_;
+  const std::string job_log_name_;  // NdpConfig::job_log_name
   MemoryBridgeConfig memory_config_;
 
  private:
