@@ -19,6 +19,14 @@ namespace cxlvp {
 // (routing_trace.h); RoutingGenerator draws only zipf and uniform.
 enum class RoutingDistribution { zipf, uniform, trace };
 
+// Whole-layer models (model.attention.heads > 0): a batch is one prompt's
+// prefill (tokens_per_batch tokens of one sequence) or one decode step
+// (tokens_per_batch sequences, each generating one token after context_tokens).
+enum class Phase { prefill, decode };
+// Where the KV cache lives: in GPU HBM when it fits (auto), or always in HBM,
+// host DDR or the first expander's memory (then read and written over PCIe).
+enum class KvCacheHome { automatic, hbm, ddr, cxl };
+
 struct WorkloadConfig {
   RoutingDistribution distribution = RoutingDistribution::zipf;
   double zipf_s = 1.5;             // Zipf exponent: P(rank r) ~ 1 / r^s
@@ -27,6 +35,9 @@ struct WorkloadConfig {
   unsigned top_k = 1;              // distinct experts per token
   bool permute_experts = false;    // shuffle which expert id gets which popularity rank
   std::string trace_file;          // distribution trace: the routing trace to replay
+  Phase phase = Phase::prefill;
+  unsigned context_tokens = 1024;  // decode: tokens each sequence has in its KV cache
+  KvCacheHome kv_cache_home = KvCacheHome::automatic;
 };
 
 // The routed experts of one MoE layer as the router sees them: `groups`

@@ -34,6 +34,7 @@ Scheduler::Scheduler(sc_core::sc_module_name name, const SchedulerConfig& config
       core_(this->name(), 4096, 1),
       costs_(config.rates, config.model, config.quantization),
       last_plan_(config.model.layers) {
+  if (config.model.whole_layers()) forward_ = std::make_unique<ForwardPass>(config.model, config.workload);
   SC_HAS_PROCESS(Scheduler);
   SC_THREAD(run);
 }
@@ -185,23 +186,9 @@ void Scheduler::run() {
     BatchRecord record{batch_, sc_core::sc_time_stamp().value(), 0, 0};
     if (config_.functional)
       activations_ = generate_batch_input(config_.seed, batch_, config_.workload.tokens_per_batch, config_.model.d_model);
-    for (layer_ = 0; layer_ < config_.model.layers; ++layer_) {
-      const LayerRouting routing = routing_->next_layer(batch_, layer_);
-      const std::vector<uint32_t> counts = routing.counts(config_.model.experts);
-      for (uint32_t c : counts) record.tokens += c;
-      const PlacementContext context = context_for(layer_);
-      const std::vector<ExpertJobPlan> plan = policy_->place(counts, context);
-      core_.sync();
-      LayerRecord layer{batch_, layer_, sc_core::sc_time_stamp().value(), 0, layer_lower_bound(counts, context),
-                        tight_lower_bound(counts, context, plan), {}};
-      for (const auto& j : plan)
-        if (j.tokens) ++layer.jobs_per_lane[size_t(j.lane)];
-      run_layer(batch_, layer_, plan, routing);
-      core_.sync();
-      layer.end_ps = sc_core::sc_time_stamp().value();
-      layers_.push_back(layer);
-      last_plan_[layer_] = plan;
-    }
+    if (forward_) run_forward_pass(record);
+    else
+      for (uint32_t layer = 0; layer < config_.model.layers; ++layer) run_moe_layer(layer, record, nullptr);
     core_.sync();
     record.end_ps = sc_core::sc_time_stamp().value();
     batches_.push_back(record);
@@ -209,6 +196,84 @@ void Scheduler::run() {
   }
   finished_ = true;
   sc_core::sc_stop();
+}
+
+// One MoE layer: gate, place, run the routed experts (and, in a forward
+// pass, the layer's shared experts on GPU 0 beside them).
+void Scheduler::run_moe_layer(uint32_t layer, BatchRecord& record, const LayerWork* shared) {
+  layer_ = layer;
+  const LayerRouting routing = routing_->next_layer(batch_, layer_);
+  const std::vector<uint32_t> counts = routing.counts(config_.model.experts);
+  for (uint32_t c : counts) record.tokens += c;
+  const PlacementContext context = context_for(layer_);
+  const std::vector<ExpertJobPlan> plan = policy_->place(counts, context);
+  core_.sync();
+  LayerRecord l{batch_, layer_, sc_core::sc_time_stamp().value(), 0, layer_lower_bound(counts, context),
+                tight_lower_bound(counts, context, plan), {}};
+  for (const auto& j : plan)
+    if (j.tokens) ++l.jobs_per_lane[size_t(j.lane)];
+  run_layer(batch_, layer_, plan, routing, shared);
+  core_.sync();
+  l.end_ps = sc_core::sc_time_stamp().value();
+  layers_.push_back(l);
+  last_plan_[layer_] = plan;
+}
+
+// A whole-layer model's batch: embeddings, then every decoder layer in order
+// (its attention, then its dense FFN or its experts), then the LM head, each
+// step waiting for the one before (forward_pass.h).
+void Scheduler::run_forward_pass(BatchRecord& record) {
+  run_layer_work(forward_->embeddings());
+  for (const DecoderLayer& l : forward_->layers()) {
+    run_layer_work(forward_->attention(l));
+    const LayerWork ffn = forward_->ffn(l);
+    if (l.kind == LayerKind::dense) {
+      run_layer_work(ffn);
+      continue;
+    }
+    core_.sync();
+    const uint64_t start = sc_core::sc_time_stamp().value();
+    run_moe_layer(l.moe_index, record, ffn.weight_bytes ? &ffn : nullptr);
+    record_step(l.index, "moe", start);
+  }
+  run_layer_work(forward_->lm_head());
+}
+
+void Scheduler::record_step(uint32_t decoder_layer, const char* what, uint64_t start_ps) {
+  core_.sync();
+  forward_records_.push_back({batch_, decoder_layer, what, start_ps, sc_core::sc_time_stamp().value()});
+}
+
+// A layer job on GPU 0, whose HBM keeps the resident weights and the layer's activations.
+uint32_t Scheduler::submit_layer_work(const LayerWork& w) {
+  JobDescriptor d;
+  d.op = JobOp::layer;
+  d.expert = w.decoder_layer;
+  d.tokens = w.tokens;
+  d.weight_addr = config_.hbm_resident_base + w.weight_offset;
+  d.weight_bytes = w.weight_bytes;
+  d.flops = w.flops;
+  d.act_in_addr = layout::hbm_activations;
+  d.act_in_bytes = w.act_bytes;
+  d.act_out_addr = layout::hbm_activations + w.act_bytes;
+  d.act_out_bytes = w.act_bytes;
+  d.kv_addr = config_.kv_base + w.kv_offset;
+  d.kv_read_bytes = w.kv_read_bytes;
+  d.kv_write_bytes = w.kv_write_bytes;
+  if (config_.kv_in_hbm) d.flags |= job_flags::kv_in_hbm;
+  const uint32_t tag = submit(gpu_lanes_.front(), d);
+  const PlannedJob planned{batch_, layer_, w.decoder_layer, w.tokens, Lane::gpu, w.what};
+  in_flight_[tag] = {kNoLayerJob, Stage::compute, planned};
+  planned_[tag] = planned;
+  return tag;
+}
+
+void Scheduler::run_layer_work(const LayerWork& w) {
+  core_.sync();
+  const uint64_t start = sc_core::sc_time_stamp().value();
+  submit_layer_work(w);
+  drain({}, layer_);
+  record_step(w.decoder_layer, w.what, start);
 }
 
 // The lane of `kind` that runs `expert`: its GPU (experts are sharded over
@@ -372,21 +437,30 @@ uint32_t Scheduler::submit_copy(uint64_t src, uint64_t dst, uint64_t bytes, bool
 }
 
 void Scheduler::run_layer(uint32_t batch, uint32_t layer, const std::vector<ExpertJobPlan>& plan,
-                          const LayerRouting& routing) {
+                          const LayerRouting& routing, const LayerWork* shared) {
   const std::vector<LayerJob> jobs = lay_out(plan);
   const TokenRows rows = config_.functional ? stage_inputs(jobs, routing) : TokenRows();
-  const auto track = [&](uint32_t tag, size_t i, Stage stage) {
-    const auto& p = jobs[i].plan;
-    const PlannedJob planned{batch, layer, p.expert, p.tokens, p.lane};
-    in_flight_[tag] = {i, stage, planned};
-    planned_[tag] = planned;
-  };
-  const auto act_bytes = [&](size_t i) { return costs_.activation_bytes(jobs[i].plan.tokens); };
   for (size_t i = 0; i < jobs.size(); ++i) {
-    if (jobs[i].plan.lane == Lane::gpu) track(submit_expert(jobs[i], layer), i, Stage::compute);
-    else track(submit_copy(jobs[i].hbm_in, jobs[i].staging_in, act_bytes(i), true), i, Stage::scatter);
+    if (jobs[i].plan.lane == Lane::gpu) track(submit_expert(jobs[i], layer), jobs, i, batch, layer, Stage::compute);
+    else
+      track(submit_copy(jobs[i].hbm_in, jobs[i].staging_in, costs_.activation_bytes(jobs[i].plan.tokens), true), jobs, i,
+            batch, layer, Stage::scatter);
   }
+  if (shared) submit_layer_work(*shared);
   if (config_.prefetch) prefetch_for((layer + 1) % config_.model.layers);
+  drain(jobs, layer);
+  if (config_.functional) combine_outputs(jobs, rows, routing);
+}
+
+void Scheduler::track(uint32_t tag, const std::vector<LayerJob>& jobs, size_t i, uint32_t batch, uint32_t layer,
+                      Stage stage) {
+  const auto& p = jobs[i].plan;
+  const PlannedJob planned{batch, layer, p.expert, p.tokens, p.lane};
+  in_flight_[tag] = {i, stage, planned};
+  planned_[tag] = planned;
+}
+
+void Scheduler::drain(const std::vector<LayerJob>& jobs, uint32_t layer) {
   while (!in_flight_.empty()) {
     core_.sync();
     const MsiMessage m = msi_.next();
@@ -399,12 +473,13 @@ void Scheduler::run_layer(uint32_t batch, uint32_t layer, const std::vector<Expe
     if (it == in_flight_.end()) continue;  // not ours: ignore, as a driver would a spurious interrupt
     const InFlight done = it->second;
     in_flight_.erase(it);
+    if (done.job == kNoLayerJob) continue;  // a forward pass's layer job: nothing follows it here
     const LayerJob& j = jobs[done.job];
-    if (done.stage == Stage::scatter) track(submit_expert(j, layer), done.job, Stage::compute);
+    if (done.stage == Stage::scatter) track(submit_expert(j, layer), jobs, done.job, batch_, layer, Stage::compute);
     else if (done.stage == Stage::compute && j.plan.lane != Lane::gpu)
-      track(submit_copy(j.staging_out, j.hbm_out, act_bytes(done.job), false), done.job, Stage::gather);
+      track(submit_copy(j.staging_out, j.hbm_out, costs_.activation_bytes(j.plan.tokens), false), jobs, done.job, batch_,
+            layer, Stage::gather);
   }
-  if (config_.functional) combine_outputs(jobs, rows, routing);
 }
 
 }  // namespace cxlvp

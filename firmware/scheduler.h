@@ -33,6 +33,7 @@
 #include "../models/common/job_descriptor.h"
 #include "../models/interconnect/msi_controller.h"
 #include "../models/gpu/resident_experts.h"
+#include "forward_pass.h"
 #include "lane_cost_model.h"
 #include "moe_model.h"
 #include "placement_policy.h"
@@ -51,6 +52,11 @@ struct SchedulerConfig {
   Eviction gpu_eviction = Eviction::lru;
   bool prefetch = false;        // prefetch the next layer's likely GPU experts
   PlatformTable table;          // what the platform tells the firmware (platform_table.h)
+  // Whole-layer models (forward_pass.h): where GPU 0 keeps the resident
+  // weights (HBM offset) and where the KV cache is (an HBM offset, or host physical).
+  uint64_t hbm_resident_base = 0;
+  uint64_t kv_base = 0;
+  bool kv_in_hbm = true;
   WeightHomes weights{MoeModelConfig{}, 1, WeightsPlacement::automatic};  // which home holds which expert
   // Functional mode: real int8 weights and activations, drawn from `seed`
   // (functional_data.h); model.expert_bytes is then the size of an expert's blob.
@@ -62,6 +68,16 @@ struct SchedulerConfig {
 struct PlannedJob {
   uint32_t batch, layer, expert, tokens;
   Lane lane;
+  const char* what = nullptr;  // a forward pass's layer job: "attention", "dense_ffn", ... (else an expert or copy)
+};
+
+// One step of a whole-layer model's forward pass (forward_pass.h): its
+// embeddings, a decoder layer's attention, its FFN part (a dense FFN, or the
+// routed and shared experts of a MoE layer), the LM head.
+struct ForwardRecord {
+  uint32_t batch, decoder_layer;
+  const char* what;  // embeddings, attention, dense_ffn, moe, lm_head
+  uint64_t start_ps, end_ps;
 };
 
 // One MoE layer of one batch: its time and the lower bound for its placement problem.
@@ -98,6 +114,7 @@ class Scheduler : public sc_core::sc_module {
 
   const std::vector<BatchRecord>& batches() const { return batches_; }
   const std::vector<LayerRecord>& layers() const { return layers_; }
+  const std::vector<ForwardRecord>& forward() const { return forward_records_; }
   // Job tag -> what it was for (expert jobs and copies alike), from its
   // submission until forget(tag). The reports join each job record with it as
   // the record is logged (JobTable) and forget the tag after the job's last
@@ -156,7 +173,15 @@ class Scheduler : public sc_core::sc_module {
   bool try_read32(uint64_t address, uint32_t& value);
   size_t lane_for(Lane kind, uint32_t expert) const;
   size_t copy_lane() const { return gpu_lanes_.front(); }
-  void run_layer(uint32_t batch, uint32_t layer, const std::vector<ExpertJobPlan>& plan, const LayerRouting& routing);
+  void run_moe_layer(uint32_t layer, BatchRecord& record, const LayerWork* shared);
+  void run_layer(uint32_t batch, uint32_t layer, const std::vector<ExpertJobPlan>& plan, const LayerRouting& routing,
+                 const LayerWork* shared);
+  void run_forward_pass(BatchRecord& record);
+  uint32_t submit_layer_work(const LayerWork& w);
+  void run_layer_work(const LayerWork& w);
+  // Handles completions until nothing is in flight; expert jobs of `jobs` move on to their next stage.
+  void drain(const std::vector<LayerJob>& jobs, uint32_t layer);
+  void record_step(uint32_t decoder_layer, const char* what, uint64_t start_ps);
   PlacementContext context_for(uint32_t layer) const;
   void prefetch_for(uint32_t layer);
   std::vector<LayerJob> lay_out(const std::vector<ExpertJobPlan>& plan) const;
@@ -165,6 +190,8 @@ class Scheduler : public sc_core::sc_module {
   uint32_t submit(size_t lane, JobDescriptor d);
   void ring_doorbell(DeviceLane& q, const JobDescriptor& d);
   void completed_on(size_t lane);
+  void track(uint32_t tag, const std::vector<LayerJob>& jobs, size_t i, uint32_t batch, uint32_t layer, Stage stage);
+  static constexpr size_t kNoLayerJob = SIZE_MAX;  // InFlight::job of a forward pass's layer job
   void mmio_write(uint64_t address, uint64_t value, unsigned bytes);
   uint32_t mmio_read32(uint64_t address);
   void report_failed_job(const MsiMessage& m);
@@ -197,6 +224,8 @@ class Scheduler : public sc_core::sc_module {
   std::unordered_map<uint32_t, PlannedJob> planned_;
   std::vector<BatchRecord> batches_;
   std::vector<LayerRecord> layers_;
+  std::unique_ptr<ForwardPass> forward_;  // whole-layer models only
+  std::vector<ForwardRecord> forward_records_;
   LaneCostModel costs_;
   std::vector<ResidentExperts> residency_;  // per GPU lane: the driver's mirror of what it keeps in HBM
   std::vector<std::vector<ExpertJobPlan>> last_plan_;  // per layer, the previous batch's plan

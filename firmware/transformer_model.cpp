@@ -245,6 +245,37 @@ uint64_t kv_cache_bytes(const MoeModelConfig& m, uint64_t context) {
   return bytes;
 }
 
+LayerParts layer_parts(const MoeModelConfig& m, const DecoderLayer& layer) {
+  LayerParts p;
+  if (!m.whole_layers()) return p;
+  p.attention_bytes = attention_bytes(m) + norm_bytes(m, layer_norm_params(m));
+  uint64_t attention_macs = sum_params(attention_weights(m).matrices);
+  if (layer.kind == LayerKind::dense) {
+    p.ffn_bytes = m.ffn_bytes(dense_inner(m), TensorClass::dense_ffn);
+    p.ffn_flops_per_token = 2ull * m.ffn_matrices() * m.d_model * dense_inner(m);
+  } else {
+    p.attention_bytes += router_bytes(m);
+    attention_macs += uint64_t(m.experts) * m.d_model;
+    p.ffn_bytes = m.shared_experts * m.ffn_bytes(shared_inner(m), TensorClass::shared_experts);
+    p.ffn_flops_per_token = 2ull * m.ffn_matrices() * m.d_model * uint64_t(m.shared_experts) * shared_inner(m);
+  }
+  p.attention_flops_per_token = 2 * attention_macs;
+  return p;
+}
+
+uint64_t embedding_row_bytes(const MoeModelConfig& m) {
+  return matrix_bytes(m.format(TensorClass::embeddings), 1, m.d_model, m.weight_bytes_per_param);
+}
+
+uint64_t lm_head_bytes(const MoeModelConfig& m) {
+  if (m.vocab_size == 0) return 0;
+  const TensorClass c = m.tie_word_embeddings ? TensorClass::embeddings : TensorClass::lm_head;
+  return matrix_bytes(m.format(c), m.vocab_size, m.d_model, m.weight_bytes_per_param) +
+         (m.lm_head_bias ? norm_bytes(m, m.vocab_size) : 0);
+}
+
+uint64_t lm_head_flops_per_token(const MoeModelConfig& m) { return 2ull * m.vocab_size * m.d_model; }
+
 LayerCost layer_cost(const MoeModelConfig& m, const DecoderLayer& layer, unsigned top_k) {
   LayerCost c;
   const uint64_t attention_w = attention_bytes(m);

@@ -81,6 +81,22 @@ struct LayerCost {
 
 LayerCost layer_cost(const MoeModelConfig& m, const DecoderLayer& layer, unsigned top_k);
 
+// The work of one decoder layer that runs on weights kept in GPU HBM (the
+// forward pass, docs/models-zoo.md#the-forward-pass), split as the GPU runs it:
+// first the attention block, then the dense FFN or (MoE) the shared experts
+// beside the routed ones.
+struct LayerParts {
+  uint64_t attention_bytes = 0;            // projections, biases and sinks, the layer's norms, the router (MoE)
+  uint64_t attention_flops_per_token = 0;  // their GEMVs (the router's included); scores: LayerCost
+  uint64_t ffn_bytes = 0;                  // the dense FFN, or every shared expert
+  uint64_t ffn_flops_per_token = 0;
+};
+LayerParts layer_parts(const MoeModelConfig& m, const DecoderLayer& layer);
+// Bytes of one row of the embedding table; bytes and FLOPs per token of the LM head.
+uint64_t embedding_row_bytes(const MoeModelConfig& m);
+uint64_t lm_head_bytes(const MoeModelConfig& m);
+uint64_t lm_head_flops_per_token(const MoeModelConfig& m);
+
 // KV-cache bytes one token takes in one layer: GQA 2 x kv_heads x head_dim
 // values; MLA the compressed latent, kv_lora_rank + qk_rope_head_dim values.
 uint64_t kv_bytes_per_token(const MoeModelConfig& m);

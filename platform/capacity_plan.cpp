@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "../firmware/memory_layout.h"
+#include "kv_cache.h"
 #include "memory_map.h"
 #include "topology.h"
 #include "weight_plan.h"
@@ -81,6 +82,13 @@ CapacityPlan plan_capacity(const Scenario& s) {
     routed_memories += (routed_memories.empty() ? "" : "+") + memory;
   }
 
+  // A whole-layer model's KV cache: in GPU 0's HBM, host DDR or the first expander (kv_cache.h).
+  const GpuStateLayout state = plan_gpu_state(s, t, build_memory_map(s, t), weights);
+  plan.kv_cache_bytes = state.kv_bytes;
+  plan.kv_cache_memory = state.kv_memory;
+  for (MemoryBudget& budget : plan.memories)
+    if (budget.memory == state.kv_memory) budget.kv_cache += state.kv_bytes;
+
   for (size_t i = 0; i < kTensorClasses; ++i) {
     const TensorClass c = TensorClass(i);
     const bool routed = c == TensorClass::routed_experts;
@@ -94,8 +102,8 @@ std::string memory_summary(const CapacityPlan& plan) {
   std::string all;
   for (const MemoryBudget& m : plan.memories)
     all += std::string(all.empty() ? "" : "; ") + m.memory + " needs " + gib(m.needed()) + " (" + gib(m.tensors) +
-           " of model tensors" + (m.reserved ? ", " + gib(m.reserved) + " " + m.reserved_what : "") + "), holds " +
-           gib(m.capacity);
+           " of model tensors" + (m.kv_cache ? ", " + gib(m.kv_cache) + " of KV cache" : "") +
+           (m.reserved ? ", " + gib(m.reserved) + " " + m.reserved_what : "") + "), holds " + gib(m.capacity);
   return all;
 }
 
@@ -125,10 +133,14 @@ void print_capacity_plan(const CapacityPlan& plan, std::ostream& out) {
         << count(t.size.params) << std::setw(12) << count(t.size.active_params_per_token) << std::setw(14)
         << gib(t.size.bytes) << "  " << std::left << std::setw(14) << t.format << t.memory << "\n";
   }
+  if (plan.kv_cache_bytes)
+    out << "  " << std::left << std::setw(16) << "kv cache" << std::right << std::setw(12) << "" << std::setw(12) << ""
+        << std::setw(14) << gib(plan.kv_cache_bytes) << "  " << std::left << std::setw(14) << "" << plan.kv_cache_memory
+        << "\n";
   out << "  " << std::left << std::setw(10) << "memory" << std::right << std::setw(14) << "model" << std::setw(14)
       << "reserved" << std::setw(14) << "needs" << std::setw(14) << "holds" << "\n";
   for (const MemoryBudget& m : plan.memories)
-    out << "  " << std::left << std::setw(10) << m.memory << std::right << std::setw(14) << gib(m.tensors) << std::setw(14)
+    out << "  " << std::left << std::setw(10) << m.memory << std::right << std::setw(14) << gib(m.tensors + m.kv_cache) << std::setw(14)
         << gib(m.reserved) << std::setw(14) << gib(m.needed()) << std::setw(14) << gib(m.capacity) << "  "
         << (m.fits() ? "fits" : "DOES NOT FIT") << "\n";
   out << std::right;

@@ -32,8 +32,9 @@ struct MemoryBudget {
   uint64_t reserved = 0;     // what the platform keeps there besides the model's tensors
   std::string reserved_what;
   uint64_t tensors = 0;      // bytes of the tensor classes placed there
+  uint64_t kv_cache = 0;     // a whole-layer model's KV cache, when it is placed there
 
-  uint64_t needed() const { return reserved + tensors; }
+  uint64_t needed() const { return reserved + tensors + kv_cache; }
   bool fits() const { return needed() <= capacity; }
 };
 
@@ -42,6 +43,8 @@ struct CapacityPlan {
   uint64_t decoder_layers = 0, dense_layers = 0, moe_layers = 0;
   std::vector<PlacedTensors> tensors;  // every class, in TensorClass order
   std::vector<MemoryBudget> memories;  // every GPU's HBM, DDR, every expander, every interleave set holding experts
+  uint64_t kv_cache_bytes = 0;         // whole-layer models: one batch's KV cache (kv_cache.h) ...
+  std::string kv_cache_memory;         // ... and where it lives (counted in that memory's budget)
 
   bool fits() const;
 };

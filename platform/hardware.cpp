@@ -39,12 +39,16 @@ std::unique_ptr<SerialLink> shorthand_pcie(const Scenario& s) {
                                       sc_time(s.platform.pcie.latency_ns, SC_NS));
 }
 
-std::vector<std::unique_ptr<Gpu>> make_gpus(const Scenario& s, const Topology& t, const Interpose& interpose) {
+std::vector<std::unique_ptr<Gpu>> make_gpus(const Scenario& s, const Topology& t, const Interpose& interpose,
+                                            uint64_t slots_base) {
   std::vector<std::unique_ptr<Gpu>> gpus;
   const bool shorthand = s.platform.gpus.empty();
-  for (const auto& g : t.gpus)
-    gpus.push_back(std::make_unique<Gpu>(g.name.c_str(), g.gpu, s.simulation.compute, s.simulation.burst_bytes,
+  for (const auto& g : t.gpus) {
+    GpuConfig config = g.gpu;
+    config.hbm_reserved_bytes = std::max(config.hbm_reserved_bytes, slots_base);  // the expert slots' start
+    gpus.push_back(std::make_unique<Gpu>(g.name.c_str(), config, s.simulation.compute, s.simulation.burst_bytes,
                                          s.model.bytes_per_expert(), shorthand ? nullptr : &g.pcie, interpose));
+  }
   return gpus;
 }
 
@@ -76,12 +80,12 @@ std::vector<std::unique_ptr<CxlExpander>> make_expanders(const Scenario& s, cons
 // Members are built in declaration order (the order the kernel first runs
 // their processes in), and the GPUs, switch and expanders with them.
 Hardware::Hardware(const Scenario& s, const Topology& t, const MemoryMap& m, const NdpFactory& make_ndp,
-                   const Interpose& interpose)
+                   const Interpose& interpose, uint64_t hbm_slots_base)
     : bus("bus", sc_time(s.platform.host.interconnect_latency_ns, SC_NS)),
       ddr("ddr", s.platform.host.ddr),
       rc("rc", sc_time(s.platform.host.root_complex_latency_ns, SC_NS)),
       pcie(shorthand_pcie(s)),
-      gpus(make_gpus(s, t, interpose)),
+      gpus(make_gpus(s, t, interpose, hbm_slots_base)),
       cpu("cpu", s.platform.cpu, s.simulation.compute, s.simulation.burst_bytes),
       cxl_switch(make_switch(t, m)),
       expanders(make_expanders(s, t, m, make_ndp, interpose)),

@@ -35,8 +35,10 @@ namespace cxlvp {
 class Hardware {
  public:
   // `make_ndp`: builds NDP engines (the RTL ones: ndp_rtl_factory()); null: the TLM engine.
+  // `hbm_slots_base`: where the GPUs' expert slots start in HBM (kv_cache.h:
+  // after the workspace, and a whole-layer model's resident weights and KV cache); 0: after the workspace.
   Hardware(const Scenario& s, const Topology& t, const MemoryMap& m, const NdpFactory& make_ndp,
-           const Interpose& interpose);
+           const Interpose& interpose, uint64_t hbm_slots_base = 0);
 
   AddressRouter bus;
   Dram ddr;

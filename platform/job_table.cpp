@@ -53,8 +53,9 @@ JobReport JobTable::join(const JobRecord& r) const {
     j.expert = it->second.expert;
     j.tokens = it->second.tokens;
     j.lane = to_string(it->second.lane);
+    if (it->second.what) j.kind = it->second.what;  // a forward pass's layer job: attention, dense_ffn, ...
   }
-  j.weight_bytes = j.kind == "expert" || j.kind == "fetch" ? r.job.weight_bytes : 0;
+  j.weight_bytes = j.kind == "fetch" || r.job.op != JobOp::copy ? r.job.weight_bytes : 0;
   j.activation_bytes = j.kind == "fetch"             ? 0
                        : r.job.op == JobOp::copy ? r.job.act_in_bytes
                                                  : r.job.act_in_bytes + r.job.act_out_bytes;
@@ -72,6 +73,7 @@ void JobTable::add(const JobRecord& record) {
   ++d.jobs;
   if (j.kind == "expert") d.tokens += j.tokens;
   d.busy_ps += j.end_ps - j.start_ps;
+  busy_by_kind_[{j.device, j.kind}] += j.end_ps - j.start_ps;
   if (!j.ok && !failed_++) first_failed_ = j;
   if (csv_) {
     write_row(*csv_, j);

@@ -67,6 +67,8 @@ class JobTable {
   bool streamed() const { return streamed_; }
   const std::vector<JobReport>& rows() const { return rows_; }  // empty unless kept
   std::vector<DeviceReport> devices() const;
+  // Busy time per device and kind of job (expert, fetch, scatter, gather, attention, dense_ffn, ...).
+  const std::map<std::pair<std::string, std::string>, uint64_t>& busy_by_kind() const { return busy_by_kind_; }
   uint64_t failed() const { return failed_; }
   const std::optional<JobReport>& first_failed() const { return first_failed_; }
 
@@ -80,6 +82,7 @@ class JobTable {
   bool keep_;
   std::vector<JobReport> rows_;
   std::map<std::string, DeviceReport> devices_;
+  std::map<std::pair<std::string, std::string>, uint64_t> busy_by_kind_;
   uint64_t failed_ = 0;
   std::optional<JobReport> first_failed_;
   std::unique_ptr<std::ofstream> csv_;

@@ -67,14 +67,21 @@ std::unique_ptr<RoutingSource> routing_source(const Scenario& s, const PlatformO
   return std::make_unique<RoutingTraceWriter>(options.save_routing, std::move(source));
 }
 
-SchedulerConfig scheduler_config(const Scenario& s, const Topology& t, const MemoryMap& m, const WeightPlan& weights) {
+SchedulerConfig scheduler_config(const Scenario& s, const Topology& t, const MemoryMap& m, const WeightPlan& weights,
+                                 const GpuStateLayout& state) {
   SchedulerConfig c;
   c.model = s.model;
   c.workload = s.workload;
   c.quantization = s.quantization;
   c.rates = lane_rates(s, t, weights);
-  for (const auto& g : t.gpus)
-    c.hbm_expert_slots.push_back(unsigned((g.gpu.hbm.capacity_bytes - g.gpu.hbm_reserved_bytes) / s.model.bytes_per_expert()));
+  for (const auto& g : t.gpus) {
+    const uint64_t slots_base = std::max(g.gpu.hbm_reserved_bytes, state.slots_base);
+    c.hbm_expert_slots.push_back(
+        unsigned((g.gpu.hbm.capacity_bytes - std::min(g.gpu.hbm.capacity_bytes, slots_base)) / s.model.bytes_per_expert()));
+  }
+  c.hbm_resident_base = state.resident_base;
+  c.kv_base = state.kv_base;
+  c.kv_in_hbm = state.kv_in_hbm;
   c.gpu_eviction = t.gpus.front().gpu.eviction;
   c.prefetch = s.policy.prefetch;
   c.table = platform_table(t, m, weights);
@@ -157,9 +164,12 @@ Platform::Platform(const Scenario& s, const PlatformOptions& options)
       topology_(resolve_topology(s)),
       map_(build_memory_map(s, topology_)),
       weights_(plan_weights(s, topology_, map_)),
+      gpu_state_(plan_gpu_state(s, topology_, map_, weights_)),
       hw(s, topology_, map_, ndp_rtl_factory({options.vcd}),
-         [this](const std::string& name, TargetSocketBase& target) -> TargetSocketBase& { return checked(name, target); }),
-      fw("fw", scheduler_config(s, topology_, map_, weights_), routing_source(s, options), make_policy(s.policy), hw.irq) {
+         [this](const std::string& name, TargetSocketBase& target) -> TargetSocketBase& { return checked(name, target); },
+         gpu_state_.slots_base),
+      fw("fw", scheduler_config(s, topology_, map_, weights_, gpu_state_), routing_source(s, options),
+         make_policy(s.policy), hw.irq) {
   tlm::tlm_global_quantum::instance().set(sc_time(s.simulation.quantum_ns, SC_NS));
   fw.bus.bind(checked("fw->bus", hw.bus.in));
 

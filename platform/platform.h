@@ -12,6 +12,7 @@
 #include "../firmware/scheduler.h"
 #include "../models/common/protocol_checker.h"
 #include "hardware.h"
+#include "kv_cache.h"
 #include "memory_map.h"
 #include "scenario.h"
 #include "topology.h"
@@ -41,6 +42,7 @@ class Platform {
   const Topology& topology() const { return topology_; }
   const MemoryMap& memory_map() const { return map_; }
   const WeightPlan& weights() const { return weights_; }
+  const GpuStateLayout& gpu_state() const { return gpu_state_; }
   // Every device that logs jobs, as its records name it: each GPU (and its
   // .fetch and .copy engines), the CPU, each NDP engine.
   std::vector<std::string> devices() const;
@@ -68,6 +70,7 @@ class Platform {
   Topology topology_;
   MemoryMap map_;
   WeightPlan weights_;
+  GpuStateLayout gpu_state_;
 
  public:
   Hardware hw;

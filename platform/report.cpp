@@ -127,6 +127,8 @@ RunReport collect_report(const Platform& p, const JobTable& jobs) {
   r.first_failed = jobs.first_failed();
   r.model_source = model_source(s.model);
   r.model = plan_capacity(s);
+  r.forward = p.fw.forward();
+  r.busy_by_kind = jobs.busy_by_kind();
   for (const auto& gpu : p.hw.gpus) {  // every GPU's expert cache together
     const ResidentExperts& cache = gpu->resident();
     r.gpu_cache.slots += cache.slots();
@@ -141,6 +143,67 @@ RunReport collect_report(const Platform& p, const JobTable& jobs) {
                                     check->matches(), check->first_mismatch(), check->layers()};
   return r;
 }
+
+// Whole-layer models: the forward pass's time per kind of step (summed over
+// batches and layers), each step kind's share of it, and every device's busy
+// time per kind of job, so that "the experts are X % of the pass" is read here.
+namespace {
+
+struct StepTotals {
+  std::vector<std::pair<std::string, uint64_t>> steps;  // in forward order
+  uint64_t total = 0;
+};
+
+StepTotals step_totals(const std::vector<ForwardRecord>& records) {
+  StepTotals t;
+  for (const char* what : {"embeddings", "attention", "dense_ffn", "moe", "lm_head"}) {
+    uint64_t ps = 0;
+    for (const ForwardRecord& f : records)
+      if (std::string(f.what) == what) ps += f.end_ps - f.start_ps;
+    t.steps.push_back({what, ps});
+    t.total += ps;
+  }
+  return t;
+}
+
+void write_forward_block(JsonWriter& j, const RunReport& r) {
+  if (r.forward.empty()) return;
+  const StepTotals t = step_totals(r.forward);
+  j.begin_object("forward_pass");
+  j.begin_object("time_s");
+  for (const auto& [what, ps] : t.steps) j.value(what, ps * 1e-12);
+  j.end_object();
+  j.begin_object("fraction");
+  for (const auto& [what, ps] : t.steps) j.value(what, t.total ? double(ps) / double(t.total) : 0.0);
+  j.end_object();
+  j.begin_object("busy_s");
+  std::string device;
+  for (const auto& [key, ps] : r.busy_by_kind) {
+    if (key.first != device) {
+      if (!device.empty()) j.end_object();
+      device = key.first;
+      j.begin_object(device);
+    }
+    j.value(key.second, ps * 1e-12);
+  }
+  if (!device.empty()) j.end_object();
+  j.end_object();
+  j.end_object();
+}
+
+void print_forward(const RunReport& r, std::ostream& out) {
+  if (r.forward.empty()) return;
+  const StepTotals t = step_totals(r.forward);
+  out << "forward pass:";
+  for (const auto& [what, ps] : t.steps) {
+    if (!ps) continue;
+    out << ' ' << (what == "moe" ? "experts (routed and shared)" : what) << ' ' << std::fixed << std::setprecision(3)
+        << ps * 1e-9 << " ms (" << std::setprecision(1) << (t.total ? 100.0 * ps / t.total : 0.0) << " %)";
+  }
+  out << '\n';
+}
+
+}  // namespace
 
 void write_report_files(const RunReport& r, const std::string& dir) {
   {
@@ -168,6 +231,7 @@ void write_report_files(const RunReport& r, const std::string& dir) {
       j.end_array();
     }
     write_model_block(j, r);
+    write_forward_block(j, r);
     j.begin_object("routes");
     for (const auto& x : r.routes) {
       j.begin_object(x.name).value("count", x.count).value("bytes", x.bytes);
@@ -244,7 +308,9 @@ void print_report(const RunReport& r, std::ostream& out) {
   fixed(0, 2) << (r.lower_bound_s() > 0 ? r.simulated_s() / r.lower_bound_s() : 0.0) << "x that\n";
   out << "  tight lower bound (best number of GPU experts) ";
   fixed(0, 3) << r.tight_lower_bound_s() * 1e3 << " ms; the run took ";
-  fixed(0, 2) << (r.tight_lower_bound_s() > 0 ? r.simulated_s() / r.tight_lower_bound_s() : 0.0) << "x that\n\n";
+  fixed(0, 2) << (r.tight_lower_bound_s() > 0 ? r.simulated_s() / r.tight_lower_bound_s() : 0.0) << "x that\n";
+  print_forward(r, out);
+  out << '\n';
 
   out << std::left << std::setw(26) << "route" << std::right << std::setw(10) << "count" << std::setw(12) << "MiB"
       << std::setw(11) << "min ns" << std::setw(11) << "mean ns" << std::setw(11) << "p50 ns" << std::setw(11)

@@ -4,6 +4,7 @@
 // console summary. Wall-clock figures go to the console only, so result files
 // are byte-identical for the same scenario and seed.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -62,6 +63,8 @@ struct RunReport {
   std::optional<FunctionalReport> functional;  // functional mode only
   std::string model_source;  // preset:NAME, hf_config:FOLDER/FILE or keys
   CapacityPlan model;        // the model's parameters, bytes and homes per tensor class
+  std::vector<ForwardRecord> forward;  // whole-layer models: every step of every batch's forward pass
+  std::map<std::pair<std::string, std::string>, uint64_t> busy_by_kind;  // (device, kind of job) -> busy ps
 
   size_t failed_jobs() const { return size_t(failed); }
   const JobReport* first_failed_job() const { return first_failed ? &*first_failed : nullptr; }

@@ -374,6 +374,16 @@ Schema::Schema() {
                {"in 1..model.experts", [](unsigned v) { return v >= 1; }}, "distinct experts per token");
   bool_key("workload.permute_experts", FIELD(workload.permute_experts),
            "shuffle which expert id gets which popularity rank");
+  enum_key<Phase>("workload.phase", FIELD(workload.phase), {{"prefill", Phase::prefill}, {"decode", Phase::decode}},
+                  "whole-layer models: each batch is one prompt's prefill of tokens_per_batch tokens, or one decode "
+                  "step of tokens_per_batch sequences (docs/models-zoo.md#the-forward-pass)");
+  unsigned_key("workload.context_tokens", "tokens", FIELD(workload.context_tokens), in_range(1u, 1u << 24),
+               "decode: tokens each sequence already holds in its KV cache");
+  enum_key<KvCacheHome>("workload.kv_cache_home", FIELD(workload.kv_cache_home),
+                        {{"auto", KvCacheHome::automatic}, {"hbm", KvCacheHome::hbm}, {"ddr", KvCacheHome::ddr},
+                         {"cxl", KvCacheHome::cxl}},
+                        "whole-layer models: where the KV cache lives; auto: GPU HBM when it fits beside the "
+                        "resident weights and one expert, else host DDR; ddr and cxl are read and written over PCIe");
   path_key("workload.trace_file", FIELD(workload.trace_file),
            "distribution trace (and only then): the routing trace to replay, .csv or .jsonl (docs/workloads.md); "
            "relative to the scenario file's folder, or to the current folder when given with --set");

@@ -8,12 +8,15 @@
 
 namespace cxlvp {
 
-enum class JobOp : uint16_t { expert_ffn = 1, copy = 2 };
+// layer: GPU work on weights kept in its HBM (attention, a dense FFN, shared
+// experts, embeddings, the LM head), with an optional KV-cache read and write.
+enum class JobOp : uint16_t { expert_ffn = 1, copy = 2, layer = 3 };
 
 namespace job_flags {
 constexpr uint16_t functional = 1u << 0;  // move and keep real bytes
 constexpr uint16_t to_host = 1u << 1;     // copy: device-local source, host destination
 constexpr uint16_t preloaded = 1u << 2;   // GPU expert job: weights count as resident (an ideal, no fetch)
+constexpr uint16_t kv_in_hbm = 1u << 3;   // layer job: kv_addr is an HBM offset (else host physical, over PCIe)
 }  // namespace job_flags
 
 struct JobDescriptor {
@@ -42,6 +45,11 @@ struct JobDescriptor {
   uint8_t requant_shift = 0;
   uint8_t activation = 0;     // FfnActivation: 0 none, 1 relu
   uint16_t reserved2 = 0;
+  // layer jobs: the KV cache this job reads (the context's keys and values)
+  // and then writes (its own tokens'), from kv_addr on.
+  uint64_t kv_addr = 0;
+  uint64_t kv_read_bytes = 0;
+  uint64_t kv_write_bytes = 0;
 
   void encode(uint8_t (&out)[kBytes]) const {
     std::memset(out, 0, kBytes);
@@ -54,7 +62,7 @@ struct JobDescriptor {
   }
 };
 static_assert(sizeof(JobDescriptor) <= JobDescriptor::kBytes, "descriptor must fit its slot");
-static_assert(sizeof(JobDescriptor) == 0x60, "field offsets are the contract (docs/job-descriptor.md)");
+static_assert(sizeof(JobDescriptor) == 0x78, "field offsets are the contract (docs/job-descriptor.md)");
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "descriptors are encoded in host byte order");
 
 }  // namespace cxlvp

@@ -73,7 +73,8 @@ void Gpu::front_end() {
     JobDescriptor d;
     const bool ok = fetch_descriptor(front_.bus, dma, desc_addr, d);
     front_.sync();
-    if (!ok || (d.op != JobOp::copy && d.op != JobOp::expert_ffn)) finish(front_, name(), d, start, JobError::bad_descriptor);
+    if (!ok || (d.op != JobOp::copy && d.op != JobOp::expert_ffn && d.op != JobOp::layer))
+      finish(front_, name(), d, start, JobError::bad_descriptor);
     else if (d.op == JobOp::copy) copy_queue_.put(d);
     else fetch_queue_.put(d);
   }
@@ -94,6 +95,10 @@ void Gpu::copy_engine() {
 void Gpu::fetch_engine() {
   for (;;) {
     const JobDescriptor d = fetch_queue_.get();
+    if (d.op == JobOp::layer) {  // its weights stay in HBM: nothing to fetch, kept in order with the expert jobs
+      compute_queue_.put({d, 0});
+      continue;
+    }
     if (d.weight_bytes > slot_bytes_ || resident_.slots() == 0) {
       finish(fetcher_, name(), d, sc_core::sc_time_stamp().value(), JobError::capacity);
       continue;
@@ -150,11 +155,38 @@ JobError Gpu::compute(const JobDescriptor& d, unsigned slot) {
   return ok ? JobError::none : JobError::bus_error;
 }
 
+// A layer job: activations in; the weights kept in HBM and the KV cache it
+// reads, each stream paced at its share of the FLOPs' time, so the job takes
+// max(compute, the streams); its own tokens' keys and values appended to the
+// KV cache; outputs out. Always roofline: per-token constants describe experts.
+JobError Gpu::compute_layer(const JobDescriptor& d) {
+  const double rate = config_.peak_TFLOPS * 1e12 * config_.efficiency;
+  const uint64_t compute = uint64_t(double(d.flops) / rate * 1e12);
+  const uint64_t streamed = d.weight_bytes + d.kv_read_bytes;
+  const double pace = streamed ? double(compute) / double(streamed) : 0.0;
+  BurstInitiator::Socket& kv = (d.flags & job_flags::kv_in_hbm) ? local_ : dma;
+  bool ok = sm_.bus.stream(local_, tlm::TLM_READ_COMMAND, d.act_in_addr, d.act_in_bytes, nullptr) &&
+            (d.weight_bytes == 0 || sm_.bus.stream(local_, tlm::TLM_READ_COMMAND, d.weight_addr, d.weight_bytes,
+                                                   nullptr, pace)) &&
+            (d.kv_read_bytes == 0 || sm_.bus.stream(kv, tlm::TLM_READ_COMMAND, d.kv_addr, d.kv_read_bytes, nullptr, pace)) &&
+            (d.kv_write_bytes == 0 ||
+             sm_.bus.stream(kv, tlm::TLM_WRITE_COMMAND, d.kv_addr + d.kv_read_bytes, d.kv_write_bytes, nullptr)) &&
+            sm_.bus.stream(local_, tlm::TLM_WRITE_COMMAND, d.act_out_addr, d.act_out_bytes, nullptr);
+  if (ok && streamed == 0) sm_.bus.spend(compute);
+  return ok ? JobError::none : JobError::bus_error;
+}
+
 void Gpu::compute_engine() {
   for (;;) {
     const ComputeJob j = compute_queue_.get();
     const JobDescriptor& d = j.job;
     const uint64_t start = sc_core::sc_time_stamp().value();
+    if (d.op == JobOp::layer) {
+      const JobError error = compute_layer(d);
+      sm_.sync();
+      finish(sm_, name(), d, start, error);
+      continue;
+    }
     const JobError error = d.tokens > 0 ? compute(d, j.slot) : JobError::none;
     sm_.sync();
     resident_.release(d.expert);

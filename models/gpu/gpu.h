@@ -72,6 +72,7 @@ class Gpu : public sc_core::sc_module {
   void compute_engine();
   void finish(ThreadBus& engine, const char* device, const JobDescriptor& d, uint64_t start_ps, JobError error);
   JobError compute(const JobDescriptor& d, unsigned slot);
+  JobError compute_layer(const JobDescriptor& d);
   bool preload(const JobDescriptor& d, unsigned slot);
   unsigned transport_dbg(tlm::tlm_generic_payload& p) { return regs_.transport_dbg(p); }
   unsigned hbm_transport_dbg(tlm::tlm_generic_payload& p) { return local_->transport_dbg(p); }
