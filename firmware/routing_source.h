@@ -4,6 +4,7 @@
 // each token, the experts it was routed to. Implementations: RoutingGenerator
 // (seeded distributions), RoutingTraceReader (trace replay) and
 // RoutingTraceWriter (saves another source's routing; routing_trace.h).
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

@@ -9,6 +9,7 @@
 #include "functional_data.h"
 #include "memory_layout.h"
 #include "plan_estimate.h"
+#include "tight_lower_bound.h"
 
 namespace cxlvp {
 
@@ -207,7 +208,8 @@ void Scheduler::run_moe_layer(uint32_t layer, BatchRecord& record, const LayerWo
   const PlacementContext context = context_for(layer_);
   const std::vector<ExpertJobPlan> plan = policy_->place(counts, context);
   core_.sync();
-  LayerRecord l{batch_, layer_, sc_core::sc_time_stamp().value(), 0, layer_lower_bound(counts, context), {}};
+  LayerRecord l{batch_, layer_, sc_core::sc_time_stamp().value(), 0, layer_lower_bound(counts, context),
+                tight_lower_bound(counts, context, plan), {}};
   for (const auto& j : plan)
     if (j.tokens) ++l.jobs_per_lane[size_t(j.lane)];
   run_layer(batch_, layer_, plan, routing, shared);

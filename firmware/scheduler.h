@@ -85,6 +85,7 @@ struct LayerRecord {
   uint32_t batch, layer;
   uint64_t start_ps, end_ps;
   double lower_bound_s;
+  double tight_lower_bound_s;  // tight_lower_bound.h
   uint32_t jobs_per_lane[3];  // expert jobs placed on gpu, cpu, ndp
 };
 

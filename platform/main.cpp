@@ -96,7 +96,8 @@ options:
                        the transfers per link and the layers per batch to FILE; open it in
                        ui.perfetto.dev or chrome://tracing
   --vcd FILE           write the RTL NDP engine's waveforms to FILE (VCD, for GTKWave);
-                       needs platform.cxl.ndp.impl: rtl (docs/ndp-plugin.md)
+                       needs platform.cxl.ndp.impl: rtl (docs/ndp-plugin.md); large: every
+                       engine cycle of the run (about 430 MB for scenarios/studies/ndp_rtl.yaml)
   --timing FILE        write the run's wall-clock times (s) to FILE as JSON: elaboration,
                        simulation (sc_start) and total; kept out of the result folder,
                        whose files are the same for the same scenario and seed
@@ -129,7 +130,9 @@ std::string usage_of(const std::string& command) {
 int validate(const CommandLine& line) {
   const std::string scenario = line.text("scenario");
   const std::vector<std::string> overrides = line.list("set");
-  const Scenario s = load_scenario(scenario, overrides);
+  std::vector<std::string> warnings;
+  const Scenario s = load_scenario(scenario, overrides, &warnings);
+  for (const auto& w : warnings) std::cerr << "cxlvp: warning: " << w << '\n';
   const size_t points = load_sweep_grid(scenario, overrides).size();
   std::cout << scenario << ": ok (" << s.name << ")";
   if (points) std::cout << "; sweep of " << points << " points, each ok";

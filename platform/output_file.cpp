@@ -55,8 +55,12 @@ void OutputFile::stage() {
   const std::string who = option_ + " " + given_;
   const fs::path folder = path_.parent_path();
   std::error_code error;
-  if (!fs::is_directory(folder, error))
-    throw BadPath(who + ": no folder " + folder.string() + (fs::exists(folder) ? " (not a folder)" : ""));
+  if (!fs::is_directory(folder, error)) {
+    // Folders of files named by options are made as needed (results/tx.csv from a fresh clone).
+    fs::create_directories(folder, error);
+    if (!fs::is_directory(folder, error))
+      throw BadPath(who + ": no folder " + folder.string() + (fs::exists(folder, error) ? " (not a folder)" : ""));
+  }
   staging_ = make_staging_folder(path_, who);
   signal_slot_ = register_staging_folder(staging_.string());
   write_path_ = (staging_ / path_.filename()).string();

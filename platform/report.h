@@ -54,6 +54,7 @@ struct RunReport {
   std::vector<BatchRecord> batches;
   std::vector<LayerRecord> layers;
   double lower_bound_s() const;  // sum over layers of the placement problem's lower bound
+  double tight_lower_bound_s() const;  // the same for the tight bound (firmware/tight_lower_bound.h)
   std::vector<JobReport> jobs;  // every job, in the order they finished; empty when streamed to jobs.csv
   bool jobs_streamed = false;    // jobs.csv was written during the run
   uint64_t failed = 0;

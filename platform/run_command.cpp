@@ -178,7 +178,9 @@ class StopCheck {
 }  // namespace
 
 int run_scenario(const RunOptions& o) {
-  const Scenario s = load_scenario(o.scenario, o.overrides);
+  std::vector<std::string> warnings;
+  const Scenario s = load_scenario(o.scenario, o.overrides, &warnings);
+  for (const auto& w : warnings) std::cerr << "cxlvp: warning: " << w << '\n';
   if (!o.quiet && has_sweep_block(o.scenario))
     std::cerr << "cxlvp: " << o.scenario
               << " has a sweep: block; running the base scenario only (cxlvp sweep runs the grid)\n";
@@ -313,7 +315,12 @@ int run_scenario(const RunOptions& o) {
     print_report(report, std::cout);
     fs::path shown = fs::path(out).lexically_normal();
     if (!shown.has_filename()) shown = shown.parent_path();  // "res/x/" -> "res/x"
+    if (report.protocol_checks)
+      std::cout << "protocol checks (simulation.checks: protocol): " << report.protocol_violations
+                << " violation(s) of the TLM-2.0 base protocol\n";
     std::cout << "\nwall time " << seconds(wall_start, simulation_end) << " s; results in " << shown.string() << "/\n";
+    if (!o.vcd.empty() && fs::exists(o.vcd))
+      std::cout << "waveforms in " << o.vcd << " (" << fs::file_size(o.vcd) / 1000000 << " MB)\n";
   }
   if (report.functional && !report.functional->matches) {  // results are kept: summary.json says where
     std::cerr << "cxlvp: error: functional outputs differ from the reference at " << report.functional->first_mismatch

@@ -82,7 +82,8 @@ std::optional<std::pair<YAML::Node, YAML::Node>> find_item(const YAML::Node& blo
 class Loader final : public KeySites {
  public:
   // Without a path the tree starts empty: the scenario is the defaults plus the overrides.
-  Loader(const Schema& schema, std::optional<std::string> path) : schema_(schema), path_(std::move(path)) {}
+  Loader(const Schema& schema, std::optional<std::string> path, std::vector<std::string>* warnings = nullptr)
+      : schema_(schema), path_(std::move(path)), warnings_(warnings) {}
 
   Scenario load(const std::vector<std::string>& overrides) {
     root_.reset(path_ ? read_file(*path_) : YAML::Node(YAML::NodeType::Map));
@@ -231,6 +232,8 @@ class Loader final : public KeySites {
     } catch (const BadValue& bad) {
       fail_at(path, key, bad.message);
     }
+    if (warnings_ && entry.implausible)
+      if (const std::string why = entry.implausible(value.Scalar()); !why.empty()) warn_at(path, key, why);
   }
 
   // Each item of each list written: appended with its defaults (the blocks it
@@ -248,6 +251,14 @@ class Loader final : public KeySites {
         list.swap_last(scenario_);
       }
     }
+  }
+
+  // Like fail_at, but the load goes on: a line for the caller to print.
+  void warn_at(const std::string& path, const YAML::Node& key, const std::string& message) {
+    const bool placed = path_ && !from_override(path) && !key.Mark().is_null();
+    warnings_->push_back(ScenarioError(placed ? *path_ : kOverrideFile, placed ? key.Mark().line + 1 : 0, path,
+                                       message)
+                             .what());
   }
 
   // platform.preset: NAME or [NAME, ...]. Each preset's keys are bound in
@@ -380,6 +391,7 @@ class Loader final : public KeySites {
 
   const Schema& schema_;
   const std::optional<std::string> path_;  // the scenario file; none for load_defaults
+  std::vector<std::string>* warnings_;      // plausibility warnings go here; null: none wanted
   YAML::Node root_;
   std::vector<std::string> overridden_;  // dotted paths set by overrides
   std::set<std::string> given_;          // dotted paths present in the tree
@@ -413,8 +425,9 @@ void check_key_path(const std::string& path, const std::string& file, int line) 
   }
 }
 
-Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
-  return Loader(schema(), path).load(overrides);
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides,
+                       std::vector<std::string>* warnings) {
+  return Loader(schema(), path, warnings).load(overrides);
 }
 
 Scenario load_defaults(const std::vector<std::string>& overrides) {

@@ -26,8 +26,12 @@ struct ScenarioError : std::runtime_error {
 // Loads `path`, applies overrides ("a.b.c=value", value parsed as a YAML
 // scalar or flow node, so a mapping value replaces the whole block), validates
 // and binds. Throws ScenarioError for the first problem found. Never exits,
-// never prints.
-Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
+// never prints. When `warnings` is given, it receives one line per value that
+// is allowed but far outside any real part's range (the schema's plausible
+// range of the key, e.g. a bandwidth written in B/s under a GB/s key), as
+// "FILE:LINE: KEY: WHAT" like an error; the caller prints them, the load goes on.
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {},
+                       std::vector<std::string>* warnings = nullptr);
 
 // The defaults with `overrides` applied, and no file: checked and bound as
 // load_scenario does, every problem reported against --set (no line); the

@@ -85,6 +85,14 @@ this reference with a list of values, e.g. `policy.hot_experts: [2, 4, 8]`. `cxl
 it (and says so), `cxlvp validate` checks it, and `cxlvp sweep` runs every point of the grid
 ([sweeps.md](sweeps.md)).
 
+## Plausible ranges
+
+Some keys state, after their meaning, the range real parts span ("plausible: 0.1 to 20000 GB/s").
+A value outside it is allowed, but it is most likely a unit mix-up (a bandwidth written in B/s,
+a clock in Hz), so `cxlvp run`, `validate` and `sweep` print a warning line on stderr, as
+`cxlvp: warning: FILE:LINE: KEY: VALUE UNIT is far outside any real part's range (...); is the
+unit right?`, and go on.
+
 ## Errors
 
 Every problem is reported as `FILE:LINE: KEY: MESSAGE`, for example
@@ -113,7 +121,8 @@ void write_section(std::ostringstream& md, const std::string& block, const std::
     }
     md << "| `" << entry.path << "` | " << entry.type << " | "
        << (entry.required ? std::string("required") : "`" + entry.show(defaults) + "`") << " | " << entry.unit
-       << " | " << (entry.must_be.empty() ? "any" : entry.must_be) << " | " << entry.meaning << " |\n";
+       << " | " << (entry.must_be.empty() ? "any" : entry.must_be) << " | " << entry.meaning
+       << (entry.plausible.empty() ? "" : " (plausible: " + entry.plausible + ")") << " |\n";
   }
 }
 

@@ -44,15 +44,15 @@ Schema::Schema() {
 
   block("platform.host", "The host: interconnect, PCIe root complex and DDR.");
   number_key("platform.host.interconnect_latency_ns", "ns", FIELD(platform.host.interconnect_latency_ns),
-             at_least(0.0), "latency through the host interconnect");
+             at_least(0.0), "latency through the host interconnect", kPlausibleLatencyNs);
   number_key("platform.host.root_complex_latency_ns", "ns", FIELD(platform.host.root_complex_latency_ns),
-             at_least(0.0), "latency through the PCIe root complex");
+             at_least(0.0), "latency through the PCIe root complex", kPlausibleLatencyNs);
   dram_block("platform.host.ddr", FIELD(platform.host.ddr), "Host DDR memory.");
 
   block("platform.cpu", "Host CPU cores running expert jobs with AMX.");
   unsigned_key("platform.cpu.cores", "-", FIELD(platform.cpu.cores), at_least(1u),
                "cores running expert jobs with AMX");
-  number_key("platform.cpu.freq_GHz", "GHz", FIELD(platform.cpu.freq_GHz), above(0.0), "core clock");
+  number_key("platform.cpu.freq_GHz", "GHz", FIELD(platform.cpu.freq_GHz), above(0.0), "core clock", Plausible{0.1, 10, std::nullopt});
   number_key("platform.cpu.amx_flops_per_cycle", "FLOP/cycle", FIELD(platform.cpu.amx_flops_per_cycle), above(0.0),
              "AMX FLOPs per cycle per core (BF16: 512 MACs = 1024)");
   number_key("platform.cpu.efficiency", "-", FIELD(platform.cpu.efficiency), above_and_at_most(0, 1),
@@ -64,9 +64,9 @@ Schema::Schema() {
   unsigned_key("platform.cpu.queue_depth", "jobs", FIELD(platform.cpu.queue_depth), at_least(1u),
                "jobs the work-queue doorbell holds");
   number_key("platform.cpu.dequant_GBps", "GB/s", FIELD(platform.cpu.dequant_GBps), at_least(0.0),
-             "rate of expanding compressed weights to 16 bit (output bytes); 0 = free");
+             "rate of expanding compressed weights to 16 bit (output bytes); 0 = free", kPlausibleGBpsOrAuto);
   number_key("platform.cpu.register_latency_ns", "ns", FIELD(platform.cpu.register_latency_ns), at_least(0.0),
-             "work-queue doorbell page access");
+             "work-queue doorbell page access", kPlausibleLatencyNs);
 
   const auto pcie_sizes = one_of<unsigned>({128, 256, 512, 1024, 2048, 4096});
   block("platform.pcie", "The PCIe link between the host root complex and the GPU.");
@@ -75,7 +75,7 @@ Schema::Schema() {
   unsigned_key("platform.pcie.lanes", "lanes", FIELD(platform.pcie.lanes), one_of<unsigned>({1, 2, 4, 8, 16}),
                "link width");
   number_key("platform.pcie.bandwidth_GBps", "GB/s", FIELD(platform.pcie.bandwidth_GBps), at_least(0.0),
-             "raw per-direction rate after encoding; 0 = derive from generation and lanes");
+             "raw per-direction rate after encoding; 0 = derive from generation and lanes", kPlausibleGBpsOrAuto);
   unsigned_key("platform.pcie.max_payload_bytes", "bytes", FIELD(platform.pcie.max_payload_bytes), pcie_sizes,
                "MPS: largest TLP payload");
   unsigned_key("platform.pcie.max_read_request_bytes", "bytes", FIELD(platform.pcie.max_read_request_bytes),
@@ -85,11 +85,11 @@ Schema::Schema() {
   number_key("platform.pcie.dllp_overhead_bytes", "bytes", FIELD(platform.pcie.dllp_overhead_bytes), at_least(0.0),
              "ACK/flow-control DLLP bytes per TLP (an 8 B DLLP about every 4 TLPs)");
   number_key("platform.pcie.latency_ns", "ns", FIELD(platform.pcie.latency_ns), at_least(0.0),
-             "one traversal, each direction");
+             "one traversal, each direction", kPlausibleLatencyNs);
 
   block("platform.gpu", "The GPU: compute, HBM and its DMA engine.");
   number_key("platform.gpu.peak_TFLOPS", "TFLOP/s", FIELD(platform.gpu.peak_TFLOPS), above(0.0),
-             "dense FP16/BF16 peak");
+             "dense FP16/BF16 peak", Plausible{0.01, 100000, std::nullopt});
   number_key("platform.gpu.efficiency", "-", FIELD(platform.gpu.efficiency), above_and_at_most(0, 1),
              "roofline mode: sustained fraction of the peak");
   number_key("platform.gpu.per_token_us", "us", FIELD(platform.gpu.per_token_us), above(0.0),
@@ -102,31 +102,31 @@ Schema::Schema() {
   unsigned_key("platform.gpu.queue_depth", "jobs", FIELD(platform.gpu.queue_depth), at_least(1u),
                "jobs the doorbell queue holds");
   number_key("platform.gpu.dequant_GBps", "GB/s", FIELD(platform.gpu.dequant_GBps), at_least(0.0),
-             "rate of expanding compressed weights to 16 bit (output bytes); 0 = free");
+             "rate of expanding compressed weights to 16 bit (output bytes); 0 = free", kPlausibleGBpsOrAuto);
   enum_key<Eviction>("platform.gpu.eviction", FIELD(platform.gpu.eviction),
                       {{"lru", Eviction::lru}, {"lfu", Eviction::lfu}},
                       "which HBM-resident expert makes room: least recently or least frequently used");
   number_key("platform.gpu.register_latency_ns", "ns", FIELD(platform.gpu.register_latency_ns), at_least(0.0),
-             "BAR register access inside the GPU");
+             "BAR register access inside the GPU", kPlausibleLatencyNs);
 
   block("platform.cxl", "The CXL Type-3 memory expander and the host root port it hangs off.");
   number_key("platform.cxl.root_port_latency_ns", "ns", FIELD(platform.cxl.root_port_latency_ns), at_least(0.0),
-             "latency through the host's CXL root port");
+             "latency through the host's CXL root port", kPlausibleLatencyNs);
   number_key("platform.cxl.controller_latency_ns", "ns", FIELD(platform.cxl.controller_latency_ns), at_least(0.0),
-             "request handling in the device controller");
+             "request handling in the device controller", kPlausibleLatencyNs);
   block("platform.cxl.link", "The CXL link: a PCIe PHY carrying CXL.mem messages in flits.");
   unsigned_key("platform.cxl.link.generation", "-", FIELD(platform.cxl.link.generation), in_range(1u, 6u),
                "PCIe PHY generation the link trains to");
   unsigned_key("platform.cxl.link.lanes", "lanes", FIELD(platform.cxl.link.lanes),
                one_of<unsigned>({1, 2, 4, 8, 16}), "link width");
   number_key("platform.cxl.link.bandwidth_GBps", "GB/s", FIELD(platform.cxl.link.bandwidth_GBps), at_least(0.0),
-             "raw per-direction rate after encoding; 0 = derive from generation and lanes");
+             "raw per-direction rate after encoding; 0 = derive from generation and lanes", kPlausibleGBpsOrAuto);
   unsigned_key("platform.cxl.link.flit_bytes", "bytes", FIELD(platform.cxl.link.flit_bytes),
                one_of<unsigned>({68, 256}), "flit size: 68 (CXL 1.1/2.0) or 256 (CXL 3.x)");
   number_key("platform.cxl.link.header_slots_per_message", "slots", FIELD(platform.cxl.link.header_slots_per_message),
              above_and_at_most(0, 4), "16 B slots per message header (0.5: two headers share a slot)");
   number_key("platform.cxl.link.latency_ns", "ns", FIELD(platform.cxl.link.latency_ns), at_least(0.0),
-             "one traversal, each direction (PHY, flit packing, retimers)");
+             "one traversal, each direction (PHY, flit packing, retimers)", kPlausibleLatencyNs);
   dram_block("platform.cxl.dram", FIELD(platform.cxl.dram), "Device DRAM inside the CXL expander.");
   block("platform.cxl.ndp", "The near-data processing engine inside the CXL expander.");
   bool_key("platform.cxl.ndp.enabled", FIELD(platform.cxl.ndp.enabled), "whether the expander has an NDP engine");
@@ -145,9 +145,9 @@ Schema::Schema() {
   number_key("platform.cxl.ndp.job_time_limit_ms", "ms", FIELD(platform.cxl.ndp.job_time_limit_ms), at_least(0.0),
              "simulated time one NDP job may take before the run stops, naming engine and job; 0 = no limit");
   number_key("platform.cxl.ndp.mac_GMACps", "GMAC/s", FIELD(platform.cxl.ndp.mac_GMACps), above(0.0),
-             "MAC array rate; 1 MAC = 2 FLOPs (1000 -> 2 TFLOPS)");
+             "MAC array rate; 1 MAC = 2 FLOPs (1000 -> 2 TFLOPS)", Plausible{0.1, 1000000, std::nullopt});
   number_key("platform.cxl.ndp.internal_GBps", "GB/s", FIELD(platform.cxl.ndp.internal_GBps), above(0.0),
-             "memory-port bandwidth into device DRAM");
+             "memory-port bandwidth into device DRAM", kPlausibleGBps);
   number_key("platform.cxl.ndp.per_token_us", "us", FIELD(platform.cxl.ndp.per_token_us), above(0.0),
              "per_token mode: one token through one expert");
   uint64_key("platform.cxl.ndp.bytes_in_flight", "bytes", FIELD(platform.cxl.ndp.bytes_in_flight),
@@ -155,9 +155,9 @@ Schema::Schema() {
   unsigned_key("platform.cxl.ndp.queue_depth", "jobs", FIELD(platform.cxl.ndp.queue_depth), at_least(1u),
                "jobs the doorbell queue holds");
   number_key("platform.cxl.ndp.dequant_GBps", "GB/s", FIELD(platform.cxl.ndp.dequant_GBps), at_least(0.0),
-             "rate of expanding compressed weights to 16 bit (output bytes); 0 = free");
+             "rate of expanding compressed weights to 16 bit (output bytes); 0 = free", kPlausibleGBpsOrAuto);
   number_key("platform.cxl.ndp.register_latency_ns", "ns", FIELD(platform.cxl.ndp.register_latency_ns),
-             at_least(0.0), "register block access");
+             at_least(0.0), "register block access", kPlausibleLatencyNs);
   unsigned_key("platform.cxl.ndp.max_d_model", "-", FIELD(platform.cxl.ndp.max_d_model), in_range(1u, 65535u),
                "functional jobs: largest d_model the engine's buffers hold (its MAX_D_MODEL register)");
   unsigned_key("platform.cxl.ndp.max_d_ff", "-", FIELD(platform.cxl.ndp.max_d_ff), in_range(1u, 65535u),

@@ -48,6 +48,10 @@ struct KeyEntry {
   // Leaves whose value is a sequence of scalars (a list of names) bind here instead.
   std::function<void(Scenario&, const std::vector<std::string>&)> bind_sequence;
   bool is_list = false;  // a sequence of mappings: a ListEntry says what an item holds
+  std::string plausible{};  // the range real parts span, for the docs; empty when not stated
+  // Given a value that bound, "" when it lies in the plausible range, else why
+  // it looks wrong; a warning, not an error (scenario_loader.cpp).
+  std::function<std::string(const std::string&)> implausible{};
 
   bool is_block() const { return !bind && !bind_sequence; }
 };
@@ -71,6 +75,14 @@ struct ListEntry {
 
 template <class T>
 using Field = std::function<T&(Scenario&)>;
+
+// Values real parts span, with margin: a value outside is allowed but most
+// likely a unit mix-up (32e9 under a GB/s key). `zero` is a value with a
+// meaning of its own (automatic, free) that is never implausible.
+struct Plausible {
+  double low, high;
+  std::optional<double> zero;
+};
 
 inline std::vector<std::string> split_path(const std::string& path) {
   std::vector<std::string> segments;
@@ -257,12 +269,21 @@ class Schema {
   }
 
   void number_key(const std::string& path, const char* unit, Field<double> field, Check<double> check,
-                  const char* meaning) {
+                  const char* meaning, std::optional<Plausible> plausible = std::nullopt) {
     keys_.push_back({path, "number", "a number", unit, check.must_be, meaning, false,
                      [field, check](Scenario& s, const std::string& text) {
                        field(s) = checked(check, parse_number(text), text);
                      },
                      [field](Scenario& s) { return number_text(field(s)); }});
+    if (!plausible) return;
+    const std::string range = number_text(plausible->low) + " to " + number_text(plausible->high) + " " + unit;
+    keys_.back().plausible = range;
+    keys_.back().implausible = [p = *plausible, range, unit = std::string(unit)](const std::string& text) {
+      const double v = parse_number(text);
+      if ((p.zero && v == *p.zero) || (v >= p.low && v <= p.high)) return std::string();
+      return number_text(v) + " " + unit + " is far outside any real part's range (" + range +
+             "); is the unit right?";
+    };
   }
 
   // Written in GiB, stored in bytes. The upper bound (1 PiB) keeps the byte
@@ -338,9 +359,9 @@ class Schema {
     unsigned_key(path + ".channels", "-", [dram](Scenario& s) -> auto& { return dram(s).channels; },
                  at_least(1u), "channels that accesses are interleaved over; each gets peak_GBps / channels");
     number_key(path + ".peak_GBps", "GB/s", [dram](Scenario& s) -> auto& { return dram(s).peak_GBps; },
-               above(0.0), "peak bandwidth of all channels together");
+               above(0.0), "peak bandwidth of all channels together", kPlausibleGBps);
     number_key(path + ".idle_latency_ns", "ns", [dram](Scenario& s) -> auto& { return dram(s).idle_latency_ns; },
-               at_least(0.0), "fixed access latency, added to the transfer time");
+               at_least(0.0), "fixed access latency, added to the transfer time", kPlausibleLatencyNs);
     uint64_key(path + ".interleave_bytes", "bytes",
                [dram](Scenario& s) -> auto& { return dram(s).interleave_bytes; }, power_of_two_from(64),
                "channel interleaving granularity");
@@ -385,6 +406,12 @@ class Schema {
                      [field](Scenario& s, const std::string& text) { field(s) = text; },
                      [field](Scenario& s) { return field(s); }});
   }
+
+  // Ranges with margin around real parts: bandwidths from a PCIe 1.0 x1 lane
+  // (0.25 GB/s) to several HBM stacks (a few TB/s); latencies up to 100 us.
+  static inline const Plausible kPlausibleGBps{0.1, 20000, std::nullopt};
+  static inline const Plausible kPlausibleGBpsOrAuto{0.1, 20000, 0.0};  // 0: automatic or free
+  static inline const Plausible kPlausibleLatencyNs{0, 100000, std::nullopt};
 
   std::vector<KeyEntry> keys_;
   std::vector<ListEntry> lists_;

@@ -180,7 +180,9 @@ void write_job_list(const std::vector<SweepPoint>& points, const SweepFolder& fo
 }  // namespace
 
 int run_sweep(const SweepOptions& o) {
-  const Scenario base = load_scenario(o.scenario, o.overrides);
+  std::vector<std::string> warnings;
+  const Scenario base = load_scenario(o.scenario, o.overrides, &warnings);
+  for (const auto& w : warnings) std::cerr << "cxlvp: warning: " << w << '\n';
   const std::vector<SweepPoint> points = load_sweep_grid(o.scenario, o.overrides);
   if (points.empty())
     throw ScenarioError(o.scenario, 0, "", "has no sweep block to run (docs/sweeps.md); use cxlvp run");

@@ -3,9 +3,15 @@
 // (docs/performance.md), not a test's pass/fail.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+
 #include "command_runner.h"
 
 using cxlvp_test::run_cxlvp;
+using cxlvp_test::shell;
 using cxlvp_test::scratch;
 using cxlvp_test::slurp;
 
@@ -21,11 +27,15 @@ TEST_CASE("bench --quick runs one small scenario and prints the ratio line", "[b
   CHECK(r.out.find("end-to-end rate / raw kernel rate: ") != std::string::npos);
   CHECK(r.out.find("at 4 KiB: total wall ") != std::string::npos);
   CHECK(r.out.find("through the platform's own sockets") != std::string::npos);
+  CHECK(r.out.find("machine: load average ") != std::string::npos);
+  CHECK(r.out.find("% of a core (") != std::string::npos);
   CHECK(r.out.find("accuracy across burst sizes") == std::string::npos);  // one burst size: nothing to compare
   const std::string json = slurp(scratch() / "bench" / "bench.json");
   CHECK(json.find("\"ratio_percent\"") != std::string::npos);
   CHECK(json.find("\"transactions\"") != std::string::npos);
   CHECK(json.find("\"simulation_s\"") != std::string::npos);  // from the run's --timing file
+  CHECK(json.find("\"cpu_share\"") != std::string::npos);
+  CHECK(json.find("\"busy\"") != std::string::npos);
 }
 
 TEST_CASE("bench --repeat runs each scenario again and requires identical results", "[bench]") {
@@ -67,4 +77,22 @@ TEST_CASE("bench rejects an unknown option with exit status 2", "[bench]") {
   const auto r = run_cxlvp("bench --no-such-option");
   CHECK(r.status == 2);
   CHECK(r.err.find("--no-such-option") != std::string::npos);
+}
+
+// With more busy loops than cores running beside it, the bench gets well
+// under one core: it must say the machine was busy rather than report its
+// rates as they are. The loops end by themselves after 60 s (timeout) if the
+// test dies first; otherwise they are killed by their process ids.
+TEST_CASE("bench says the machine was busy when other processes hold the cores", "[bench]") {
+  const long cores = std::max(1L, sysconf(_SC_NPROCESSORS_ONLN));
+  const std::string pids = (scratch() / "hog_pids").string();
+  REQUIRE(shell("for i in $(seq " + std::to_string(cores + 1) +
+                "); do timeout 60 sh -c 'while :; do :; done' >/dev/null 2>&1 & echo $!; done > " + pids) == 0);
+  const auto r = run_cxlvp("bench --calls 1000000 --repeat 2 --scenarios " CXLVP_SOURCE_DIR
+                           "/scenarios/paper/monde_ideal.yaml --bursts 65536");
+  shell("kill $(cat " + pids + ") 2>/dev/null");
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("machine: load average ") != std::string::npos);
+  CHECK(r.out.find("BUSY") != std::string::npos);
 }

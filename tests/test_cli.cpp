@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "command_runner.h"
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -186,4 +187,52 @@ TEST_CASE("the same mistake gets the same exit status and kind of message in eve
   check_rejected(cxlvp("sweep " + small + " -j0"), "-j needs a positive number (got '0')");
   check_rejected(cxlvp("calibrate -j0"), "-j needs a positive number (got '0')");
   check_rejected(cxlvp("--quiet run " + scenario), "the command comes first");
+}
+
+// A checked run says on the console how many violations the checkers found,
+// also when there are none (the count used to appear only in summary.json).
+TEST_CASE("run: simulation.checks protocol reports its violations on the console", "[cli][protocol]") {
+  const fs::path out = scratch() / "checked";
+  const Outcome o = cxlvp("run " CXLVP_SOURCE_DIR "/scenarios/default.yaml --set simulation.checks=protocol --out " +
+                          out.string());
+  INFO(o.err);
+  REQUIRE(o.status == 0);
+  CHECK(o.out.find("protocol checks (simulation.checks: protocol): 0 violation(s) of the TLM-2.0 base protocol") !=
+        std::string::npos);
+  const Outcome plain = cxlvp("run " CXLVP_SOURCE_DIR "/scenarios/default.yaml --out " + (scratch() / "plain").string());
+  CHECK(plain.out.find("protocol checks") == std::string::npos);
+}
+
+// Files named by --transactions, --save-routing and --timeline go where they
+// are named, their folders made as needed (the README writes them under
+// results/, which a fresh clone does not have yet).
+TEST_CASE("run: files named by options get their folders made", "[cli]") {
+  const fs::path base = scratch() / "fresh" / "results";
+  const Outcome o = cxlvp("run " CXLVP_SOURCE_DIR "/scenarios/default.yaml --quiet --out " + (base / "run").string() +
+                          " --transactions " + (base / "tx" / "tx.csv").string() + " --save-routing " +
+                          (base / "routing" / "r.csv").string() + " --timeline " + (base / "tl" / "tl.json").string());
+  INFO(o.err);
+  REQUIRE(o.status == 0);
+  CHECK(fs::file_size(base / "tx" / "tx.csv") > 0);
+  CHECK(fs::file_size(base / "routing" / "r.csv") > 0);
+  CHECK(fs::file_size(base / "tl" / "tl.json") > 0);
+}
+
+// A value the schema allows but no real part has (a unit mix-up: B/s under a
+// GB/s key, Hz under GHz) is a warning naming file, line and key, and the
+// command goes on; from --set it names --set. Shipped values warn nothing.
+TEST_CASE("validate: implausible values are warnings naming file, line and key", "[cli][scenario]") {
+  const fs::path bad = scenario_with("freq_GHz: 2.0", "freq_GHz: 2e9");
+  const Outcome o = cxlvp("validate " + bad.string() + " --set platform.pcie.bandwidth_GBps=32e9");
+  INFO(o.err);
+  CHECK(o.status == 0);
+  CHECK(o.err.find("cxlvp: warning: " + bad.string() + ":" + std::to_string(line_of(bad, "freq_GHz")) +
+                   ": platform.cpu.freq_GHz: 2000000000 GHz is far outside any real part's range (0.1 to 10 GHz)") !=
+        std::string::npos);
+  CHECK(o.err.find("cxlvp: warning: --set: platform.pcie.bandwidth_GBps: 32000000000 GB/s is far outside") !=
+        std::string::npos);
+  CHECK(std::count(o.err.begin(), o.err.end(), '\n') == 2);
+  const Outcome plain = cxlvp("validate " CXLVP_SOURCE_DIR "/scenarios/default.yaml --set platform.pcie.bandwidth_GBps=0");
+  CHECK(plain.status == 0);
+  CHECK(plain.err.empty());  // 0 means "from generation and lanes": not implausible
 }

@@ -99,7 +99,7 @@ TEST_CASE("a result folder is replaced only while it holds nothing but what a ru
   check_rejected(run_cxlvp("run " + kDefault + " --quiet --out " + out.string()), "holds plots");
 }
 
-TEST_CASE("--out with a trailing slash or .. writes where it says", "[folders]") {
+TEST_CASE("result folders: --out with a trailing slash or .. writes where it says", "[folders]") {
   for (const char* out : {"res/x/", "res/y/../x", "res//x"}) {
     INFO("--out " << out);
     const Outcome o = run_in(scratch(), "run " + kDefault + " --out " + std::string(out));
@@ -153,7 +153,9 @@ TEST_CASE("an output inside the result folder, or onto an input, is refused befo
 
 TEST_CASE("an output path that cannot be written is refused before the run", "[folders]") {
   const std::string run = "run " + kDefault + " --quiet --out " + (scratch() / "never").string();
-  check_rejected(run_cxlvp(run + " --timeline /nonexistent/t.json"), "--timeline /nonexistent/t.json: no folder");
+  std::ofstream(scratch() / "a_file") << "not a folder\n";  // missing folders are made; one through a file cannot be
+  const std::string through_file = (scratch() / "a_file" / "t.json").string();
+  check_rejected(run_cxlvp(run + " --timeline " + through_file), "--timeline " + through_file + ": no folder");
   check_rejected(run_cxlvp(run + " --transactions " + scratch().string()), "is a folder");
   check_rejected(run_cxlvp(run + " --save-routing " + (scratch() / "routing.txt").string()),
                  "unsupported file extension '.txt'");

@@ -279,9 +279,12 @@ TEST_CASE("a saved routing replays to identical results", "[routing_trace][cli]"
 TEST_CASE("a --save-routing file that cannot be written is rejected without a result folder", "[routing_trace][cli]") {
   const Scratch scratch;
   const std::string scenario = std::string(CXLVP_SOURCE_DIR) + "/scenarios/default.yaml";
-  check_rejected(run_cxlvp("run " + scenario + " --save-routing " + (scratch / "no/such/folder.csv") +
+  // Missing folders are made; a path through a regular file cannot be.
+  std::ofstream(scratch / "a_file") << "not a folder\n";
+  check_rejected(run_cxlvp("run " + scenario + " --save-routing " + (scratch / "a_file/folder.csv") +
                                     " --out " + (scratch / "never")),
-                 "--save-routing " + (scratch / "no/such/folder.csv") + ": no folder " + (scratch / "no/such"));
+                 "--save-routing " + (scratch / "a_file/folder.csv") + ": no folder " + (scratch / "a_file") +
+                     " (not a folder)");
   check_rejected(run_cxlvp("run " + scenario + " --save-routing " + (scratch / "routing.txt") + " --out " +
                                     (scratch / "never")),
                  "unsupported file extension '.txt'");

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages cxlvp needs (only those missing), then
-# configures and builds into build/. Safe to run again: quiet when nothing is
-# missing, incremental when already built.
-#   tools/bootstrap.sh            # Release-with-debug-info build in build/
+# configures build/ and builds the cxlvp program only: the tests are built by
+# tools/check.sh (or `cmake --build build`), so a first run does not wait for
+# them. Safe to run again: quiet when nothing is missing, incremental when
+# already built.
+#   tools/bootstrap.sh            # Release-with-debug-info build of cxlvp in build/
 #   BUILD_DIR=out tools/bootstrap.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,4 +30,4 @@ build_dir=${BUILD_DIR:-build}
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then
   cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi
-cmake --build "$build_dir" -j "$(nproc)"
+cmake --build "$build_dir" -j "$(nproc)" --target cxlvp

@@ -6,11 +6,12 @@
 usage: tools/plot.py OUTDIR [--runs NAME=DIR ...] [--sweep SWEEP.csv ...] [--loaded-latency CSV]
 
   --runs NAME=DIR   result folders of `cxlvp run` (each with summary.json), one per scheme:
-                    gpu_only, monde_ideal, cxl_expert get the paper's values beside them
+                    gpu_only, monde_ideal, cxl_expert get the paper's values beside them when
+                    the run is of the paper's own scenario (scenarios/paper/NAME.yaml)
                     -> OUTDIR/scheme_comparison.png (batch latency and throughput per scheme)
   --sweep CSV       sweep.csv files of `cxlvp sweep`:
                     varying policy.threshold_percentile -> OUTDIR/threshold_sweep.png
-                    (throughput normalized to the best point)
+                    (each line's throughput normalized to its own best point)
                     varying a key with "compression" in its name -> OUTDIR/quantization.png
                     (throughput vs compression factor)
   --loaded-latency CSV  loaded_latency.csv of `cxlvp calibrate` (memory, offered_GBps,
@@ -18,6 +19,8 @@ usage: tools/plot.py OUTDIR [--runs NAME=DIR ...] [--sweep SWEEP.csv ...] [--loa
                     (latency vs achieved bandwidth per memory, as Intel MLC prints it)
 
 Each figure is written only when its inputs were given. Needs python3-matplotlib.
+Exit status 0; 2, with one line saying what is wrong, when no input is given or
+an input is missing or unreadable.
 """
 import argparse
 import csv
@@ -32,6 +35,7 @@ except ImportError:
     sys.exit("plot.py: needs matplotlib: apt-get install python3-matplotlib, and run it with /usr/bin/python3")
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402 (after the backend is chosen)
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
 # The paper's measurements, CXL-Expert, Figure 2: batch latency in ms and
 # throughput in tokens/s per scheme, under the scheme names cxlvp's policies use.
@@ -55,16 +59,32 @@ def parse_args():
     return parser.parse_args()
 
 
+class BadInput(Exception):
+    """An input that cannot be drawn: reported in one line, exit status 2."""
+
+
 def read_run(spec):
-    """(name, mean batch latency in ms, throughput in tokens/s) of one NAME=DIR."""
+    """(name, mean batch latency in ms, throughput in tokens/s, paper values or None) of one NAME=DIR."""
     name, sep, folder = spec.partition("=")
     if not sep or not name or not folder:
-        sys.exit(f"plot.py: --runs wants NAME=DIR (got {spec!r})")
-    with open(os.path.join(folder, "summary.json")) as f:
+        raise BadInput(f"--runs wants NAME=DIR (got {spec!r})")
+    path = os.path.join(folder, "summary.json")
+    with open(path) as f:
         summary = json.load(f)
-    batches = [b["latency_s"] for b in summary["batches"]]
+    try:
+        batches = [b["latency_s"] for b in summary["batches"]]
+        throughput = summary["throughput_tokens_per_s"]
+    except (KeyError, TypeError) as e:
+        raise BadInput(f"{path}: not a cxlvp summary.json (no {e})") from e
     latency_ms = 1e3 * sum(batches) / len(batches) if batches else 0.0
-    return name, latency_ms, summary["throughput_tokens_per_s"]
+    return name, latency_ms, throughput, paper_reference(name, summary.get("scenario", ""))
+
+
+def paper_reference(name, scenario):
+    """The paper's (latency ms, tokens/s) for a run of the paper's own scenario of that scheme
+    (scenarios/paper/NAME.yaml is named paper_NAME), else None: a run of another scenario under
+    a scheme's name is not what the paper measured."""
+    return PAPER.get(name) if scenario == f"paper_{name}" else None
 
 
 def read_sweep(path):
@@ -102,14 +122,14 @@ def use_log_scale_if_wide(ax, values):
 
 
 def scheme_comparison(runs, path):
-    names = [name for name, _, _ in runs]
+    names = [run[0] for run in runs]
     x = range(len(runs))
     width = 0.38
     fig, axes = plt.subplots(1, 2, figsize=(max(8, 2.2 * len(runs) + 3), 4.5))
     for ax, index, title, unit in ((axes[0], 1, "Batch latency", "ms"), (axes[1], 2, "Throughput", "tokens/s")):
         platform = [run[index] for run in runs]
-        paper = [PAPER[name][index - 1] if name in PAPER else 0.0 for name in names]
-        known = [i for i, name in enumerate(names) if name in PAPER]
+        paper = [run[3][index - 1] if run[3] else 0.0 for run in runs]
+        known = [i for i, run in enumerate(runs) if run[3]]
         centers = [i - width / 2 if i in known else i for i in x]  # a scheme the paper lacks stands alone
         annotate_bars(ax, ax.bar(centers, platform, width, label="cxlvp", color=PLATFORM_COLOR))
         if known:
@@ -123,7 +143,8 @@ def scheme_comparison(runs, path):
         ax.set_title(f"{title} per scheme")
         ax.margins(y=0.15)
         ax.legend()
-    fig.suptitle("Expert-offloading schemes: cxlvp vs the CXL-Expert paper")
+    fig.suptitle("Expert-offloading schemes: cxlvp vs the CXL-Expert paper" if any(run[3] for run in runs)
+                 else "Expert-offloading schemes (cxlvp; not the paper's scenarios, so no paper values)")
     fig.tight_layout()
     fig.savefig(path, dpi=150)
     plt.close(fig)
@@ -146,12 +167,21 @@ def sweep_label(path, several):
     return os.path.basename(os.path.dirname(os.path.abspath(path))) if several else ""
 
 
+def normalized(lines):
+    """Each line divided by its own best point, so that lines of very different throughput (say
+    per_token and roofline runs) each show their shape from 0 to 1."""
+    out = []
+    for label, points in lines:
+        best = max((y for _, y in points), default=0.0)
+        out.append((label, [(x, y / best if best > 0 else 0.0) for x, y in points]))
+    return out
+
+
 def line_figure(lines, path, title, xlabel, ylabel, normalize):
     fig, ax = plt.subplots(figsize=(8, 4.8))
-    best = max((y for _, points in lines for _, y in points), default=1.0) if normalize else 1.0
-    for label, points in lines:
+    for label, points in normalized(lines) if normalize else lines:
         xs = [x for x, _ in points]
-        ys = [y / best for _, y in points]
+        ys = [y for _, y in points]
         ax.plot(xs, ys, marker="o", label=label or "throughput")
         if len(lines) == 1:
             for x, y in zip(xs, ys):
@@ -168,13 +198,22 @@ def line_figure(lines, path, title, xlabel, ylabel, normalize):
     plt.close(fig)
 
 
-def loaded_latency(csv_path, path):
-    """Latency against achieved bandwidth, one line per memory (the curve Intel MLC's
-    --loaded_latency prints); the idle point is the first of each line."""
+def read_loaded_latency(csv_path):
     curves = OrderedDict()
     with open(csv_path, newline="") as f:
         for row in csv.DictReader(f):
-            curves.setdefault(row["memory"], []).append((float(row["achieved_GBps"]), float(row["latency_ns"])))
+            try:
+                curves.setdefault(row["memory"], []).append((float(row["achieved_GBps"]), float(row["latency_ns"])))
+            except (KeyError, ValueError, TypeError) as e:
+                raise BadInput(f"{csv_path}: not a loaded_latency.csv of cxlvp calibrate ({e})") from e
+    return curves
+
+
+def loaded_latency_figure(curves):
+    """Latency against achieved bandwidth, one line per memory (the curve Intel MLC's
+    --loaded_latency prints); the idle point is the first of each line. The log axis is
+    labelled at 1, 2 and 5 of each decade: the data spans about one decade, where labels
+    at powers of ten alone would leave one."""
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     names = {"ddr": "host DDR", "cxl": "CXL memory"}
     for memory, points in curves.items():
@@ -184,16 +223,42 @@ def loaded_latency(csv_path, path):
     ax.set_xlabel("achieved read bandwidth (GB/s)")
     ax.set_ylabel("chase latency (ns)")
     ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_title("Loaded latency: DDR vs CXL (cxlvp calibrate)")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
+    return fig, ax
+
+
+def loaded_latency(csv_path, path):
+    fig, _ = loaded_latency_figure(read_loaded_latency(csv_path))
     fig.savefig(path, dpi=150)
     plt.close(fig)
 
 
 def main():
     args = parse_args()
+    if not (args.runs or args.sweep or args.loaded_latency):
+        print("plot.py: nothing to plot (give --runs, --sweep or --loaded-latency)", file=sys.stderr)
+        return 2
+    try:
+        draw(args)
+    except BadInput as e:
+        print(f"plot.py: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"plot.py: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    except (ValueError, KeyError, csv.Error, json.JSONDecodeError) as e:
+        print(f"plot.py: an input is not what cxlvp writes: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def draw(args):
     os.makedirs(args.outdir, exist_ok=True)
     written = []
     if args.runs:
@@ -217,7 +282,7 @@ def main():
     if threshold_lines:
         path = os.path.join(args.outdir, "threshold_sweep.png")
         line_figure(threshold_lines, path, "Throughput vs hot-expert threshold (cf. CXL-Expert, Fig. 3)",
-                    "threshold percentile (%)", "throughput / best throughput", normalize=True)
+                    "threshold percentile (%)", "throughput / the line's best throughput", normalize=True)
         written.append(path)
     if quantization_lines:
         path = os.path.join(args.outdir, "quantization.png")
@@ -233,9 +298,7 @@ def main():
 
     for path in written:
         print(path)
-    if not written:
-        print("plot.py: nothing to plot (give --runs, --sweep or --loaded-latency)", file=sys.stderr)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
