@@ -1,7 +1,5 @@
 #include "bench.h"
 
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -25,9 +23,9 @@
 #include <tlm_utils/simple_target_socket.h>
 #include <tlm_utils/tlm_quantumkeeper.h>
 
-#include "child_run.h"
+#include "bench_checks.h"
+#include "bench_runs.h"
 #include "cli.h"
-#include "json_reader.h"
 #include "json_writer.h"
 #include "machine_load.h"
 #include "models/common/initiator_socket.h"
@@ -41,7 +39,7 @@ namespace cxlvp {
 
 const char* const kBenchUsage = R"(usage:
   cxlvp bench [--scenarios A.yaml B.yaml ...] [--bursts 4096,16384,65536] [--quick]
-              [--scaling] [--calls N] [--repeat N] [--out DIR]
+              [--checks topology,models|none] [--scaling] [--calls N] [--repeat N] [--out DIR]
 
   (a) raw kernel rate: in this process, a trivial initiator calls b_transport on a
       trivial target that adds 10 ns, with a tlm_quantumkeeper (1 us quantum), through
@@ -65,6 +63,13 @@ const char* const kBenchUsage = R"(usage:
   (d) --scaling: the first scenario at tokens_per_batch, experts and layers x1, x2, x4
       (at the first burst size); wall-time factor per doubling (linear => ~2x); and
       (e) the cheapest scenario at 10, 100 and 1000 batches with each run's peak memory
+  (f) --checks topology: scenarios/topologies/four_behind_switch.yaml against
+      scenarios/default.yaml, 20 batches each: the switch scenario's transactions per
+      second of simulation must be no worse (>= 95 %, the timing noise) than the default's
+  (g) --checks models: scenarios/models/{mixtral_8x7b,qwen3_235b_a22b,deepseek_v3}.yaml
+      at 4 KiB and 64 KiB bursts, one run each: simulated time within 1 % (about a minute)
+      --checks defaults to topology,models; to topology with --quick; to none when
+      --scenarios is given. Run from the source folder (the paths are relative to it)
 
   --quick     fewer raw kernel calls (2e6), one repeat
   --repeat N  rounds of the raw kernel loop and runs of each scenario (default 3): the
@@ -191,115 +196,13 @@ class RawKernel {
   bool started_ = false;
 };
 
-// ---- (b) end-to-end runs ----------------------------------------------------
-
-struct RunResult {
-  std::string scenario, label;  // label: what varied (burst or scaling factor)
-  std::vector<std::string> sets;
-  uint64_t burst = 0;
-  double wall_s = 0;        // the whole child process, around fork/exec/wait
-  double simulation_s = 0;  // its sc_start alone (its --timing file), as the raw rate is timed
-  int status = 0;  // raw waitpid status
-  bool ok = false;
-  std::string error;
-  uint64_t transactions = 0;
-  double simulated_s = 0;
-  double peak_rss_MiB = 0;  // the child's maximum resident set size
-  // Transactions per second of simulation, comparable with the raw kernel rate.
-  double tx_per_s() const { return simulation_s > 0 ? transactions / simulation_s : 0; }
-};
-
-// One `cxlvp run SCENARIO --quiet --out DIR --set ...` child, timed around fork/exec/wait.
-void run_child(RunResult& r, const fs::path& tmp, unsigned index) {
-  const fs::path out = tmp / ("run" + std::to_string(index));
-  const fs::path log = tmp / ("run" + std::to_string(index) + ".log");
-  const fs::path timing = tmp / ("run" + std::to_string(index) + ".timing.json");
-  std::vector<std::string> args = {"cxlvp", "run", r.scenario, "--quiet", "--out", out.string(),
-                                   "--timing", timing.string()};
-  for (const auto& s : r.sets) {
-    args.push_back("--set");
-    args.push_back(s);
-  }
-  const auto start = Clock::now();
-  const pid_t pid = start_self(args, log);
-  int status = 0;
-  struct rusage usage {};
-  while (wait4(pid, &status, 0, &usage) < 0) {
-    if (errno != EINTR) throw std::runtime_error(std::string("waiting for a run: ") + std::strerror(errno));
-  }
-  r.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
-  r.peak_rss_MiB = double(usage.ru_maxrss) / 1024;  // Linux reports KiB
-  r.status = status;
-
-  const fs::path summary = out / "summary.json";
-  if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-    r.error = child_failure(log, status);
-  } else if (!fs::exists(summary)) {
-    r.error = "no summary.json";
-  } else {
-    std::ifstream in(summary);
-    std::stringstream text;
-    text << in.rdbuf();
-    const auto scalars = read_json_scalars(text.str());
-    const std::string prefix = "routes/", suffix = "/count";
-    for (const auto& [key, value] : scalars)
-      if (key.size() > prefix.size() + suffix.size() && key.compare(0, prefix.size(), prefix) == 0 &&
-          key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0 &&
-          key.find('/', prefix.size()) == key.size() - suffix.size())
-        r.transactions += std::strtoull(value.c_str(), nullptr, 10);
-    const auto t = scalars.find("simulated_time_s");
-    std::ifstream timing_in(timing);
-    std::stringstream timing_text;
-    timing_text << timing_in.rdbuf();
-    const auto timings = read_json_scalars(timing_text.str());
-    const auto sim = timings.find("simulation_s");
-    if (t == scalars.end()) r.error = "summary.json has no simulated_time_s";
-    else if (sim == timings.end()) r.error = "no simulation_s in the run's --timing file";
-    else {
-      r.simulated_s = std::strtod(t->second.c_str(), nullptr);
-      r.simulation_s = std::strtod(sim->second.c_str(), nullptr);
-      r.ok = true;
-    }
-  }
-  std::error_code ec;
-  fs::remove_all(out, ec);
-  fs::remove(log, ec);
-  fs::remove(timing, ec);
-}
-
-// The run `repeats` times: the shortest wall and simulation times count (the
-// runs least disturbed by the rest of the machine); the results must not
-// differ between repeats, or the platform is not deterministic.
-void run_best(RunResult& r, const fs::path& tmp, unsigned& index, unsigned repeats) {
-  const RunResult spec = r;  // what to run, nothing measured yet
-  for (unsigned k = 0; k < repeats; ++k) {
-    RunResult again = spec;
-    run_child(again, tmp, index++);
-    if (!again.ok) {
-      r = again;
-      return;
-    }
-    if (k == 0) {
-      r = again;
-      continue;
-    }
-    if (again.transactions != r.transactions || again.simulated_s != r.simulated_s) {
-      r.ok = false;
-      r.error = "repeated runs differ (transactions or simulated time): not deterministic";
-      return;
-    }
-    r.wall_s = std::min(r.wall_s, again.wall_s);
-    r.simulation_s = std::min(r.simulation_s, again.simulation_s);
-    r.peak_rss_MiB = std::max(r.peak_rss_MiB, again.peak_rss_MiB);
-  }
-}
-
 // ---- options ------------------------------------------------------------------
 
 struct BenchOptions {
   std::vector<std::string> scenarios;
   std::vector<uint64_t> bursts;
   bool quick = false, scaling = false;
+  bool topology_check = false, model_check = false;
   uint64_t calls = 0;
   unsigned repeats = 0;
   std::string out;
@@ -338,6 +241,15 @@ BenchOptions parse_bench(const CommandLine& line) {
   std::stringstream bursts(line.text("bursts"));
   for (std::string item; std::getline(bursts, item, ',');) o.bursts.push_back(positive(item, "--bursts"));
   o.scenarios = line.list("scenarios");
+  std::string checks = line.text("checks");
+  if (checks.empty()) checks = !o.scenarios.empty() ? "none" : o.quick ? "topology" : "topology,models";
+  std::stringstream check_list(checks);
+  for (std::string item; std::getline(check_list, item, ',');) {
+    if (item == "topology") o.topology_check = true;
+    else if (item == "models") o.model_check = true;
+    else if (item != "none")
+      throw UsageError("bench", "--checks takes topology, models or none, comma-separated (got '" + item + "')");
+  }
   if (o.scenarios.empty()) {
     o.scenarios = {"scenarios/paper/gpu_only.yaml", "scenarios/paper/monde_ideal.yaml",
                    "scenarios/paper/cxl_expert.yaml"};
@@ -345,7 +257,12 @@ BenchOptions parse_bench(const CommandLine& line) {
   if (o.bursts.empty()) o.bursts = {4096, 16384, 65536};
   if (!o.calls) o.calls = o.quick ? 2000000 : 20000000;
   if (!o.repeats) o.repeats = o.quick ? 1 : 3;
-  for (const auto& s : o.scenarios) load_scenario(s);  // bad scenario: ScenarioError, exit 2, before any run
+  // A bad scenario: ScenarioError, exit 2, before any run.
+  for (const auto& s : o.scenarios) load_scenario(s);
+  if (o.topology_check)
+    for (const auto& s : topology_check_scenarios()) load_scenario(s);
+  if (o.model_check)
+    for (const auto& s : model_check_scenarios()) load_scenario(s);
   return o;
 }
 
@@ -583,6 +500,17 @@ int run_bench(const CommandLine& line) {
                   << " for x100 batches\n";
     }
   }
+  // (f), (g)
+  TopologyCheck topology;
+  ModelBurstCheck models;
+  if (o.topology_check) {
+    topology = run_topology_check(tmp, index, o.repeats);
+    failed = failed || !topology.base.ok || !topology.topology.ok;
+  }
+  if (o.model_check) {
+    models = run_model_burst_check(tmp, index);
+    for (const auto& p : models.pairs) failed = failed || !p.small.ok || !p.large.ok;
+  }
   std::error_code ec;
   fs::remove_all(tmp, ec);
 
@@ -590,8 +518,8 @@ int run_bench(const CommandLine& line) {
     fs::create_directories(o.out);
     std::ofstream file(fs::path(o.out) / "bench.json");
     JsonWriter j(file);
-    const auto run_object = [&j, &kernel](const RunResult& r) {
-      j.begin_object();
+    const auto run_object = [&j, &kernel](const RunResult& r, const std::string& key = "") {
+      j.begin_object(key);
       j.value("scenario", r.scenario).value("label", r.label).value("burst_bytes", r.burst).value("ok", r.ok);
       if (!r.ok) j.value("error", r.error);
       j.value("wall_s", r.wall_s).value("simulation_s", r.simulation_s).value("transactions", r.transactions);
@@ -625,6 +553,24 @@ int run_bench(const CommandLine& line) {
     j.value("cpu_s", machine.cpu_s()).value("wall_s", machine.wall_s()).value("cpu_share", machine.cpu_share());
     j.value("busy", machine.busy());
     j.end_object();
+    if (o.topology_check) {
+      j.begin_object("topology_check");
+      run_object(topology.base, "base");
+      run_object(topology.topology, "topology");
+      j.value("ratio_percent", topology.ratio_percent).value("holds", topology.holds);
+      j.end_object();
+    }
+    if (o.model_check) {
+      j.begin_object("model_burst_check");
+      j.begin_array("runs");
+      for (const auto& p : models.pairs) {
+        run_object(p.small);
+        run_object(p.large);
+      }
+      j.end_array();
+      j.value("worst_percent", models.worst_percent).value("holds", models.holds);
+      j.end_object();
+    }
     if (o.scaling) {
       j.begin_array("scaling");
       for (const auto& axis : axes)

@@ -7,7 +7,11 @@
 //      from its summary.json;
 //  (c) a table and the two targets (paper scenarios at 4 KiB < 2 s wall in total;
 //      end-to-end rate >= 10 % of the raw kernel rate), plainly held or not;
-//  (d) --scaling: wall time as tokens, experts and layers double.
+//  (d) --scaling: wall time as tokens, experts and layers double; (e) peak
+//      memory at 10, 100 and 1000 batches;
+//  (f), (g) the checks (bench_checks.h): the four-expander switch scenario's
+//      tx/s against the default scenario's; the model scenarios' simulated time
+//      at 64 KiB bursts against 4 KiB.
 // docs/performance.md describes it and a run's results.
 #include <string>
 #include <vector>

@@ -42,7 +42,7 @@ const std::vector<CommandSpec>& command_table() {
       {"keys", false, {}},
       {"bench", false,
        {{"scenarios", Takes::several}, {"bursts", Takes::one}, {"quick", Takes::nothing}, {"scaling", Takes::nothing},
-        {"calls", Takes::one}, {"repeat", Takes::one}, {"out", Takes::one}}},
+        {"checks", Takes::one}, {"calls", Takes::one}, {"repeat", Takes::one}, {"out", Takes::one}}},
       {"calibrate", false,
        {{"preset", Takes::several}, {"set", Takes::repeated}, {"out", Takes::one}, {"jobs,j", Takes::one},
         {"probe", Takes::one}, {"memory", Takes::one}, {"mix", Takes::one}, {"load", Takes::one},

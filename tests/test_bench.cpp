@@ -10,6 +10,7 @@
 
 #include "command_runner.h"
 
+using cxlvp_test::Outcome;
 using cxlvp_test::run_cxlvp;
 using cxlvp_test::shell;
 using cxlvp_test::scratch;
@@ -95,4 +96,33 @@ TEST_CASE("bench says the machine was busy when other processes hold the cores",
   REQUIRE(r.status == 0);
   CHECK(r.out.find("machine: load average ") != std::string::npos);
   CHECK(r.out.find("BUSY") != std::string::npos);
+}
+
+// The topology check's verdict is timing, so only its lines and its record are
+// asserted: both runs finished and both rates were measured.
+TEST_CASE("bench --checks topology runs the switch scenario beside the default one", "[bench]") {
+  const std::string out = (scratch() / "bench_topology").string();
+  // The checks' scenarios are named relative to the source folder.
+  const auto stdout_file = scratch() / "bench_topology.out", stderr_file = scratch() / "bench_topology.err";
+  const int status = shell("cd " CXLVP_SOURCE_DIR " && " CXLVP_BINARY
+                           " bench --quick --checks topology --scenarios scenarios/paper/monde_ideal.yaml"
+                           " --bursts 65536 --out " + out + " >" + stdout_file.string() + " 2>" + stderr_file.string());
+  const Outcome r{status, slurp(stdout_file), slurp(stderr_file)};
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("topology: four_behind_switch against default (20 batches each") != std::string::npos);
+  CHECK(r.out.find("four_behind_switch tx/s against default's: ") != std::string::npos);
+  CHECK(r.out.find("FAILED") == std::string::npos);
+  CHECK(r.out.find("models: ") == std::string::npos);  // not asked for
+  const std::string json = slurp(scratch() / "bench_topology" / "bench.json");
+  CHECK(json.find("\"topology_check\"") != std::string::npos);
+  CHECK(json.find("\"ratio_percent\"") != std::string::npos);
+  CHECK(json.find("\"model_burst_check\"") == std::string::npos);
+}
+
+TEST_CASE("bench rejects an unknown --checks item with exit status 2", "[bench]") {
+  const auto r = run_cxlvp("bench --checks topology,speed");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("--checks takes topology, models or none") != std::string::npos);
+  CHECK(r.err.find("'speed'") != std::string::npos);
 }
