@@ -32,7 +32,7 @@ fi
 cmake --build build-asan -j "$jobs"
 
 step "test suite under ASan + UBSan (build-asan/)"
-# The "asan" test preset (CMakePresets.json) leaves out three tests:
+# The "asan" test preset (CMakePresets.json) leaves out these tests:
 #  - install_and_use_from_another_project builds docs/example against the
 #    installed libraries with plain flags, which cannot link instrumented objects
 #    (the plain build runs it);
