@@ -183,7 +183,7 @@ TEST_CASE("dram: out-of-range access is an address error", "[memory]") {
   CHECK(mem.store().allocated_bytes() == 0);
 }
 
-// Timing-only transfers (null data: HopTrace carries_data = false) take time
+// Timing-only transfers (null data: TransferHints carries_data = false) take time
 // and count bytes but never touch the backing store.
 TEST_CASE("dram: timing-only writes do not allocate backing store", "[memory]") {
   set_quantum_ns(1000);

@@ -12,6 +12,7 @@
 
 #include "command_runner.h"
 #include "models/common/protocol_checker.h"
+#include "models/common/transfer_hints.h"
 #include "models/memory/dram.h"
 #include "platform/platform.h"
 #include "platform/scenario_loader.h"
@@ -183,16 +184,16 @@ TEST_CASE("protocol checker: target changes the byte enables", "[protocol]") {
       });
 }
 
-// A write marked timing-only (HopTrace::carries_data false: its data pointer is
+// A write marked timing-only (TransferHints::carries_data false: its data pointer is
 // a scratch stand-in) has its pointers checked but not its contents; the same
 // write carrying data is checked. docs/protocol-checking.md says why.
 TEST_CASE("protocol checker: a timing-only write's contents are not compared, a data-carrying one's are", "[protocol]") {
-  // Two benches in one simulation, the same but for the HopTrace's carries_data.
+  // Two benches in one simulation, the same but for the hints' carries_data.
   const auto marked = [](bool carries_data) {
     return [carries_data](tlm::tlm_generic_payload& p, sc_time&) {
-      auto* trace = new HopTrace;  // the payload frees it
-      trace->carries_data = carries_data;
-      p.set_extension(trace);
+      auto* hints = new TransferHints;  // the payload frees it
+      hints->carries_data = carries_data;
+      p.set_extension(hints);
     };
   };
   const auto flip = [](tlm::tlm_generic_payload& p, sc_time&) { p.get_data_ptr()[0] ^= 1; };

@@ -16,10 +16,14 @@ BurstInitiator::BurstInitiator(const std::string& node_name, QuantumKeeper& keep
       scratch_(burst_bytes) {
   require_picosecond_resolution("BurstInitiator");
   if (burst_bytes == 0) throw std::invalid_argument(node_name + ": burst size must be positive");
+  payload_.set_extension(&hints_);
   payload_.set_extension(&trace_);
 }
 
-BurstInitiator::~BurstInitiator() { payload_.clear_extension(&trace_); }
+BurstInitiator::~BurstInitiator() {
+  payload_.clear_extension(&hints_);
+  payload_.clear_extension(&trace_);
+}
 
 void BurstInitiator::advance_to(const Time& t, Time& now) {
   const bool ahead = t > now;
@@ -40,9 +44,10 @@ bool BurstInitiator::issue(Target& target, tlm::tlm_command cmd, uint64_t addres
   payload_.set_byte_enable_ptr(nullptr);
   payload_.set_dmi_allowed(false);
   payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  trace_.reset(node_, functional, bulk, now);
+  hints_.set(bulk, functional, now);
+  trace_.reset(node_);
+  if (HopTrace::record_hops) trace_.stamp(node_, at.value());
   Time delay = at - now;
-  trace_.stamp(node_, delay);
   target.b_transport(payload_, delay);
   status_ = payload_.get_response_status();
   if (status_ != tlm::TLM_OK_RESPONSE) return false;

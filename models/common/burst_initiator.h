@@ -24,6 +24,7 @@
 
 #include "hop_trace.h"
 #include "transaction_recorder.h"
+#include "transfer_hints.h"
 
 namespace cxlvp {
 
@@ -92,6 +93,7 @@ class BurstInitiator {
   std::vector<Time> in_flight_;  // completion times, ring of `window` entries
   std::vector<uint8_t> scratch_;      // stands in for data in timing-only bursts
   tlm::tlm_generic_payload payload_;
+  TransferHints hints_;
   HopTrace trace_;
   tlm::tlm_response_status status_ = tlm::TLM_OK_RESPONSE;
 };

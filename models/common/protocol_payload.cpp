@@ -4,7 +4,7 @@
 #include <cstring>
 #include <sstream>
 
-#include "hop_trace.h"
+#include "transfer_hints.h"
 
 namespace cxlvp {
 
@@ -35,8 +35,7 @@ unsigned extension_slots() { return std::min(64u, tlm::max_num_extensions()); }
 }  // namespace
 
 bool carries_contents(const tlm::tlm_generic_payload& p) {
-  const HopTrace* trace = p.get_extension<HopTrace>();
-  return trace == nullptr || trace->carries_data;
+  return carries_data(p.get_extension<TransferHints>());
 }
 
 long first_difference(const unsigned char* a, const unsigned char* b, size_t n) {

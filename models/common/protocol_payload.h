@@ -51,10 +51,10 @@ class PayloadSnapshot {
 };
 
 // Whether p's data array holds data whose contents the rules protect. False
-// for the platform's timing-only bulk traffic: its HopTrace says it carries no
-// data, its data pointer is a scratch stand-in that no model reads or writes,
-// and comparing gigabytes of it per run would make checking 30 times slower.
-// A transaction without a HopTrace (any foreign initiator) carries data.
+// for the platform's timing-only bulk traffic: its TransferHints say it carries
+// no data, its data pointer is a scratch stand-in that no model reads or
+// writes, and comparing gigabytes of it per run would make checking 30 times
+// slower. A transaction without TransferHints (any foreign initiator) carries data.
 bool carries_contents(const tlm::tlm_generic_payload& p);
 
 // The first offset at which `n` bytes at a and b differ, or -1.

@@ -1,7 +1,8 @@
 #include "serial_link.h"
 
-#include "time_resolution.h"
 #include "hop_trace.h"
+#include "time_resolution.h"
+#include "transfer_hints.h"
 
 namespace cxlvp {
 
@@ -23,16 +24,16 @@ SerialLink::SerialLink(sc_core::sc_module_name name, std::unique_ptr<LinkFormat>
 
 void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occupancy& there,
                        Occupancy& back, InitiatorSocket& next, Transfer (&cache)[2]) {
-  HopTrace* trace = p.get_extension<HopTrace>();
-  if (trace) trace->stamp(node_, delay);
+  stamp_hop(p, node_, delay);
+  const TransferHints* hints = p.get_extension<TransferHints>();
   const bool read = p.is_read();
   const uint64_t len = p.get_data_length();
   const Transfer& t = transfer(cache, read, len, there, back);
   // Single accesses (registers, descriptors, MSIs) are interleaved with bulk
   // traffic, as link arbitration does packet by packet; bursts of a stream
   // queue for the link whatever their size.
-  const bool one_packet = trace && !trace->bulk;
-  const sc_core::sc_time now = kernel_now(trace);
+  const bool one_packet = is_single_access(hints);
+  const sc_core::sc_time now = kernel_now(hints);
   const sc_core::sc_time arrival = now + delay;
   const uint64_t payload = read ? 0 : len;
   delay = (one_packet ? there.interleave(arrival, t.wire.request_bytes, payload, packet_wire_bytes_)

@@ -4,8 +4,9 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "../common/time_resolution.h"
 #include "../common/hop_trace.h"
+#include "../common/time_resolution.h"
+#include "../common/transfer_hints.h"
 
 namespace cxlvp {
 
@@ -78,8 +79,8 @@ sc_core::sc_time Dram::occupy_each_channel(uint64_t address, uint64_t length, ui
 }
 
 void Dram::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
-  HopTrace* trace = p.get_extension<HopTrace>();
-  const bool copy = arrive_at_target(trace, node_, delay);
+  arrive_at_target(p, node_, delay);
+  const TransferHints* hints = p.get_extension<TransferHints>();
   const uint64_t addr = p.get_address();
   const uint64_t len = p.get_data_length();
   if (len == 0 || addr >= config_.capacity_bytes || len > config_.capacity_bytes - addr) {
@@ -90,7 +91,8 @@ void Dram::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
     p.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
     return;
   }
-  const sc_core::sc_time now = kernel_now(trace);
+  const sc_core::sc_time now = kernel_now(hints);
+  const bool copy = carries_data(hints);
   delay = occupy_channels(addr, len, now + delay, now) + latency_ - now;
   if (p.is_write()) {
     bytes_written_ += len;

@@ -5,12 +5,16 @@
 namespace cxlvp {
 
 TransactionIssuer::TransactionIssuer(sc_core::sc_module_name name, NodeId node) : sc_module(name), node_(node) {
+  payload_.set_extension(&hints_);
   payload_.set_extension(&trace_);
   SC_HAS_PROCESS(TransactionIssuer);
   SC_THREAD(run);
 }
 
-TransactionIssuer::~TransactionIssuer() { payload_.clear_extension(&trace_); }
+TransactionIssuer::~TransactionIssuer() {
+  payload_.clear_extension(&hints_);
+  payload_.clear_extension(&trace_);
+}
 
 void TransactionIssuer::post(Work work) {
   queue_.push_back(std::move(work));
@@ -39,9 +43,10 @@ uint64_t TransactionIssuer::transport(Socket& socket, tlm::tlm_command cmd, uint
   payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   const uint64_t now = sc_core::sc_time_stamp().value();
   const uint64_t at = std::max(issue_ps, now);
-  trace_.reset(node_, true, bulk, sc_core::sc_time_stamp());
+  hints_.set(bulk, true, sc_core::sc_time_stamp());
+  trace_.reset(node_);
+  if (HopTrace::record_hops) trace_.stamp(node_, at);
   sc_core::sc_time delay = sc_core::sc_time::from_value(at - now);
-  trace_.stamp(node_, delay);
   socket->b_transport(payload_, delay);
   ok = payload_.get_response_status() == tlm::TLM_OK_RESPONSE;
   // The returned delay counts from the time of the return, later than `now` if the target waited.

@@ -16,6 +16,7 @@
 #include <tlm>
 
 #include "../../common/hop_trace.h"
+#include "../../common/transfer_hints.h"
 
 namespace cxlvp {
 
@@ -43,6 +44,7 @@ class TransactionIssuer : public sc_core::sc_module {
   std::deque<Work> queue_;
   sc_core::sc_event posted_;
   tlm::tlm_generic_payload payload_;
+  TransferHints hints_;
   HopTrace trace_;
 };
 
