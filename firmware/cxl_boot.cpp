@@ -3,8 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "../models/cxl/cxl_device_controller.h"
-#include "../models/cxl/cxl_switch.h"
+#include "../models/cxl/cxl_registers.h"
 
 namespace cxlvp {
 

@@ -3,8 +3,7 @@
 #include <algorithm>
 
 #include "../models/common/job_queue_registers.h"
-#include "../models/cxl/cxl_device_controller.h"
-#include "../models/cxl/cxl_switch.h"
+#include "../models/cxl/cxl_registers.h"
 #include "cxl_boot.h"
 #include "functional_data.h"
 #include "memory_layout.h"
@@ -23,7 +22,7 @@ uint64_t ring_bytes(size_t lanes) {
 
 Scheduler::Scheduler(sc_core::sc_module_name name, const SchedulerConfig& config,
                      std::unique_ptr<RoutingSource> routing, std::unique_ptr<PlacementPolicy> policy,
-                     MsiController& msi)
+                     InterruptSource& msi)
     : sc_module(name),
       bus("bus"),
       gpu_debug("gpu_debug"),
@@ -195,7 +194,7 @@ void Scheduler::run() {
     if (on_batch_done_) on_batch_done_(record);
   }
   finished_ = true;
-  sc_core::sc_stop();
+  when_finished_();
 }
 
 // One MoE layer: gate, place, run the routed experts (and, in a forward

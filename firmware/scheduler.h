@@ -31,8 +31,8 @@
 #include "../models/common/burst_initiator.h"
 #include "../models/common/expert_ffn.h"
 #include "../models/common/job_descriptor.h"
-#include "../models/interconnect/msi_controller.h"
-#include "../models/gpu/resident_experts.h"
+#include "../models/interconnect/interrupt_source.h"
+#include "../models/common/resident_experts.h"
 #include "forward_pass.h"
 #include "lane_cost_model.h"
 #include "moe_model.h"
@@ -104,10 +104,14 @@ class Scheduler : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket_optional<Scheduler> gpu_debug;
 
   Scheduler(sc_core::sc_module_name name, const SchedulerConfig& config, std::unique_ptr<RoutingSource> routing,
-            std::unique_ptr<PlacementPolicy> policy, MsiController& msi);
+            std::unique_ptr<PlacementPolicy> policy, InterruptSource& msi);
 
   // Called after each batch (progress reporting).
   void on_batch_done(std::function<void(const BatchRecord&)> callback) { on_batch_done_ = std::move(callback); }
+  // Called once the last batch is done; the default stops the simulation
+  // (sc_stop: clocked models would otherwise keep it going). Platforms that
+  // share a simulation stop it when the last of them is done (run_platforms).
+  void when_finished(std::function<void()> callback) { when_finished_ = std::move(callback); }
   // Functional mode: called after each layer with its routing and its outputs (tokens x d_model).
   using LayerOutputCallback = std::function<void(const LayerRouting&, const std::vector<int8_t>&)>;
   void on_layer_output(LayerOutputCallback callback) { on_layer_output_ = std::move(callback); }
@@ -207,7 +211,7 @@ class Scheduler : public sc_core::sc_module {
 
   SchedulerConfig config_;
   std::unique_ptr<PlacementPolicy> policy_;
-  MsiController& msi_;
+  InterruptSource& msi_;
   std::unique_ptr<RoutingSource> routing_;
   ThreadBus core_;
   std::vector<DeviceLane> lanes_;  // indexed by MSI vector: GPUs, the CPU, NDP engines, as found
@@ -233,6 +237,7 @@ class Scheduler : public sc_core::sc_module {
   bool finished_ = false;
   bool booted_ = false;
   std::function<void(const BatchRecord&)> on_batch_done_;
+  std::function<void()> when_finished_ = [] { sc_core::sc_stop(); };
   std::vector<int8_t> activations_;  // functional: the current layer's input, tokens x d_model
   LayerOutputCallback on_layer_output_;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <systemc>
 #include <tlm_utils/simple_initiator_socket.h>
@@ -9,8 +10,7 @@
 #include "../firmware/memory_layout.h"
 #include "../models/common/burst_initiator.h"
 #include "../models/common/device_job.h"
-#include "../models/common/job_log.h"
-#include "../models/common/transaction_recorder.h"
+#include "../models/common/telemetry.h"
 #include "../models/cpu/cpu_complex.h"
 #include "../models/cxl/cxl_device_controller.h"
 #include "../models/cxl/cxl_expander.h"
@@ -294,7 +294,8 @@ const JobRecord& Probe::submit(uint64_t regs, uint64_t desc_host, uint64_t desc_
   if (msg.data != d.tag) fail(std::string(device) + " job failed");
   // A device logs the job just after its MSI leaves; give it that moment.
   sc_core::wait(sc_time(1, sc_core::SC_US));
-  for (auto it = JobLog::global().records().rbegin(); it != JobLog::global().records().rend(); ++it)
+  const auto& records = fw_.bus.telemetry().jobs.records();
+  for (auto it = records.rbegin(); it != records.rend(); ++it)
     if (it->device == device) return *it;
   fail(std::string("no ") + device + " job in the log");
 }
@@ -327,7 +328,7 @@ void Probe::gpu_chase() {
   d.act_in_bytes = d.act_out_bytes = uint64_t(probe_shape::gpu_chase_reads) * kLine;
   const uint64_t desc = m_.ddr_base + layout::descriptors;
   submit(m_.gpu_bar(), desc, desc, d, "gpu.copy");
-  for (const auto& route : TransactionRecorder::global().routes())
+  for (const auto& route : fw_.bus.telemetry().transactions.routes())
     if (route.name == "gpu.dma->ddr") result["latency_ns"] = route.p50_ns;
 }
 
@@ -369,17 +370,22 @@ void Probe::ndp() {
 
 // The platform's models (Hardware, wired as in Platform) without the
 // scheduler and the protocol checkers, plus the probe on the host bus.
+// The models and the probe, reporting to the rig's own telemetry.
 struct Rig {
   Rig(const Scenario& s, const ProbeRequest& r)
-      : scenario(s),
+      : building(std::in_place, telemetry),
+        scenario(s),
         topology(resolve_topology(s)),
         map(build_memory_map(s, topology)),
         hw(s, topology, map, nullptr, direct),
         probe("probe", scenario, map, hw.irq, r) {
     tlm::tlm_global_quantum::instance().set(sc_time(s.simulation.quantum_ns, SC_NS));
     for (auto* socket : {&probe.fw_bus, &probe.read_bus, &probe.write_bus, &probe.chase_bus}) socket->bind(hw.bus.in);
+    building.reset();
   }
 
+  Telemetry telemetry;
+  std::optional<Telemetry::Building> building;  // while the constructor builds the models
   Scenario scenario;
   Topology topology;
   MemoryMap map;
@@ -419,8 +425,6 @@ ProbeResult run_probe(const Scenario& scenario, const ProbeRequest& request, std
   }
   if (request.kind == ProbeKind::loaded)  // see probe_shape::loaded_quantum_ns
     s.simulation.quantum_ns = std::min(s.simulation.quantum_ns, probe_shape::loaded_quantum_ns);
-  TransactionRecorder::global().clear();
-  JobLog::global().clear();
   Rig rig(s, request);
   sc_core::sc_start();
   error = rig.probe.error;

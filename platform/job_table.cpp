@@ -19,13 +19,13 @@ std::string job_kind(const JobRecord& r) {
 
 }  // namespace
 
-JobTable::JobTable(Scheduler& firmware, bool keep_rows, const std::vector<std::string>& devices)
-    : firmware_(firmware), keep_(keep_rows) {
+JobTable::JobTable(Scheduler& firmware, JobLog& log, bool keep_rows, const std::vector<std::string>& devices)
+    : firmware_(firmware), log_(log), keep_(keep_rows) {
   for (const auto& d : devices) devices_[d].name = d;
-  JobLog::global().set_sink([this](const JobRecord& r) { add(r); });
+  log_.set_sink([this](const JobRecord& r) { add(r); });
 }
 
-JobTable::~JobTable() { JobLog::global().set_sink(nullptr); }
+JobTable::~JobTable() { log_.set_sink(nullptr); }
 
 void JobTable::stream_to(const std::string& path) {
   csv_ = std::make_unique<std::ofstream>(path);

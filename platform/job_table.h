@@ -49,11 +49,11 @@ class JobTable {
       "tag,device,kind,batch,layer,expert,tokens,weight_bytes,activation_bytes,start_ns,end_ns,ok";
 
   // `firmware` tells which batch, layer and expert each job tag belongs to.
-  // While the table lives, JobLog::global() feeds it every record (and keeps
-  // none itself): create it before the run.
+  // While the table lives, `log` (the platform's, Platform::telemetry()) feeds
+  // it every record (and keeps none itself): create it before the run.
   // `devices`: the job-running devices to report even when they run nothing
   // (Platform::devices()); the default is the one-of-each platform's.
-  JobTable(Scheduler& firmware, bool keep_rows,
+  JobTable(Scheduler& firmware, JobLog& log, bool keep_rows,
            const std::vector<std::string>& devices = {"gpu", "gpu.fetch", "gpu.copy", "cpu", "ndp"});
   ~JobTable();
   JobTable(const JobTable&) = delete;
@@ -86,6 +86,7 @@ class JobTable {
   JobReport join(const JobRecord& r) const;
 
   Scheduler& firmware_;
+  JobLog& log_;
   bool keep_;
   std::vector<JobReport> rows_;
   std::map<std::string, DeviceReport> devices_;

@@ -159,8 +159,18 @@ PlatformTable platform_table(const Topology& t, const MemoryMap& m, const Weight
   return table;
 }
 
+namespace {
+// The name prefix of the module a platform is being built in ("a." inside
+// module "a"), empty at top level.
+std::string enclosing_module_prefix() {
+  const sc_core::sc_object* parent = sc_core::sc_get_current_object();
+  return parent ? std::string(parent->name()) + "." : std::string();
+}
+}  // namespace
+
 Platform::Platform(const Scenario& s, const PlatformOptions& options)
-    : scenario_(s),
+    : building_(std::in_place, telemetry_, enclosing_module_prefix()),
+      scenario_(s),
       topology_(resolve_topology(s)),
       map_(build_memory_map(s, topology_)),
       weights_(plan_weights(s, topology_, map_)),
@@ -182,6 +192,7 @@ Platform::Platform(const Scenario& s, const PlatformOptions& options)
       functional_check_->layer_done(routing, output);
     });
   }
+  building_.reset();
 }
 
 // A checker's module name from the binding it sits on ("cxl1.link->cxl1.ctrl"
@@ -220,9 +231,16 @@ uint64_t Platform::protocol_violations() const {
   return n;
 }
 
-bool Platform::run() {
+bool Platform::run() { return run_platforms({this}); }
+
+bool run_platforms(const std::vector<Platform*>& platforms) {
+  auto running = std::make_shared<size_t>(platforms.size());
+  for (Platform* p : platforms)
+    p->fw.when_finished([running] {
+      if (--*running == 0) sc_core::sc_stop();
+    });
   sc_core::sc_start();
-  return fw.finished();
+  return std::all_of(platforms.begin(), platforms.end(), [](const Platform* p) { return p->fw.finished(); });
 }
 
 }  // namespace cxlvp

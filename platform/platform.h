@@ -1,9 +1,13 @@
 #pragma once
 // Platform: the whole modeled system, elaborated from a Scenario: the device
 // tree's models (Hardware, hardware.h) and the scheduler firmware on the host
-// bus. The models are top-level SystemC modules (so routes read
-// "gpu.dma->cxl.mem"); one Platform per process, because SystemC elaborates once.
+// bus. Its models are SystemC modules at the level the Platform is built at:
+// top level in `cxlvp run`, or inside a module to build two platforms in one
+// simulation (SystemC elaborates once per process). Each platform reports to
+// its own Telemetry, with its node names relative to where it was built, so
+// routes read "gpu.dma->cxl.mem" either way.
 #include <memory>
+#include <optional>
 #include <string>
 #include <systemc>
 #include <vector>
@@ -11,6 +15,7 @@
 #include "../firmware/functional_check.h"
 #include "../firmware/scheduler.h"
 #include "../models/common/protocol_checker.h"
+#include "../models/common/telemetry.h"
 #include "hardware.h"
 #include "kv_cache.h"
 #include "memory_map.h"
@@ -43,6 +48,9 @@ class Platform {
   const MemoryMap& memory_map() const { return map_; }
   const WeightPlan& weights() const { return weights_; }
   const GpuStateLayout& gpu_state() const { return gpu_state_; }
+  // What its models report: routes (and the transaction log), jobs, node names.
+  Telemetry& telemetry() { return telemetry_; }
+  const Telemetry& telemetry() const { return telemetry_; }
   // Every device that logs jobs, as its records name it: each GPU (and its
   // .fetch and .copy engines), the CPU, each NDP engine.
   std::vector<std::string> devices() const;
@@ -65,7 +73,12 @@ class Platform {
   std::vector<std::unique_ptr<ProtocolChecker>> checkers_;
   std::unique_ptr<FunctionalCheck> functional_check_;
 
-  // Declared first: the modules below are built from them.
+  // Declared first: the modules below report to it, and are built while
+  // `building_` makes it current (emptied when the constructor is done).
+  Telemetry telemetry_;
+  std::optional<Telemetry::Building> building_;
+
+  // The modules below are built from these.
   Scenario scenario_;
   Topology topology_;
   MemoryMap map_;
@@ -76,5 +89,9 @@ class Platform {
   Hardware hw;
   Scheduler fw;
 };
+
+// Runs platforms built in one simulation (each inside a module of its own) to
+// completion; false if any firmware did not finish (a device never answered).
+bool run_platforms(const std::vector<Platform*>& platforms);
 
 }  // namespace cxlvp

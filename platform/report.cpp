@@ -121,7 +121,7 @@ RunReport collect_report(const Platform& p, const JobTable& jobs) {
   r.tokens = uint64_t(s.workload.tokens_per_batch) * r.batches.size();
   for (const auto& b : r.batches) r.assignments += b.tokens;
   r.simulated_ps = r.batches.empty() ? 0 : r.batches.back().end_ps;
-  r.routes = TransactionRecorder::global().routes();
+  r.routes = p.telemetry().transactions.routes();
   r.jobs = jobs.rows();
   r.jobs_streamed = jobs.streamed();
   r.devices = jobs.devices();

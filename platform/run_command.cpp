@@ -216,15 +216,17 @@ int run_scenario(const RunOptions& o) {
   // run is misread by AddressSanitizer (google/sanitizers#189).
   std::string failure;
   const auto failed = [&failure] { return !failure.empty(); };
-  struct CloseLogOnExit {  // however the run ends; its outcome is checked below when it matters
-    ~CloseLogOnExit() { TransactionRecorder::global().close_log(); }
-  } close_log_on_exit;
   try {
-    if (outputs.transactions) TransactionRecorder::global().open_log(outputs.transactions->write_path());
     Platform platform(s, PlatformOptions{RunOutputs::write_path(outputs.save_routing),
                                          RunOutputs::write_path(outputs.vcd)});
+    TransactionRecorder& recorder = platform.telemetry().transactions;
+    struct CloseLogOnExit {  // however the run ends; its outcome is checked below when it matters
+      TransactionRecorder& recorder;
+      ~CloseLogOnExit() { recorder.close_log(); }
+    } close_log_on_exit{recorder};
+    if (outputs.transactions) recorder.open_log(outputs.transactions->write_path());
     // jobs.csv is written as jobs finish, and so is the timeline: memory does not grow with them.
-    JobTable jobs(platform.fw, false, platform.devices());
+    JobTable jobs(platform.fw, platform.telemetry().jobs, false, platform.devices());
     jobs.stream_to((staging / "jobs.csv").string());
     std::unique_ptr<TimelineWriter> timeline;
     if (outputs.timeline)
@@ -237,7 +239,7 @@ int run_scenario(const RunOptions& o) {
       if (!o.quiet) progress.job_done(j.end_ps);
     });
     const auto output_failed = [&] {
-      return TransactionRecorder::global().log_failed() || jobs.stream_failed() || (timeline && timeline->failed());
+      return recorder.log_failed() || jobs.stream_failed() || (timeline && timeline->failed());
     };
     platform.fw.on_batch_done([&](const BatchRecord& b) {
       if (timeline) timeline->add_batch(b);
@@ -262,7 +264,7 @@ int run_scenario(const RunOptions& o) {
       return 128 + signal;  // the staged files go with `folder` and `outputs`
     }
     if (!failed() && outputs.transactions)
-      if (const std::string error = TransactionRecorder::global().close_log(); !error.empty())
+      if (const std::string error = recorder.close_log(); !error.empty())
         failure = write_failed(*outputs.transactions, error);
     if (!failed() && stop.output_failed()) {  // closing the failed file says why
       failure = jobs.close_stream();

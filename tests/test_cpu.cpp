@@ -113,7 +113,7 @@ CpuRun run_job(const CpuConfig& c, ComputeMode mode, const JobDescriptor& d) {
   });
   sc_core::sc_start();
   out.msis = host->irq.writes;
-  for (const auto& r : JobLog::global().records())
+  for (const auto& r : Telemetry::standalone().jobs.records())
     if (r.device == "cpu") {
       out.job_ps = double(r.end_ps - r.start_ps);
       out.job_ok = r.ok;

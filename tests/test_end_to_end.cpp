@@ -44,7 +44,7 @@ std::string slurp(const fs::path& p) {
 TEST_CASE("default scenario runs every device and reports consistent times", "[e2e]") {
   const Scenario s = default_scenario();
   Platform p(s);
-  JobTable jobs(p.fw, true);
+  JobTable jobs(p.fw, p.telemetry().jobs, true);
   REQUIRE(p.run());
   const RunReport r = collect_report(p, jobs);
 
@@ -97,7 +97,7 @@ TEST_CASE("default scenario runs every device and reports consistent times", "[e
 TEST_CASE("summary.json holds the documented fields", "[e2e]") {
   const Scenario s = default_scenario();
   Platform p(s);
-  JobTable jobs(p.fw, true);
+  JobTable jobs(p.fw, p.telemetry().jobs, true);
   REQUIRE(p.run());
   const fs::path dir = fs::temp_directory_path() / ("cxlvp_e2e_" + std::to_string(::getpid()));
   fs::create_directories(dir);
@@ -116,7 +116,7 @@ TEST_CASE("summary.json holds the documented fields", "[e2e]") {
 TEST_CASE("gpu_only places every expert on the GPU and moves its weights over PCIe", "[e2e]") {
   const Scenario s = default_scenario({"policy.name=gpu_only"});
   Platform p(s);
-  JobTable jobs(p.fw, true);
+  JobTable jobs(p.fw, p.telemetry().jobs, true);
   REQUIRE(p.run());
   const RunReport r = collect_report(p, jobs);
   REQUIRE(r.failed_jobs() == 0);
@@ -135,7 +135,7 @@ TEST_CASE("gpu_only places every expert on the GPU and moves its weights over PC
 TEST_CASE("the firmware's tag map does not grow with the number of jobs", "[e2e]") {
   const unsigned batches = 8;
   Platform p(default_scenario({"workload.batches=" + std::to_string(batches)}));
-  JobTable jobs(p.fw, false);
+  JobTable jobs(p.fw, p.telemetry().jobs, false);
   std::vector<size_t> held;  // planned().size() after each batch
   p.fw.on_batch_done([&](const BatchRecord&) { held.push_back(p.fw.planned().size()); });
   REQUIRE(p.run());

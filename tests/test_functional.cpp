@@ -246,7 +246,7 @@ TEST_CASE("a corrupted weight byte makes the outputs differ from the reference",
   RoutingGenerator routing(s.workload, s.model.experts, s.seed);
   const uint32_t expert = routing.next_layer(0, 0).experts[0];  // token 0's first expert in batch 0, layer 0
   Platform p(s);
-  JobTable jobs(p.fw, true);
+  JobTable jobs(p.fw, p.telemetry().jobs, true);
   while (!p.fw.booted()) sc_core::sc_start(sc_core::sc_time(10, sc_core::SC_NS));  // weights are in CXL memory
   // The high byte of scale2[0]: token 0's output element 0 through that expert becomes far larger.
   const ExpertShape shape{s.model.d_model, s.model.d_ff, s.model.requant_shift, FfnActivation::relu};

@@ -17,7 +17,7 @@
 #include "models/common/job_queue_registers.h"
 #include "models/common/serial_link.h"
 #include "models/gpu/gpu.h"
-#include "models/gpu/resident_experts.h"
+#include "models/common/resident_experts.h"
 #include "models/interconnect/address_router.h"
 #include "models/memory/dram.h"
 #include "models/pcie/pcie_format.h"
@@ -102,7 +102,7 @@ JobDescriptor expert_job(uint32_t tag, uint32_t expert, uint32_t tokens, uint64_
 
 std::vector<JobRecord> records_of(const std::string& device) {
   std::vector<JobRecord> out;
-  for (const auto& r : JobLog::global().records())
+  for (const auto& r : Telemetry::standalone().jobs.records())
     if (r.device == device) out.push_back(r);
   return out;
 }

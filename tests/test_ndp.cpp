@@ -118,9 +118,9 @@ TEST_CASE("ndp: per_token expert job takes tokens x per_token_us", "[ndp]") {
   check_completed_ok(r, 0x77);
   CHECK(job_ps(r) == Approx(4 * 500e6).epsilon(0.05));
   CHECK(route("cxl.ndp->cxl.mem").bytes == JobDescriptor::kBytes + d.act_in_bytes + d.act_out_bytes);
-  REQUIRE(JobLog::global().records().size() == 1);
-  CHECK(JobLog::global().records()[0].device == "ndp");
-  CHECK(JobLog::global().records()[0].ok);
+  REQUIRE(Telemetry::standalone().jobs.records().size() == 1);
+  CHECK(Telemetry::standalone().jobs.records()[0].device == "ndp");
+  CHECK(Telemetry::standalone().jobs.records()[0].ok);
 }
 
 // Memory-bound (engine port), roofline with no FLOPs: 256 MiB (+ 16 KiB of
@@ -170,8 +170,8 @@ TEST_CASE("ndp: descriptor outside device memory sets bad_descriptor and still r
   CHECK(r.completed == 1);
   CHECK(job_ps(r) < 10e6);  // fails fast: no weight streaming (< 10 us)
   CHECK(route("cxl.ndp->cxl.mem").bytes == JobDescriptor::kBytes);
-  REQUIRE(JobLog::global().records().size() == 1);
-  CHECK_FALSE(JobLog::global().records()[0].ok);
+  REQUIRE(Telemetry::standalone().jobs.records().size() == 1);
+  CHECK_FALSE(Telemetry::standalone().jobs.records()[0].ok);
 }
 
 // DESC_ADDR itself outside device memory: the descriptor read fails; the job

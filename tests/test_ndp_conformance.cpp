@@ -103,7 +103,7 @@ void check_all_ok(const Outcome& o, const std::vector<FfnJob>& jobs, bool unsatu
   CHECK(o.error == 0);
   CHECK(o.completed == jobs.size());
   // Every engine logs its jobs for the reports, with the descriptor's fields.
-  const auto& log = JobLog::global().records();
+  const auto& log = Telemetry::standalone().jobs.records();
   REQUIRE(log.size() == jobs.size());
   for (size_t i = 0; i < jobs.size(); ++i) {
     CHECK(log[i].device == "ndp");
@@ -126,9 +126,9 @@ void check_failed(const Outcome& o, uint32_t tag, JobError code) {
   CHECK(o.error == uint32_t(code));
   CHECK(o.status == 2u);  // idle, error, nothing queued
   CHECK(o.completed == 1);
-  REQUIRE(JobLog::global().records().size() == 1);
-  CHECK_FALSE(JobLog::global().records()[0].ok);
-  if (tag) CHECK(JobLog::global().records()[0].job.tag == tag);
+  REQUIRE(Telemetry::standalone().jobs.records().size() == 1);
+  CHECK_FALSE(Telemetry::standalone().jobs.records()[0].ok);
+  if (tag) CHECK(Telemetry::standalone().jobs.records()[0].job.tag == tag);
 }
 
 // A job whose descriptor has one field changed fails with `code`.

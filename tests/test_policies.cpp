@@ -25,7 +25,7 @@
 #include "firmware/plan_estimate.h"
 #include "firmware/static_tier_policy.h"
 #include "firmware/threshold_policies.h"
-#include "models/gpu/resident_experts.h"
+#include "models/common/resident_experts.h"
 
 using namespace cxlvp;
 

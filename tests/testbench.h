@@ -58,9 +58,10 @@ inline std::vector<uint8_t> pattern(size_t bytes, uint32_t seed = 1) {
   return v;
 }
 
-// The statistics of one route ("initiator->target"), or a zero summary if absent.
-inline RouteSummary route(const std::string& name) {
-  for (const auto& r : TransactionRecorder::global().routes())
+// The statistics of one route ("initiator->target") of the models reporting
+// to `telemetry` (a Platform's, or those built outside any), or a zero summary if absent.
+inline RouteSummary route(const std::string& name, const Telemetry& telemetry = Telemetry::standalone()) {
+  for (const auto& r : telemetry.transactions.routes())
     if (r.name == name) return r;
   RouteSummary none;
   none.name = name;

@@ -11,7 +11,7 @@
 
 #include "models/common/burst_initiator.h"
 #include "models/common/serial_link.h"
-#include "models/common/transaction_recorder.h"
+#include "models/common/telemetry.h"
 #include "models/memory/dram.h"
 #include "models/pcie/pcie_format.h"
 
@@ -71,7 +71,7 @@ int sc_main(int, char*[]) {
   std::printf("read %llu MiB in %.3f us: %.2f GB/s (link payload efficiency %.4f)\n",
               (unsigned long long)(reader.bytes >> 20), reader.seconds * 1e6,
               reader.bytes / reader.seconds / 1e9, PcieFormat(pcie).payload_efficiency());
-  for (const RouteSummary& r : TransactionRecorder::global().routes())
+  for (const RouteSummary& r : Telemetry::standalone().transactions.routes())
     std::printf("%s: %llu transactions, %llu bytes, latency ns min %.0f mean %.0f p50 %.0f p99 %.0f max %.0f\n",
                 r.name.c_str(), (unsigned long long)r.count, (unsigned long long)r.bytes, r.min_ns, r.mean_ns,
                 r.p50_ns, r.p99_ns, r.max_ns);

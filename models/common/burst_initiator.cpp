@@ -9,7 +9,7 @@ namespace cxlvp {
 BurstInitiator::BurstInitiator(const std::string& node_name, QuantumKeeper& keeper, uint64_t burst_bytes,
                                unsigned window)
     : node_(register_node(node_name)),
-      recorder_(TransactionRecorder::global()),
+      telemetry_(Telemetry::current()),
       keeper_(keeper),
       burst_(burst_bytes),
       in_flight_(std::max(1u, window)),
@@ -45,14 +45,14 @@ bool BurstInitiator::issue(Target& target, tlm::tlm_command cmd, uint64_t addres
   payload_.set_dmi_allowed(false);
   payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   hints_.set(bulk, functional, now);
-  trace_.reset(node_);
-  if (HopTrace::record_hops) trace_.stamp(node_, at.value());
+  trace_.reset(node_.id());
+  if (node_.stamps_hops()) trace_.stamp(node_.id(), at.value());
   Time delay = at - now;
   target.b_transport(payload_, delay);
   status_ = payload_.get_response_status();
   if (status_ != tlm::TLM_OK_RESPONSE) return false;
   done = now + delay;
-  recorder_.record(payload_, trace_, at.value(), done.value());
+  telemetry_.transactions.record(payload_, trace_, at.value(), done.value());
   return true;
 }
 

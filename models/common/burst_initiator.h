@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "hop_trace.h"
-#include "transaction_recorder.h"
+#include "telemetry.h"
 #include "transfer_hints.h"
 
 namespace cxlvp {
@@ -62,8 +62,10 @@ class BurstInitiator {
 
   tlm::tlm_response_status status() const { return status_; }
   uint64_t burst_bytes() const { return burst_; }
-  NodeId node() const { return node_; }
+  const TraceNode& node() const { return node_; }
   QuantumKeeper& keeper() { return keeper_; }
+  // Where this initiator's transactions, and the jobs of the engine it serves, are reported.
+  Telemetry& telemetry() { return telemetry_; }
   // The thread's own time: kernel time plus the keeper's local offset.
   sc_core::sc_time local_time() const { return sc_core::sc_time_stamp() + keeper_.get_local_time(); }
 
@@ -86,8 +88,8 @@ class BurstInitiator {
     advance_to(t, now);
   }
 
-  NodeId node_;
-  TransactionRecorder& recorder_;
+  TraceNode node_;
+  Telemetry& telemetry_;  // its platform's (telemetry.h)
   QuantumKeeper& keeper_;
   uint64_t burst_;
   std::vector<Time> in_flight_;  // completion times, ring of `window` entries

@@ -68,7 +68,7 @@ void serve_next_job(const char* device, JobQueueRegisters& regs, ThreadBus& engi
   const uint32_t tag = rec.job.magic == JobDescriptor::kMagic ? rec.job.tag : 0;
   send_msi(engine.bus, upstream, regs.msi_address(), rec.ok ? tag : tag | job_regs::msi_failed_bit);
   engine.sync();
-  JobLog::global().add(std::move(rec));
+  engine.bus.telemetry().jobs.add(std::move(rec));
 }
 
 }  // namespace cxlvp

@@ -17,11 +17,6 @@ namespace cxlvp {
 class HopTrace : public tlm::tlm_extension<HopTrace> {
  public:
   static constexpr unsigned kMaxHops = 16;
-  // Hops are stamped only while something reads them: the transaction log
-  // (TransactionRecorder::open_log) switches this on. Without it, a model that
-  // only passes a transaction on does not even look its trace up (a library
-  // call per hop).
-  static inline bool record_hops = false;
   struct Hop {
     NodeId node;
     uint64_t time_ps;
@@ -53,19 +48,20 @@ inline uint64_t arrival_ps(const tlm::tlm_generic_payload& p, const sc_core::sc_
   return (kernel_now(p.get_extension<TransferHints>()) + delay).value();
 }
 
-// Stamp the payload's trace, if hops are recorded and it carries one (debug
-// or foreign initiators may not).
-inline void stamp_hop(tlm::tlm_generic_payload& p, NodeId node, const sc_core::sc_time& delay) {
-  if (!HopTrace::record_hops) return;
-  if (auto* t = p.get_extension<HopTrace>()) t->stamp(node, arrival_ps(p, delay));
+// Stamp the payload's trace at `node`, if its platform records hops
+// (TransactionRecorder::open_log) and the payload carries a trace (debug or
+// foreign initiators may not).
+inline void stamp_hop(tlm::tlm_generic_payload& p, const TraceNode& node, const sc_core::sc_time& delay) {
+  if (!node.stamps_hops()) return;
+  if (auto* t = p.get_extension<HopTrace>()) t->stamp(node.id(), arrival_ps(p, delay));
 }
 
 // Mark the terminal target of a transaction (its trace, if it carries one).
-inline void arrive_at_target(tlm::tlm_generic_payload& p, NodeId node, const sc_core::sc_time& delay) {
+inline void arrive_at_target(tlm::tlm_generic_payload& p, const TraceNode& node, const sc_core::sc_time& delay) {
   auto* t = p.get_extension<HopTrace>();
   if (!t) return;
-  if (HopTrace::record_hops) t->stamp(node, arrival_ps(p, delay));
-  t->target = node;
+  if (node.stamps_hops()) t->stamp(node.id(), arrival_ps(p, delay));
+  t->target = node.id();
 }
 
 }  // namespace cxlvp

@@ -18,9 +18,9 @@ struct JobRecord {
   bool ok = true;
 };
 
+// Each platform has its own (telemetry.h).
 class JobLog {
  public:
-  static JobLog& global();
   // With a sink, records go to it and are not kept (long runs stream them).
   void add(JobRecord r) {
     if (sink_) sink_(r);

@@ -54,14 +54,14 @@ class RegisterBank {
   // Debug access: no time, no write hooks; read-only registers refuse writes.
   unsigned transport_dbg(tlm::tlm_generic_payload& p);
   const std::vector<Register*>& registers() const { return regs_; }
-  NodeId node() const { return node_; }
+  const TraceNode& node() const { return node_; }
 
  private:
   Register* find(uint64_t offset, unsigned length) const;
 
   std::vector<Register*> regs_;
   sc_core::sc_time latency_;
-  NodeId node_;
+  TraceNode node_;
 };
 
 }  // namespace cxlvp

@@ -84,7 +84,7 @@ class SerialLink : public sc_core::sc_module {
 
   std::unique_ptr<LinkFormat> format_;
   sc_core::sc_time latency_;
-  NodeId node_;
+  TraceNode node_;
   Occupancy downstream_;
   Occupancy upstream_;
   double packet_wire_bytes_ = 0;  // one maximum-size write packet: what an interleaved access waits for

@@ -8,19 +8,14 @@
 
 namespace cxlvp {
 
-TransactionRecorder& TransactionRecorder::global() {
-  static TransactionRecorder recorder;
-  return recorder;
-}
-
 void TransactionRecorder::log(const tlm::tlm_generic_payload& p, const HopTrace& trace, uint64_t start_ps,
                               uint64_t end_ps) {
   std::ostream& o = *log_;
-  o << std::fixed << std::setprecision(3) << start_ps / 1000.0 << ',' << node_name(trace.initiator) << "->" << node_name(trace.target) << ','
+  o << std::fixed << std::setprecision(3) << start_ps / 1000.0 << ',' << nodes_.name(trace.initiator) << "->" << nodes_.name(trace.target) << ','
     << (p.is_read() ? 'R' : 'W') << ",0x" << std::hex << p.get_address() << std::dec << ','
     << p.get_data_length() << ',' << (end_ps - start_ps) / 1000.0 << ',';
   for (unsigned i = 0; i < trace.hop_count; ++i)
-    o << (i ? ";" : "") << node_name(trace.hops[i].node) << '@' << trace.hops[i].time_ps / 1000.0;
+    o << (i ? ";" : "") << nodes_.name(trace.hops[i].node) << '@' << trace.hops[i].time_ps / 1000.0;
   o << '\n';
 }
 
@@ -33,11 +28,11 @@ void TransactionRecorder::open_log(const std::string& path) {
   log_ = std::make_unique<std::ofstream>(path);
   if (!*log_) throw std::runtime_error("cannot write transaction log " + path);
   *log_ << "start_ns,route,cmd,address,bytes,latency_ns,hops\n";
-  HopTrace::record_hops = true;
+  nodes_.stamp_hops(true);
 }
 
 std::string TransactionRecorder::close_log() {
-  HopTrace::record_hops = false;
+  nodes_.stamp_hops(false);
   if (!log_) return "";
   const std::string error = close_checked(*log_);
   log_.reset();
@@ -48,7 +43,7 @@ std::vector<RouteSummary> TransactionRecorder::routes() const {
   std::vector<RouteSummary> out;
   for (const auto& [key, r] : routes_) {
     RouteSummary s;
-    s.name = node_name(static_cast<NodeId>(key >> 16)) + "->" + node_name(static_cast<NodeId>(key & 0xffff));
+    s.name = nodes_.name(static_cast<NodeId>(key >> 16)) + "->" + nodes_.name(static_cast<NodeId>(key & 0xffff));
     const auto& h = r.latency_ps;
     s.count = h.count();
     s.bytes = r.bytes;

@@ -2,7 +2,8 @@
 // TransactionRecorder: turns finished transactions into per-route statistics
 // (route = initiator node -> terminal target node) and, when a log file is
 // open, streams one CSV line per transaction. Nothing per transaction is kept
-// in memory beyond the fixed-size histograms.
+// in memory beyond the fixed-size histograms. Each platform has its own
+// (telemetry.h).
 #include <cstdint>
 #include <fstream>
 #include <map>
@@ -26,8 +27,8 @@ struct RouteSummary {
 
 class TransactionRecorder {
  public:
-  // The recorder the models report to. A platform resets it before elaboration.
-  static TransactionRecorder& global();
+  // Routes and hops are named by `nodes`; the log switches their hop stamping on.
+  explicit TransactionRecorder(NodeRegistry& nodes) : nodes_(nodes) {}
 
   // Inline: it runs once per transaction.
   void record(const tlm::tlm_generic_payload& p, const HopTrace& trace, uint64_t start_ps, uint64_t end_ps) {
@@ -61,6 +62,7 @@ class TransactionRecorder {
   Route& new_recent_route(RecentRoute& slot, uint32_t key);
   void log(const tlm::tlm_generic_payload& p, const HopTrace& trace, uint64_t start_ps, uint64_t end_ps);
 
+  NodeRegistry& nodes_;
   std::unordered_map<uint32_t, Route> routes_;
   // A copy engine alternates two routes (read here, write there) and a few
   // engines run at once: a small direct-mapped cache of routes (map nodes do

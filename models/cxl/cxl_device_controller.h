@@ -16,31 +16,11 @@
 #include "../common/node_registry.h"
 #include "../common/register_bank.h"
 #include "../common/address_range.h"
+#include "cxl_registers.h"
 #include "hdm_decoder.h"
 #include "../common/target_socket.h"
 
 namespace cxlvp {
-
-// The expander's HDM decoders: decoder 0 usually maps the device's own
-// window, decoder 1 its share of an interleave set (after a DPA skip).
-constexpr unsigned kExpanderHdmDecoders = 2;
-
-namespace cxl_bar {
-constexpr uint64_t component_regs = 0x0000;  // the HDM Decoder Capability Structure (hdm_decoder.h)
-constexpr uint64_t device_info = 0x0800;  // identity and memory size (below)
-constexpr uint64_t ndp_regs = 0x1000;
-constexpr uint64_t size = 0x10000;
-}  // namespace cxl_bar
-
-// What boot firmware reads to learn what a device is: an identity word and the
-// size of its memory (the PCIe config space's IDs and the CXL DVSEC's Range 1
-// Size, CXL 2.0 8.1.3.8.2, kept in the BAR here: there is no config space).
-namespace cxl_device_info {
-constexpr uint64_t id = 0x00;             // RO 32
-constexpr uint64_t mem_size_low = 0x04;   // RO 32
-constexpr uint64_t mem_size_high = 0x08;  // RO 32
-constexpr uint32_t kType3Id = 0xC3100001;  // a CXL.mem Type-3 expander, register layout 1
-}  // namespace cxl_device_info
 
 class CxlDeviceController : public sc_core::sc_module {
   // The socket's handler, declared first: the TargetSocket names it
@@ -76,7 +56,7 @@ class CxlDeviceController : public sc_core::sc_module {
   AddressRange bar_;
   sc_core::sc_time latency_;
   bool has_ndp_;
-  NodeId node_;
+  TraceNode node_;
   HdmDecoders hdm_;
   Register id_, mem_size_low_, mem_size_high_;
   RegisterBank component_regs_;

@@ -39,7 +39,7 @@ class CxlRootPort : public sc_core::sc_module {
 
   std::vector<AddressRange> claims_;
   sc_core::sc_time latency_;
-  NodeId node_;
+  TraceNode node_;
 };
 
 }  // namespace cxlvp

@@ -34,6 +34,7 @@
 #include "../common/serial_link.h"
 #include "../common/target_socket.h"
 #include "cxl_flit_format.h"
+#include "cxl_registers.h"
 #include "cxl_root_port.h"
 #include "hdm_decoder.h"
 
@@ -45,19 +46,6 @@ struct CxlSwitchConfig {
   double root_port_latency_ns = 20;  // the host root port the switch hangs off
   CxlLinkConfig link;             // the upstream link to the host root port
 };
-
-// The switch's register BAR.
-namespace cxl_switch_regs {
-constexpr uint64_t hdm = 0x0000;        // HDM Decoder Capability Structure
-constexpr unsigned kDecoders = 10;  // an own window per port (8) and the interleave sets
-constexpr uint64_t info = 0x1000;
-constexpr uint64_t id = info + 0x00;          // RO 32
-constexpr uint64_t port_count = info + 0x04;  // RO 32
-constexpr uint64_t port_slot = info + 0x08;   // RO 32 per port (+4 k): device BAR slot below port k, or kNoDevice
-constexpr uint32_t kSwitchId = 0xC5100001;
-constexpr uint32_t kNoDevice = 0xFFFFFFFFu;
-constexpr uint64_t bytes = 0x10000;
-}  // namespace cxl_switch_regs
 
 class CxlSwitch;
 
@@ -75,7 +63,7 @@ class CxlSwitchPort : public sc_core::sc_module {
 
  private:
   CxlSwitch& owner_;
-  NodeId node_;
+  TraceNode node_;
 };
 
 class CxlSwitch : public sc_core::sc_module {
@@ -109,7 +97,7 @@ class CxlSwitch : public sc_core::sc_module {
 
   AddressRange bar_;
   sc_core::sc_time crossing_;  // two port-to-port latencies: the request and its response
-  NodeId node_;
+  TraceNode node_;
   HdmDecoders hdm_;
   Register id_, port_count_;
   std::vector<std::unique_ptr<Register>> port_slots_;

@@ -26,8 +26,10 @@ Gpu::Gpu(sc_core::sc_module_name name, const GpuConfig& config, ComputeMode mode
       hbm_debug("hbm_debug"),
       hbm("hbm", config.hbm),
       config_(config),
-      copy_name_(std::string(this->name()) + ".copy"),
-      fetch_name_(std::string(this->name()) + ".fetch"),
+      device_name_(Telemetry::report_name(this->name())),
+      copy_name_(device_name_ + ".copy"),
+      fetch_name_(device_name_ + ".fetch"),
+      jobs_(Telemetry::current().jobs),
       mode_(mode),
       slot_bytes_(expert_slot_bytes),
       regs_(std::string(this->name()) + ".regs", kVersion, config.queue_depth,
@@ -68,7 +70,7 @@ void Gpu::finish(ThreadBus& engine, const char* device, const JobDescriptor& d, 
   const uint32_t tag = d.magic == JobDescriptor::kMagic ? d.tag : 0;
   send_msi(engine.bus, dma, regs_.msi_address(), rec.ok ? tag : tag | job_regs::msi_failed_bit);
   engine.sync();
-  JobLog::global().add(std::move(rec));
+  jobs_.add(std::move(rec));
 }
 
 void Gpu::front_end() {
@@ -81,7 +83,7 @@ void Gpu::front_end() {
     const bool ok = fetch_descriptor(front_.bus, dma, desc_addr, d);
     front_.sync();
     if (!ok || (d.op != JobOp::copy && d.op != JobOp::expert_ffn && d.op != JobOp::layer))
-      finish(front_, name(), d, start, JobError::bad_descriptor);
+      finish(front_, device_name_.c_str(), d, start, JobError::bad_descriptor);
     else if (d.op == JobOp::copy) copy_queue_.put(d);
     else fetch_queue_.put(d);
   }
@@ -107,7 +109,7 @@ void Gpu::fetch_engine() {
       continue;
     }
     if (d.weight_bytes > slot_bytes_ || resident_.slots() == 0) {
-      finish(fetcher_, name(), d, sc_core::sc_time_stamp().value(), JobError::capacity);
+      finish(fetcher_, device_name_.c_str(), d, sc_core::sc_time_stamp().value(), JobError::capacity);
       continue;
     }
     auto slot = resident_.acquire(d.expert);
@@ -120,15 +122,15 @@ void Gpu::fetch_engine() {
       const bool ok = fetcher_.bus.copy(dma, d.weight_addr, local_, slot_address(slot->index), d.weight_bytes,
                                         d.flags & job_flags::functional);
       fetcher_.sync();
-      JobLog::global().add({fetch_name_, d, start, sc_core::sc_time_stamp().value(), ok});
+      jobs_.add({fetch_name_, d, start, sc_core::sc_time_stamp().value(), ok});
       if (!ok) {
         resident_.invalidate(d.expert);
-        finish(fetcher_, name(), d, start, JobError::bus_error);
+        finish(fetcher_, device_name_.c_str(), d, start, JobError::bus_error);
         continue;
       }
     } else if (!slot->hit && (d.flags & job_flags::functional) && !preload(d, slot->index)) {
       resident_.invalidate(d.expert);
-      finish(fetcher_, name(), d, sc_core::sc_time_stamp().value(), JobError::bus_error);
+      finish(fetcher_, device_name_.c_str(), d, sc_core::sc_time_stamp().value(), JobError::bus_error);
       continue;
     }
     compute_queue_.put({d, slot->index});
@@ -191,14 +193,14 @@ void Gpu::compute_engine() {
     if (d.op == JobOp::layer) {
       const JobError error = compute_layer(d);
       sm_.sync();
-      finish(sm_, name(), d, start, error);
+      finish(sm_, device_name_.c_str(), d, start, error);
       continue;
     }
     const JobError error = d.tokens > 0 ? compute(d, j.slot) : JobError::none;
     sm_.sync();
     resident_.release(d.expert);
     slot_released_.notify(sc_core::SC_ZERO_TIME);
-    finish(sm_, name(), d, start, error);
+    finish(sm_, device_name_.c_str(), d, start, error);
   }
 }
 

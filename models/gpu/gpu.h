@@ -21,6 +21,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "../common/burst_initiator.h"
+#include "../common/telemetry.h"
 #include "../common/interpose.h"
 #include "../common/serial_link.h"
 #include "../pcie/pcie_format.h"
@@ -30,7 +31,7 @@
 #include "../common/job_queue_registers.h"
 #include "../memory/dram.h"
 #include "gpu_config.h"
-#include "resident_experts.h"
+#include "../common/resident_experts.h"
 #include "../common/target_socket.h"
 
 namespace cxlvp {
@@ -80,7 +81,8 @@ class Gpu : public sc_core::sc_module {
   GpuConfig config_;
   // Device names in the job log: the GPU's own name for expert jobs, and
   // "<name>.copy", "<name>.fetch" for its copy and fetch engines.
-  const std::string copy_name_, fetch_name_;
+  const std::string device_name_, copy_name_, fetch_name_;
+  JobLog& jobs_;  // its platform's (telemetry.h)
   ComputeMode mode_;
   uint64_t slot_bytes_;
   JobQueueRegisters regs_;

@@ -2,7 +2,7 @@
 #include <cstdint>
 
 #include "../memory/dram.h"
-#include "resident_experts.h"
+#include "../common/resident_experts.h"
 
 namespace cxlvp {
 

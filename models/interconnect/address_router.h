@@ -58,7 +58,7 @@ class AddressRouter : public sc_core::sc_module {
   void end_of_elaboration() override;
 
   sc_core::sc_time latency_;
-  NodeId node_;
+  TraceNode node_;
   std::vector<AddressWindow> windows_;
   // Streams hit one window again and again: the last hit is tried first.
   mutable const AddressWindow* last_hit_ = nullptr;

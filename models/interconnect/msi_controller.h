@@ -10,16 +10,12 @@
 
 #include "../common/node_registry.h"
 #include "../common/target_socket.h"
+#include "interrupt_source.h"
 
 namespace cxlvp {
 
-struct MsiMessage {
-  uint64_t time_ps;
-  uint32_t vector;
-  uint32_t data;
-};
 
-class MsiController : public sc_core::sc_module {
+class MsiController : public sc_core::sc_module, public InterruptSource {
   // The socket's handler, declared first: the TargetSocket names it
   // (target_socket.h).
   void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
@@ -30,13 +26,13 @@ class MsiController : public sc_core::sc_module {
   MsiController(sc_core::sc_module_name name, uint64_t window_bytes);
 
   // Blocks the calling thread until the next message's time is reached.
-  MsiMessage next();
+  MsiMessage next() override;
   uint64_t received() const { return received_; }
 
  private:
 
   uint64_t window_bytes_;
-  NodeId node_;
+  TraceNode node_;
   std::deque<MsiMessage> pending_;
   sc_core::sc_event arrived_;
   uint64_t received_ = 0;

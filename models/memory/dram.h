@@ -67,7 +67,7 @@ class Dram : public sc_core::sc_module {
                                        const sc_core::sc_time& arrival, const sc_core::sc_time& now);
 
   DramConfig config_;
-  NodeId node_;
+  TraceNode node_;
   sc_core::sc_time latency_;
   unsigned interleave_shift_ = 0;  // log2(interleave_bytes)
   std::vector<Occupancy> channels_;

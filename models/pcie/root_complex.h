@@ -46,7 +46,7 @@ class RootComplex : public sc_core::sc_module {
   const BarWindow* decode(uint64_t address, uint64_t length) const;
 
   sc_core::sc_time latency_;
-  NodeId node_;
+  TraceNode node_;
   std::vector<BarWindow> bars_;
 };
 

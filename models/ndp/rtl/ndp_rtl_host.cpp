@@ -36,6 +36,7 @@ NdpRtlHost::NdpRtlHost(sc_core::sc_module_name name, const NdpConfig& config, ui
       watchdog_cycles_(config.watchdog_cycles),
       job_limit_ps_(uint64_t(std::llround(config.job_time_limit_ms * 1e9))),
       regs_node_(register_node(std::string(this->name()) + ".regs")),
+      job_log_(Telemetry::current().jobs),
       jobs_(ndp_rtl_parameters().queue_depth),
       stalls_(options.backpressure, options.backpressure_seed * 7 + 3),
       irq_rules_(std::string(irq_valid) + " dropped before the handshake",
@@ -173,7 +174,7 @@ void NdpRtlHost::finish_job(uint32_t msi_word, uint64_t now) {
       if (const std::string wrong = check_ndp_result(mem, f.record.job, limits_); !wrong.empty())
         return fail(job + ": " + wrong + " (cycle " + std::to_string(cycles_) + ")");
   }
-  JobLog::global().add(std::move(f.record));
+  job_log_.add(std::move(f.record));
 }
 
 void NdpRtlHost::check_watchdog(uint64_t now) {

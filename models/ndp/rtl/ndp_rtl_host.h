@@ -13,6 +13,7 @@
 #include <string>
 #include <systemc>
 
+#include "../../common/telemetry.h"
 #include "../ndp_contract.h"
 #include "../ndp_engine.h"
 #include "backpressure.h"
@@ -100,7 +101,8 @@ class NdpRtlHost : public NdpEngineBase, private BridgeObserver {
   sc_core::sc_event wake_;
   RegisterBridge* registers_ = nullptr;
   MemoryBridge* memory_ = nullptr;
-  NodeId regs_node_;
+  TraceNode regs_node_;
+  JobLog& job_log_;  // its platform's (telemetry.h)
   NdpJobTracker jobs_;
   Backpressure stalls_;
   HandshakeMonitor<Message> irq_rules_;

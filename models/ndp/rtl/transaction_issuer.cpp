@@ -4,7 +4,7 @@
 
 namespace cxlvp {
 
-TransactionIssuer::TransactionIssuer(sc_core::sc_module_name name, NodeId node) : sc_module(name), node_(node) {
+TransactionIssuer::TransactionIssuer(sc_core::sc_module_name name, TraceNode node) : sc_module(name), node_(node), recorder_(Telemetry::current().transactions) {
   payload_.set_extension(&hints_);
   payload_.set_extension(&trace_);
   SC_HAS_PROCESS(TransactionIssuer);
@@ -44,14 +44,14 @@ uint64_t TransactionIssuer::transport(Socket& socket, tlm::tlm_command cmd, uint
   const uint64_t now = sc_core::sc_time_stamp().value();
   const uint64_t at = std::max(issue_ps, now);
   hints_.set(bulk, true, sc_core::sc_time_stamp());
-  trace_.reset(node_);
-  if (HopTrace::record_hops) trace_.stamp(node_, at);
+  trace_.reset(node_.id());
+  if (node_.stamps_hops()) trace_.stamp(node_.id(), at);
   sc_core::sc_time delay = sc_core::sc_time::from_value(at - now);
   socket->b_transport(payload_, delay);
   ok = payload_.get_response_status() == tlm::TLM_OK_RESPONSE;
   // The returned delay counts from the time of the return, later than `now` if the target waited.
   const uint64_t done = sc_core::sc_time_stamp().value() + delay.value();
-  if (ok) TransactionRecorder::global().record(payload_, trace_, at, done);
+  if (ok) recorder_.record(payload_, trace_, at, done);
   return done;
 }
 

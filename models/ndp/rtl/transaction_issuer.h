@@ -16,6 +16,7 @@
 #include <tlm>
 
 #include "../../common/hop_trace.h"
+#include "../../common/telemetry.h"
 #include "../../common/transfer_hints.h"
 
 namespace cxlvp {
@@ -26,7 +27,7 @@ class TransactionIssuer : public sc_core::sc_module {
   using Work = std::function<void(TransactionIssuer&)>;
 
   // `node`: the initiator the transactions are recorded for (routes, hop traces).
-  TransactionIssuer(sc_core::sc_module_name name, NodeId node);
+  TransactionIssuer(sc_core::sc_module_name name, TraceNode node);
   ~TransactionIssuer() override;
 
   // From any process: `work` runs on the thread, after the work posted before it.
@@ -40,7 +41,8 @@ class TransactionIssuer : public sc_core::sc_module {
  private:
   void run();
 
-  NodeId node_;
+  TraceNode node_;
+  TransactionRecorder& recorder_;  // its platform's
   std::deque<Work> queue_;
   sc_core::sc_event posted_;
   tlm::tlm_generic_payload payload_;

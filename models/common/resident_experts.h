@@ -1,5 +1,8 @@
 #pragma once
-// ResidentExperts: which experts' weights sit in the GPU's HBM expert slots.
+// ResidentExperts: which experts' weights sit in a GPU's HBM expert slots:
+// the replacement policy a GPU and its driver agree on. The GPU model keeps
+// one for its slots; the scheduler firmware keeps a mirror, fed only by the
+// jobs it submits (it reads nothing of the GPU model's).
 // A job pins its expert's slot while it runs; when a new expert needs a slot,
 // an unpinned one is evicted: the least recently used (LRU) or the least often
 // used, ties to the least recent (LFU). The slot count is what HBM capacity
