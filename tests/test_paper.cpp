@@ -11,15 +11,13 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "command_runner.h"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-fs::path scratch() {
-  static const fs::path dir = fs::temp_directory_path() / ("cxlvp_paper_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return dir;
-}
+using cxlvp_test::scratch;  // removed when the test ends
 
 // Runs a scenario and returns one number field of its summary.json.
 double run_field(const std::string& scenario, const std::string& field, const std::string& extra = "") {

@@ -7,20 +7,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "command_runner.h"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-fs::path scratch() {
-  static const fs::path dir = fs::temp_directory_path() / ("cxlvp_timeline_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return dir;
-}
-
-int shell(const std::string& command) {
-  const int raw = std::system(command.c_str());
-  return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-}
+using cxlvp_test::scratch;  // removed when the test ends
+using cxlvp_test::shell;
 
 // Exit status 0 when the trace is valid and covers summary.json's devices.
 const char* const kCheck = R"(
