@@ -325,6 +325,10 @@ TEST_CASE("hop latency: PCIe link upstream is independent of a busy downstream",
 // bursts occupy the link goes out between two packets: it waits for the
 // packet on the wire (one maximum-size TLP: 256 + 28 B = 17750 ps), not for
 // the queue: a 4 B write = 17750 + (4 + 28) x 62.5 + 100000 ps.
+// What makes it a single access is the initiator's TransferHints, never
+// whether hops are traced: the same write issued raw with hints and no
+// HopTrace waits the same; without hints (how a foreign initiator's looks) it
+// is a burst and queues behind the stream.
 TEST_CASE("hop latency: a single access behind a stream waits for one packet", "[hop_latency][pcie]") {
   set_quantum_ns(1000);
   AddressRouter bus("bus", sc_core::SC_ZERO_TIME);
@@ -332,43 +336,15 @@ TEST_CASE("hop latency: a single access behind a stream waits for one packet", "
   ProbeTarget dev("dev");
   bool streamed = false, wrote = false;
   uint64_t single_ps = 0;
+  TestInitiator::Raw hinted{}, foreign{};
   TestInitiator dma("dma", [&](TestInitiator& t) { streamed = t.stream(W, 0x100000, 4 * MiB); }, 4096, 64);
   TestInitiator cpu("cpu", [&](TestInitiator& t) {
     t.wait_until_ps(20'000'000);  // 20 us: the stream holds the wire until about 290 us
     const uint64_t before = t.local_ps();
     wrote = t.write_reg<uint32_t>(0x10, 1);
     single_ps = t.local_ps() - before;
-  });
-  dma.socket.bind(bus.in);
-  cpu.socket.bind(bus.in);
-  bus.out.bind(link.down_in);
-  link.down_out.bind(dev.in);
-  IdleUpstream idle(link);
-  bus.add_window({"dev", 0, 1 * GiB, 0, true});
-  sc_core::sc_start();
-  REQUIRE(streamed);
-  REQUIRE(wrote);
-  const uint64_t packet = wire_ps(256 + kPerTlp, kPcieGBps);
-  CHECK(packet == 17'750);
-  CHECK(single_ps == packet + wire_ps(4 + kPerTlp, kPcieGBps) + kPcieLatencyPs);
-}
-
-// What decides the interleaving is the initiator's TransferHints, never
-// whether hops are traced: the same 4 B write as above, issued raw with
-// hints (single access) and no HopTrace, waits for one packet exactly as the
-// traced one does; the same write without hints (how a foreign initiator's
-// looks) is a burst and queues behind the whole stream.
-TEST_CASE("hop latency: a single access is told by its transfer hints, not by its trace", "[hop_latency][pcie]") {
-  set_quantum_ns(1000);
-  AddressRouter bus("bus", sc_core::SC_ZERO_TIME);
-  SerialLink link("link", std::make_unique<PcieFormat>(pcie16()), sc_time(100, SC_NS));
-  ProbeTarget dev("dev");
-  bool streamed = false;
-  TestInitiator::Raw hinted{}, foreign{};
-  TestInitiator dma("dma", [&](TestInitiator& t) { streamed = t.stream(W, 0x100000, 4 * MiB); }, 4096, 64);
-  TestInitiator cpu("cpu", [&](TestInitiator& t) {
     uint32_t value = 1;
-    t.wait_until_ps(20'000'000);
+    t.wait_until_ps(30'000'000);
     TransferHints single;
     single.set(false, true, sc_core::sc_time_stamp());
     hinted = t.raw(W, 0x10, &value, 4, sc_core::SC_ZERO_TIME, nullptr, 0, 0, &single);
@@ -383,10 +359,14 @@ TEST_CASE("hop latency: a single access is told by its transfer hints, not by it
   bus.add_window({"dev", 0, 1 * GiB, 0, true});
   sc_core::sc_start();
   REQUIRE(streamed);
+  REQUIRE(wrote);
   REQUIRE(hinted.status == tlm::TLM_OK_RESPONSE);
   REQUIRE(foreign.status == tlm::TLM_OK_RESPONSE);
   const uint64_t packet = wire_ps(256 + kPerTlp, kPcieGBps);
-  CHECK(hinted.delay.value() == packet + wire_ps(4 + kPerTlp, kPcieGBps) + kPcieLatencyPs);
+  CHECK(packet == 17'750);
+  const uint64_t single = packet + wire_ps(4 + kPerTlp, kPcieGBps) + kPcieLatencyPs;
+  CHECK(single_ps == single);
+  CHECK(hinted.delay.value() == single);
   // Queued behind the stream's bursts in flight (its window of 64 x 4 KiB,
   // about 18 us of wire), at the least behind one whole burst of 16 TLPs.
   CHECK(foreign.delay.value() > 16 * packet);
