@@ -12,6 +12,7 @@
 // the present free. Times are absolute sc_time values: callers turn them into
 // transaction delays with sc_time's inline arithmetic, where building an
 // sc_time from an integer would be a library call per hop (perf).
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <systemc>
@@ -64,8 +65,15 @@ class Occupancy {
   // move later reservations. Returns the time its last byte leaves.
   Time interleave(const Time& arrival, double wire_bytes, uint64_t payload_bytes, double packet_wire_bytes);
 
-  // Nothing reserved ends after `t`: the resource's future is empty.
-  bool idle_after(const Time& t) const { return head_ == busy_.size() || busy_.back().end <= t; }
+  // The same reservations end after `t` here and on `other`: from `t` on,
+  // both answer every reservation alike (Dram keeps such channels on one).
+  bool same_future(const Occupancy& other, const Time& t) const {
+    const auto ends_after = [&t](const Interval& i) { return i.end > t; };
+    const auto a = std::find_if(busy_.begin() + std::ptrdiff_t(head_), busy_.end(), ends_after);
+    const auto b = std::find_if(other.busy_.begin() + std::ptrdiff_t(other.head_), other.busy_.end(), ends_after);
+    return std::equal(a, busy_.end(), b, other.busy_.end(),
+                      [](const Interval& x, const Interval& y) { return x.start == y.start && x.end == y.end; });
+  }
   // Takes `other`'s reservations (not its statistics): for resources that
   // have been kept in lockstep through one representative (Dram).
   void copy_schedule_from(const Occupancy& other) {
