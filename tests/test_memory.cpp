@@ -378,6 +378,42 @@ TEST_CASE("dram: a stream with small accesses between its bursts matches per-cha
   }) == 0);
 }
 
+// The burst engine skips a due quantum sync when no other process could run
+// before it (burst_initiator.h, BurstInitiator::pass) and brings the kernel
+// time to where the syncs would have left it before the stream returns. The
+// same stream twice on two equal memories: first while another thread's
+// timed wait is pending (every sync waits), then alone, 10 ms later (a
+// multiple of the quantum). Both end at the same kernel and local time; the
+// lone one went through far fewer delta cycles.
+TEST_CASE("burst engine: a stream that skips its quantum syncs ends as one that waits at each", "[memory]") {
+  set_quantum_ns(1000);
+  Dram first("first", small_dram()), second("second", small_dram());
+  const uint64_t start = 10'000'000'000;  // 10 ms, in ps
+  struct Ends {
+    uint64_t kernel_ps, local_ps, deltas;
+  } waited{}, skipped{};
+  const auto stream = [](TestInitiator& t, uint64_t begin, Ends& e) {
+    const uint64_t deltas = sc_core::sc_delta_count();
+    REQUIRE(t.stream(tlm::TLM_READ_COMMAND, 0, 1 * MiB, nullptr, 50));  // paced at 20 GB/s: 52 us
+    e = {now_ps() - begin, t.local_ps() - begin, sc_core::sc_delta_count() - deltas};
+  };
+  TestInitiator a("a", [&](TestInitiator& t) { stream(t, 0, waited); });
+  TestInitiator b("b", [&](TestInitiator& t) {
+    t.wait_until_ps(start);
+    stream(t, start, skipped);
+  });
+  TestInitiator blocker("blocker", [&](TestInitiator&) { sc_core::wait(sc_time(5, sc_core::SC_MS)); });
+  a.socket.bind(first.in);
+  b.socket.bind(second.in);
+  blocker.socket.bind(second.in);
+  sc_core::sc_start();
+  CHECK(waited.local_ps > 50'000'000);  // some 50 quanta
+  CHECK(skipped.kernel_ps == waited.kernel_ps);
+  CHECK(skipped.local_ps == waited.local_ps);
+  CHECK(waited.deltas >= 50);
+  CHECK(skipped.deltas <= 2);
+}
+
 // The models count picoseconds: a platform that sets another SystemC time
 // resolution is refused when a model is built, not silently scaled.
 TEST_CASE("the models refuse a time resolution other than 1 ps", "[memory][time]") {

@@ -34,6 +34,27 @@ void BurstInitiator::advance_to(const Time& t, Time& now) {
   }
 }
 
+void BurstInitiator::pass(const Time& t, Time& now) {
+  keeper_.set(t - now);  // between bursts t never lies before the kernel time
+  if (!keeper_.due_at(t)) return;
+  if (sc_core::sc_get_curr_simcontext()->sim_status() == sc_core::SC_SIM_OK &&
+      !sc_core::sc_pending_activity_at_current_time() && !sc_core::sc_pending_activity_at_future_time()) {
+    keeper_.skip_sync_at(t);
+    synced_ = t;
+    return;
+  }
+  keeper_.sync();
+  now = synced_ = sc_core::sc_time_stamp();
+}
+
+void BurstInitiator::catch_up(Time& now) {
+  if (synced_ <= now) return;
+  const Time local = keeper_.get_local_time() - (synced_ - now);
+  sc_core::wait(synced_ - now);
+  now = sc_core::sc_time_stamp();
+  keeper_.set(local);
+}
+
 bool BurstInitiator::issue(Target& target, tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length,
                            bool functional, bool bulk, const Time& now, const Time& at, Time& done) {
   payload_.set_command(cmd);
@@ -58,7 +79,7 @@ bool BurstInitiator::issue(Target& target, tlm::tlm_command cmd, uint64_t addres
 
 bool BurstInitiator::stream(Socket& socket, tlm::tlm_command cmd, uint64_t address, uint64_t bytes,
                             uint8_t* data, double pace_ps_per_byte) {
-  Time now = sc_core::sc_time_stamp();
+  Time now = synced_ = sc_core::sc_time_stamp();
   Time next_issue = now + keeper_.get_local_time();
   std::fill(in_flight_.begin(), in_flight_.end(), sc_core::SC_ZERO_TIME);
   Time last_done = next_issue;
@@ -74,15 +95,18 @@ bool BurstInitiator::stream(Socket& socket, tlm::tlm_command cmd, uint64_t addre
     if (paced) t = std::max(t, consumer());
     Time done;
     if (!issue(target, cmd, address + off, data ? data + off : scratch_.data(), len, data != nullptr, true, now, t,
-               done))
+               done)) {
+      catch_up(now);
       return false;
+    }
     in_flight_[slot] = done;
     if (++slot == in_flight_.size()) slot = 0;  // not %: a 64-bit division per burst
     last_done = std::max(last_done, done);
     if (paced) consumer_ps = std::max(consumer_ps, t.to_double()) + pace_ps_per_byte * len;
     next_issue = t;
-    advance_to(t, now);
+    pass(t, now);
   }
+  catch_up(now);
   advance_to(paced ? std::max(last_done, consumer()) : last_done, now);
   return true;
 }
@@ -91,7 +115,7 @@ bool BurstInitiator::copy(Socket& from, uint64_t src, Socket& to, uint64_t dst, 
                           bool functional) {
   std::vector<uint8_t> buffer(functional ? burst_ : 0);
   uint8_t* data = functional ? buffer.data() : scratch_.data();
-  Time now = sc_core::sc_time_stamp();
+  Time now = synced_ = sc_core::sc_time_stamp();
   Time next_issue = now + keeper_.get_local_time();
   std::fill(in_flight_.begin(), in_flight_.end(), sc_core::SC_ZERO_TIME);
   Time last_done = next_issue;
@@ -102,15 +126,18 @@ bool BurstInitiator::copy(Socket& from, uint64_t src, Socket& to, uint64_t dst, 
     const auto len = static_cast<unsigned>(std::min(burst_, bytes - off));
     const Time t = std::max(next_issue, in_flight_[slot]);
     Time read_done, done;
-    if (!issue(source, tlm::TLM_READ_COMMAND, src + off, data, len, functional, true, now, t, read_done)) return false;
-    if (!issue(sink, tlm::TLM_WRITE_COMMAND, dst + off, data, len, functional, true, now, read_done, done))
+    if (!issue(source, tlm::TLM_READ_COMMAND, src + off, data, len, functional, true, now, t, read_done) ||
+        !issue(sink, tlm::TLM_WRITE_COMMAND, dst + off, data, len, functional, true, now, read_done, done)) {
+      catch_up(now);
       return false;
+    }
     in_flight_[slot] = done;
     if (++slot == in_flight_.size()) slot = 0;  // not %: a 64-bit division per burst
     last_done = std::max(last_done, done);
     next_issue = t;
-    advance_to(t, now);
+    pass(t, now);
   }
+  catch_up(now);
   advance_to(last_done, now);
   return true;
 }

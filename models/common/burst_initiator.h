@@ -35,6 +35,15 @@ namespace cxlvp {
 class QuantumKeeper final : public tlm_utils::tlm_quantumkeeper {
  public:
   bool due_at(const sc_core::sc_time& absolute) const { return absolute >= m_next_sync_point; }
+  // Moves the next synchronisation point on as a sync() that brought the
+  // kernel to `absolute` would (the next multiple of the global quantum),
+  // without waiting: for a caller that knows the wait could only have moved
+  // the kernel time (BurstInitiator::pass). The local time still counts from
+  // the kernel time, which stays where it is.
+  void skip_sync_at(const sc_core::sc_time& absolute) {
+    const uint64_t quantum = get_global_quantum().value();
+    m_next_sync_point = quantum ? sc_core::sc_time::from_value((absolute.value() / quantum + 1) * quantum) : absolute;
+  }
 };
 
 class BurstInitiator {
@@ -81,6 +90,19 @@ class BurstInitiator {
   // Moves the keeper's local time to `t` (absolute) and synchronises if the
   // quantum is exceeded, which moves the kernel time `now` on.
   void advance_to(const Time& t, Time& now);
+  // The same between the bursts of a stream or copy, where a due
+  // synchronisation is skipped when no other process could run before the
+  // kernel would reach `t`: nothing runnable now, no timed notification
+  // pending and no sc_stop. Such a wait would only move the kernel time; a
+  // wait is a context switch into the kernel and back, and a thread that
+  // streams alone (a GPU fetching weights) did one every quantum, a fifth of
+  // the run. The kernel then stands behind synced_, where it would be, and
+  // catch_up brings it there before the stream or copy returns, so callers
+  // see the kernel time and keeper they would have seen. Models are not
+  // affected: a transaction's issue time travels in TransferHints and its
+  // delay counts from it, so every absolute time on the path is the same.
+  void pass(const Time& t, Time& now);
+  void catch_up(Time& now);
   void advance_to(const Time& t) {
     Time now = sc_core::sc_time_stamp();
     advance_to(t, now);
@@ -90,6 +112,7 @@ class BurstInitiator {
   TransactionRecorder& recorder_;
   QuantumKeeper& keeper_;
   uint64_t burst_;
+  Time synced_;  // the kernel time had no synchronisation been skipped (pass)
   std::vector<Time> in_flight_;  // completion times, ring of `window` entries
   std::vector<uint8_t> scratch_;      // stands in for data in timing-only bursts
   tlm::tlm_generic_payload payload_;
