@@ -11,6 +11,7 @@
 #include "models/common/occupancy.h"
 #include "models/memory/dram.h"
 #include "testbench.h"
+#include "models/common/transfer_hints.h"
 
 using namespace cxlvp;
 using namespace cxlvp::test;
@@ -412,6 +413,54 @@ TEST_CASE("burst engine: a stream that skips its quantum syncs ends as one that 
   CHECK(skipped.local_ps == waited.local_ps);
   CHECK(waited.deltas >= 50);
   CHECK(skipped.deltas <= 2);
+}
+
+namespace {
+// Records, per transaction, the kernel time and what its TransferHints say.
+class HintsProbe : public sc_core::sc_module {
+ public:
+  struct Seen {
+    uint64_t kernel_ps, now_ps, settled_ps, arrival_ps;
+  };
+  tlm_utils::simple_target_socket<HintsProbe> in;
+  std::vector<Seen> seen;
+
+  explicit HintsProbe(sc_core::sc_module_name name) : sc_module(name), in("in") {
+    in.register_b_transport(this, &HintsProbe::b_transport);
+  }
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+    const TransferHints* h = p.get_extension<TransferHints>();
+    REQUIRE(h);
+    seen.push_back({now_ps(), h->now.value(), h->settled.value(), now_ps() + delay.value()});
+    delay += sc_time(100, SC_NS);
+    p.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+};
+}  // namespace
+
+// While a lone stream skips its syncs, its transactions still carry the
+// kernel time in TransferHints::now (their delays count from it), and in
+// `settled` the time the kernel would stand at, which moves on quantum by
+// quantum and never passes an arrival: resources forget up to it.
+TEST_CASE("burst engine: skipped syncs move the settled time on, not the kernel time", "[memory]") {
+  set_quantum_ns(1000);
+  HintsProbe probe("probe");
+  TestInitiator t("t", [](TestInitiator& i) { REQUIRE(i.stream(tlm::TLM_READ_COMMAND, 0, 64 * 4096, nullptr, 1000)); },
+                  4096, 4);  // paced at 1 GB/s: a burst every 4.1 us, four quanta
+  t.socket.bind(probe.in);
+  sc_core::sc_start();
+  REQUIRE(probe.seen.size() == 64);
+  uint64_t last_settled = 0;
+  for (const auto& s : probe.seen) {
+    CHECK(s.now_ps == s.kernel_ps);
+    CHECK(s.settled_ps >= last_settled);
+    CHECK(s.settled_ps <= s.arrival_ps);
+    last_settled = s.settled_ps;
+  }
+  CHECK(probe.seen.back().kernel_ps == 0);  // never synced: nothing else was there to run
+  CHECK(last_settled > 250'000'000);        // the 64th burst issues at 258 us
 }
 
 // The models count picoseconds: a platform that sets another SystemC time

@@ -65,7 +65,7 @@ bool BurstInitiator::issue(Target& target, tlm::tlm_command cmd, uint64_t addres
   payload_.set_byte_enable_ptr(nullptr);
   payload_.set_dmi_allowed(false);
   payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  hints_.set(bulk, functional, now);
+  hints_.set(bulk, functional, now, synced_);
   trace_.reset(node_);
   if (HopTrace::record_hops) trace_.stamp(node_, at.value());
   Time delay = at - now;
@@ -144,7 +144,7 @@ bool BurstInitiator::copy(Socket& from, uint64_t src, Socket& to, uint64_t dst, 
 
 bool BurstInitiator::access(Socket& socket, tlm::tlm_command cmd, uint64_t address, void* data,
                             unsigned length) {
-  Time now = sc_core::sc_time_stamp();
+  Time now = synced_ = sc_core::sc_time_stamp();
   Time done;
   if (!issue(target_of(socket), cmd, address, static_cast<uint8_t*>(data), length, true, false, now,
              now + keeper_.get_local_time(), done))

@@ -34,21 +34,22 @@ class Occupancy {
 
   // Reserves the resource for `wire_bytes` arriving at `arrival`; returns
   // the time the last byte leaves. `payload_bytes` only feeds the statistics.
-  // `now` is the global simulated time (sc_time_stamp()), which the caller
-  // already has: no one can arrive before it, so older intervals are dropped.
-  Time reserve(const Time& arrival, double wire_bytes, uint64_t payload_bytes, const Time& now) {
-    return reserve(arrival, time_for(wire_bytes), payload_bytes, now);
+  // `settled`: no one arrives before it (the kernel time, or later: see
+  // TransferHints::settled), which the caller already has, so older
+  // intervals are dropped.
+  Time reserve(const Time& arrival, double wire_bytes, uint64_t payload_bytes, const Time& settled) {
+    return reserve(arrival, time_for(wire_bytes), payload_bytes, settled);
   }
   // The same for a transfer that takes `service` (time_for(wire_bytes)): the
   // links and memories keep it per transfer size, so the per-call path has no
   // floating point. Inline, with the gap search out of line: most
   // reservations append, and the search's register pressure made every call
   // pay a long prologue.
-  Time reserve(const Time& arrival, const Time& service, uint64_t payload_bytes, const Time& now) {
+  Time reserve(const Time& arrival, const Time& service, uint64_t payload_bytes, const Time& settled) {
     busy_ps_ += service.value();
     payload_bytes_ += payload_bytes;
     if (service == sc_core::SC_ZERO_TIME) return arrival;
-    forget_before(now);
+    forget_before(settled);
     // Common cases: the resource is idle from the arrival on, or the arrival
     // falls in its last busy interval (a saturated stream queues behind it).
     if (head_ == busy_.size() || arrival > busy_.back().end) {

@@ -33,10 +33,10 @@ Dram::Dram(sc_core::sc_module_name name, const DramConfig& config)
 }
 
 sc_core::sc_time Dram::occupy_channels_uncommon(uint64_t address, uint64_t length, uint32_t granules,
-                                                const sc_core::sc_time& arrival, const sc_core::sc_time& now) {
+                                                const sc_core::sc_time& arrival, const sc_core::sc_time& settled) {
   if (length != shape_.length || granules != shape_.granules) new_shape(length, granules);
-  if (schedules_in_use_ == 1 && shape_.even) return occupy_in_lockstep(arrival, now);
-  return occupy_schedules(address, granules, arrival, now);
+  if (schedules_in_use_ == 1 && shape_.even) return occupy_in_lockstep(arrival, settled);
+  return occupy_schedules(address, granules, arrival, settled);
 }
 
 void Dram::new_shape(uint64_t length, uint32_t granules) {
@@ -53,7 +53,7 @@ void Dram::new_shape(uint64_t length, uint32_t granules) {
 }
 
 sc_core::sc_time Dram::occupy_schedules(uint64_t address, uint32_t granules, const sc_core::sc_time& arrival,
-                                        const sc_core::sc_time& now) {
+                                        const sc_core::sc_time& settled) {
   const unsigned n = config_.channels;
   if (!shape_.even) split_by_share(address, granules);
   sc_core::sc_time done = arrival;
@@ -61,9 +61,9 @@ sc_core::sc_time Dram::occupy_schedules(uint64_t address, uint32_t granules, con
     const unsigned share = shape_.even ? 1 : schedule_share_[s];
     if (members_[s] == 0 || share == 0) continue;
     busy_ps_ += shape_.share_time[share].value() * members_[s];
-    done = std::max(done, schedules_[s].reserve(arrival, shape_.share_time[share], shape_.share_payload[share], now));
+    done = std::max(done, schedules_[s].reserve(arrival, shape_.share_time[share], shape_.share_payload[share], settled));
   }
-  if (schedules_in_use_ > 1) merge_equal_schedules(now);
+  if (schedules_in_use_ > 1) merge_equal_schedules(settled);
   return done;
 }
 
@@ -99,12 +99,12 @@ void Dram::split_by_share(uint64_t address, uint32_t granules) {
   }
 }
 
-void Dram::merge_equal_schedules(const sc_core::sc_time& now) {
+void Dram::merge_equal_schedules(const sc_core::sc_time& settled) {
   const unsigned n = config_.channels;
   for (unsigned s = 1; s < n; ++s) {
     if (members_[s] == 0) continue;
     for (unsigned t = 0; t < s; ++t) {
-      if (members_[t] == 0 || !schedules_[t].same_future(schedules_[s], now)) continue;
+      if (members_[t] == 0 || !schedules_[t].same_future(schedules_[s], settled)) continue;
       for (unsigned c = 0; c < n; ++c)
         if (schedule_of_[c] == s) schedule_of_[c] = t;
       members_[t] += members_[s];
@@ -130,7 +130,7 @@ void Dram::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   }
   const sc_core::sc_time now = kernel_now(hints);
   const bool copy = carries_data(hints);
-  delay = occupy_channels(addr, len, now + delay, now) + latency_ - now;
+  delay = occupy_channels(addr, len, now + delay, settled_time(hints)) + latency_ - now;
   if (p.is_write()) {
     bytes_written_ += len;
     if (copy) store_.write(addr, p.get_data_ptr(), len);

@@ -46,32 +46,32 @@ class Dram : public sc_core::sc_module {
   // done. Inline for the common case, the last shape again with the channels
   // in lockstep (shifts only: divisions were a third of the old function).
   sc_core::sc_time occupy_channels(uint64_t address, uint64_t length, const sc_core::sc_time& arrival,
-                                   const sc_core::sc_time& now) {
+                                   const sc_core::sc_time& settled) {
     const uint64_t first = address >> interleave_shift_;
     const auto granules = uint32_t(((address + length - 1) >> interleave_shift_) - first + 1);
     if (schedules_in_use_ == 1 && shape_.even && length == shape_.length && granules == shape_.granules)
-      return occupy_in_lockstep(arrival, now);
-    return occupy_channels_uncommon(address, length, granules, arrival, now);
+      return occupy_in_lockstep(arrival, settled);
+    return occupy_channels_uncommon(address, length, granules, arrival, settled);
   }
   // All channels on schedule 0: one reservation of each channel's share.
-  sc_core::sc_time occupy_in_lockstep(const sc_core::sc_time& arrival, const sc_core::sc_time& now) {
+  sc_core::sc_time occupy_in_lockstep(const sc_core::sc_time& arrival, const sc_core::sc_time& settled) {
     busy_ps_ += shape_.all_channels_ps;
-    return schedules_[0].reserve(arrival, shape_.share_time[1], shape_.share_payload[1], now);
+    return schedules_[0].reserve(arrival, shape_.share_time[1], shape_.share_payload[1], settled);
   }
   // Out of line, so that the common path stays short: a new access shape,
   // and accesses while the channels are on more than one schedule.
   sc_core::sc_time occupy_channels_uncommon(uint64_t address, uint64_t length, uint32_t granules,
-                                            const sc_core::sc_time& arrival, const sc_core::sc_time& now);
+                                            const sc_core::sc_time& arrival, const sc_core::sc_time& settled);
   void new_shape(uint64_t length, uint32_t granules);
   sc_core::sc_time occupy_schedules(uint64_t address, uint32_t granules, const sc_core::sc_time& arrival,
-                                    const sc_core::sc_time& now);
+                                    const sc_core::sc_time& settled);
   // Gives each channel its share of an uneven access (share_) and moves the
   // channels whose share differs from the first of their schedule's onto
   // copies of that schedule, one per share; schedule_share_ is then the share
   // of every schedule's channels.
   void split_by_share(uint64_t address, uint32_t granules);
   // Joins schedules whose futures have become identical again.
-  void merge_equal_schedules(const sc_core::sc_time& now);
+  void merge_equal_schedules(const sc_core::sc_time& settled);
 
   DramConfig config_;
   NodeId node_;
