@@ -55,7 +55,7 @@ void BurstInitiator::catch_up(Time& now) {
   keeper_.set(local);
 }
 
-bool BurstInitiator::issue(Target& target, tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length,
+bool BurstInitiator::issue(const Target& target, tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length,
                            bool functional, bool bulk, const Time& now, const Time& at, Time& done) {
   payload_.set_command(cmd);
   payload_.set_address(address);
@@ -69,7 +69,7 @@ bool BurstInitiator::issue(Target& target, tlm::tlm_command cmd, uint64_t addres
   trace_.reset(node_);
   if (HopTrace::record_hops) trace_.stamp(node_, at.value());
   Time delay = at - now;
-  target.b_transport(payload_, delay);
+  target(payload_, delay);
   status_ = payload_.get_response_status();
   if (status_ != tlm::TLM_OK_RESPONSE) return false;
   done = now + delay;
@@ -87,7 +87,7 @@ bool BurstInitiator::stream(Socket& socket, tlm::tlm_command cmd, uint64_t addre
   const bool paced = pace_ps_per_byte > 0;
   double consumer_ps = next_issue.to_double();
   const auto consumer = [&consumer_ps] { return Time::from_value(static_cast<uint64_t>(consumer_ps)); };
-  Target& target = target_of(socket);
+  const Target target = target_of(socket);
   size_t slot = 0;
   for (uint64_t off = 0; off < bytes; off += burst_) {
     const auto len = static_cast<unsigned>(std::min(burst_, bytes - off));
@@ -119,8 +119,8 @@ bool BurstInitiator::copy(Socket& from, uint64_t src, Socket& to, uint64_t dst, 
   Time next_issue = now + keeper_.get_local_time();
   std::fill(in_flight_.begin(), in_flight_.end(), sc_core::SC_ZERO_TIME);
   Time last_done = next_issue;
-  Target& source = target_of(from);
-  Target& sink = target_of(to);
+  const Target source = target_of(from);
+  const Target sink = target_of(to);
   size_t slot = 0;
   for (uint64_t off = 0; off < bytes; off += burst_) {
     const auto len = static_cast<unsigned>(std::min(burst_, bytes - off));

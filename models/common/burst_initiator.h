@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "hop_trace.h"
+#include "target_socket.h"
 #include "transaction_recorder.h"
 #include "transfer_hints.h"
 
@@ -78,14 +79,14 @@ class BurstInitiator {
 
  private:
   using Time = sc_core::sc_time;
-  // The socket's target as its blocking interface, converted once per call of
-  // stream or copy, not per burst (TLM reaches b_transport through a virtual
-  // base: see initiator_socket.h).
-  using Target = tlm::tlm_blocking_transport_if<>;
-  static Target& target_of(Socket& socket) { return *socket.operator->(); }
+  // The socket's target, looked up once per call of stream or copy, not per
+  // burst (TLM reaches b_transport through a virtual base: see
+  // initiator_socket.h).
+  using Target = DirectTransport;
+  static Target target_of(Socket& socket) { return direct_transport_of(*socket.operator->()); }
   // Issues one transaction at absolute time `at` while the kernel stands at
   // `now`; sets `done` to its completion time. False on an error response.
-  bool issue(Target& target, tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length,
+  bool issue(const Target& target, tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length,
              bool functional, bool bulk, const Time& now, const Time& at, Time& done);
   // Moves the keeper's local time to `t` (absolute) and synchronises if the
   // quantum is exceeded, which moves the kernel time `now` on.
