@@ -22,8 +22,8 @@ SerialLink::SerialLink(sc_core::sc_module_name name, std::unique_ptr<LinkFormat>
   packet_wire_bytes_ = format_->cost(false, format_->packet_payload_bytes()).request_bytes;
 }
 
-void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occupancy& there,
-                       Occupancy& back, InitiatorSocket& next, Transfer (&cache)[2]) {
+inline void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occupancy& there,
+                              Occupancy& back, InitiatorSocket& next, Transfer (&cache)[2]) {
   stamp_hop(p, node_, delay);
   const TransferHints* hints = p.get_extension<TransferHints>();
   const bool read = p.is_read();
