@@ -92,7 +92,9 @@ bool BurstInitiator::stream(Socket& socket, tlm::tlm_command cmd, uint64_t addre
   for (uint64_t off = 0; off < bytes; off += burst_) {
     const auto len = static_cast<unsigned>(std::min(burst_, bytes - off));
     Time t = std::max(next_issue, in_flight_[slot]);
-    if (paced) t = std::max(t, consumer());
+    // The consumer's time as an sc_time only when it holds the burst back:
+    // from_value is a library call.
+    if (paced && static_cast<uint64_t>(consumer_ps) > t.value()) t = consumer();
     Time done;
     if (!issue(target, cmd, address + off, data ? data + off : scratch_.data(), len, data != nullptr, true, now, t,
                done)) {
