@@ -59,8 +59,10 @@ inline DirectTransport direct_transport_of(tlm::tlm_fw_transport_if<>& target) {
           &target};
 }
 
-template <class M, void (M::*BTransport)(tlm::tlm_generic_payload&, sc_core::sc_time&)>
-class TargetSocket : public tlm::tlm_target_socket<32, tlm::tlm_base_protocol_types, 0>,
+// `Binding`: SC_ZERO_OR_MORE_BOUND for a socket a platform may leave unbound.
+template <class M, void (M::*BTransport)(tlm::tlm_generic_payload&, sc_core::sc_time&),
+          sc_core::sc_port_policy Binding = sc_core::SC_ONE_OR_MORE_BOUND>
+class TargetSocket : public tlm::tlm_target_socket<32, tlm::tlm_base_protocol_types, 0, Binding>,
                      public tlm::tlm_fw_transport_if<>,  // public, so that direct_transport_of finds the socket
                      public DirectTransportSource {
  public:
@@ -68,8 +70,8 @@ class TargetSocket : public tlm::tlm_target_socket<32, tlm::tlm_base_protocol_ty
 
   // `debug`: the module's debug transport, if it has one.
   TargetSocket(const char* name, M* module, Debug debug = nullptr)
-      : tlm::tlm_target_socket<32, tlm::tlm_base_protocol_types, 0>(name), module_(module), debug_(debug) {
-    bind(static_cast<tlm::tlm_fw_transport_if<>&>(*this));
+      : tlm::tlm_target_socket<32, tlm::tlm_base_protocol_types, 0, Binding>(name), module_(module), debug_(debug) {
+    this->bind(static_cast<tlm::tlm_fw_transport_if<>&>(*this));
   }
 
   DirectTransport direct_transport() override { return {&call_handler, module_}; }
@@ -84,7 +86,7 @@ class TargetSocket : public tlm::tlm_target_socket<32, tlm::tlm_base_protocol_ty
   tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& p, tlm::tlm_phase& phase,
                                      sc_core::sc_time& delay) override {
     if (phase != tlm::BEGIN_REQ) {
-      SC_REPORT_ERROR("cxlvp/target_socket", (std::string(name()) + ": unexpected phase " +
+      SC_REPORT_ERROR("cxlvp/target_socket", (std::string(this->name()) + ": unexpected phase " +
                                               phase.get_name() + " (only BEGIN_REQ is accepted)").c_str());
       return tlm::TLM_COMPLETED;
     }
