@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <random>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "models/common/occupancy.h"
 #include "models/memory/dram.h"
 #include "testbench.h"
+#include "models/common/transfer_hints.h"
 
 using namespace cxlvp;
 using namespace cxlvp::test;
@@ -292,40 +294,41 @@ TEST_CASE("occupancy: forgetting the past does not change first fit", "[memory][
   }
 }
 
-// Channels kept in lockstep (one reservation stands for all while accesses
-// spread evenly) give the same completion times and busy time as reserving
-// every channel separately: a random mix of even, uneven and single-granule
-// accesses, in and out of time order, with idle spells so lockstep resumes,
-// against a reference made of one plain Occupancy per channel.
-TEST_CASE("dram: lockstep channels match per-channel reservations", "[memory]") {
-  set_quantum_ns(1000);
-  const DramConfig cfg = small_dram();  // 4 channels, 256 B interleave
+namespace {
+// One read of the lockstep checks below: `idle` is waited first, then the
+// read goes `ahead` of the kernel time.
+struct LockstepAccess {
+  uint64_t address, length;
+  sc_time ahead, idle;
+};
+
+// Reads the accesses `next` gives through a Dram and through a reference
+// made of one plain Occupancy per channel, where every touched channel
+// reserves its own share; the Dram's channels share reservations while their
+// futures are equal (dram.h), which must give the same completion times and
+// busy time. Returns the number of completion times that differ.
+int lockstep_mismatches(const DramConfig& cfg, int count, const std::function<LockstepAccess(int)>& next) {
   Dram mem("mem", cfg);
   std::vector<Occupancy> reference(cfg.channels, Occupancy(cfg.peak_GBps * 1e9 / cfg.channels));
   uint64_t reference_busy = 0;
   int mismatches = 0, checked = 0;
   TestInitiator cpu("cpu", [&](TestInitiator& t) {
-    std::mt19937_64 rng(3);
     std::vector<uint8_t> buf(8192);
-    const uint64_t sizes[] = {64, 256, 1024, 4096, 8192, 768, 3000};  // [2..4]: whole stripes
-    for (int i = 0; i < 4000; ++i) {
-      if (i % 500 == 499) sc_core::wait(sc_time(50, sc_core::SC_US));  // idle: lockstep may resume
-      // Each spell starts with even accesses (1, 4 or 8 KiB at 256 B alignment), then mixes in uneven ones.
-      const bool even_phase = i % 500 < 150;
-      const uint64_t len = even_phase ? sizes[2 + rng() % 3] : sizes[rng() % 7];
-      const uint64_t addr = even_phase ? (rng() % 1024) * 256 : (rng() % 4096) * 64;
-      const auto ahead = sc_time::from_value(rng() % 3'000'000);
+    const uint64_t n = cfg.channels, interleave = cfg.interleave_bytes;
+    for (int i = 0; i < count; ++i) {
+      const LockstepAccess a = next(i);
+      if (a.idle > sc_core::SC_ZERO_TIME) sc_core::wait(a.idle);
       const uint64_t now = now_ps();
-      const uint64_t got = now + t.raw(tlm::TLM_READ_COMMAND, addr, buf.data(), unsigned(len), ahead).delay.value();
-      // The reference: every touched channel reserves its share itself.
-      const uint64_t first = addr / 256, granules = (addr + len - 1) / 256 - first + 1;
-      uint64_t done = now + ahead.value();
-      for (uint64_t k = 0; k < std::min<uint64_t>(granules, 4); ++k) {
-        const uint64_t share = granules / 4 + (k < granules % 4 ? 1 : 0);
-        const double bytes = double(len) * double(share) / double(granules);
-        Occupancy& c = reference[(first + k) % 4];
+      const uint64_t got =
+          now + t.raw(tlm::TLM_READ_COMMAND, a.address, buf.data(), unsigned(a.length), a.ahead).delay.value();
+      const uint64_t first = a.address / interleave, granules = (a.address + a.length - 1) / interleave - first + 1;
+      uint64_t done = now + a.ahead.value();
+      for (uint64_t k = 0; k < std::min(granules, n); ++k) {
+        const uint64_t share = granules / n + (k < granules % n ? 1 : 0);
+        const double bytes = double(a.length) * double(share) / double(granules);
+        Occupancy& c = reference[(first + k) % n];
         const uint64_t before = c.busy_ps();
-        done = std::max(done, reserve_ps(c, now + ahead.value(), bytes, uint64_t(bytes), now));
+        done = std::max(done, reserve_ps(c, now + a.ahead.value(), bytes, uint64_t(bytes), now));
         reference_busy += c.busy_ps() - before;
       }
       ++checked;
@@ -334,9 +337,130 @@ TEST_CASE("dram: lockstep channels match per-channel reservations", "[memory]") 
   });
   cpu.socket.bind(mem.in);
   sc_core::sc_start();
-  CHECK(checked == 4000);
-  CHECK(mismatches == 0);
+  CHECK(checked == count);
   CHECK(mem.busy_ps() == reference_busy);
+  return mismatches;
+}
+}  // namespace
+
+// A random mix of even, uneven and single-granule accesses, in and out of
+// time order, with idle spells so that the channels come back to one
+// schedule.
+TEST_CASE("dram: lockstep channels match per-channel reservations", "[memory]") {
+  set_quantum_ns(1000);
+  std::mt19937_64 rng(3);
+  const uint64_t sizes[] = {64, 256, 1024, 4096, 8192, 768, 3000};  // [2..4]: whole stripes
+  CHECK(lockstep_mismatches(small_dram(), 4000, [&](int i) {  // 4 channels, 256 B interleave
+    // Each spell starts with even accesses (1, 4 or 8 KiB at 256 B alignment), then mixes in uneven ones.
+    const bool even_phase = i % 500 < 150;
+    const uint64_t len = even_phase ? sizes[2 + rng() % 3] : sizes[rng() % 7];
+    const uint64_t addr = even_phase ? (rng() % 1024) * 256 : (rng() % 4096) * 64;
+    const sc_time idle = i % 500 == 499 ? sc_time(50, sc_core::SC_US) : sc_core::SC_ZERO_TIME;  // lockstep may resume
+    return LockstepAccess{addr, len, sc_time::from_value(rng() % 3'000'000), idle};
+  }) == 0);
+}
+
+// What the platform does: a saturated stream of 4 KiB bursts with a 128 B
+// descriptor read now and then, which lengthens one channel's queue while the
+// stream goes on (the channels' futures differ until the stream pauses), over
+// 8 channels; the kernel time moves on, so old reservations are forgotten.
+TEST_CASE("dram: a stream with small accesses between its bursts matches per-channel reservations", "[memory]") {
+  set_quantum_ns(1000);
+  std::mt19937_64 rng(5);
+  DramConfig cfg = small_dram();
+  cfg.channels = 8;
+  uint64_t next_burst = 0;
+  CHECK(lockstep_mismatches(cfg, 6000, [&](int i) {
+    // A burst every 150 ns takes 160 ns: the queue grows until the stream pauses.
+    const sc_time idle = i % 1000 == 999 ? sc_time(20, sc_core::SC_US) : sc_time(150, SC_NS);
+    if (rng() % 16 == 0) return LockstepAccess{(rng() % 8192) * 128, 128, sc_time::from_value(rng() % 200'000), idle};
+    next_burst = (next_burst + 4096) % (64 * MiB);
+    return LockstepAccess{next_burst, 4096, sc_time::from_value(rng() % 200'000), idle};
+  }) == 0);
+}
+
+// The burst engine skips a due quantum sync when no other process could run
+// before it (burst_initiator.h, BurstInitiator::pass) and brings the kernel
+// time to where the syncs would have left it before the stream returns. The
+// same stream twice on two equal memories: first while another thread's
+// timed wait is pending (every sync waits), then alone, 10 ms later (a
+// multiple of the quantum). Both end at the same kernel and local time; the
+// lone one went through far fewer delta cycles.
+TEST_CASE("burst engine: a stream that skips its quantum syncs ends as one that waits at each", "[memory]") {
+  set_quantum_ns(1000);
+  Dram first("first", small_dram()), second("second", small_dram());
+  const uint64_t start = 10'000'000'000;  // 10 ms, in ps
+  struct Ends {
+    uint64_t kernel_ps, local_ps, deltas;
+  } waited{}, skipped{};
+  const auto stream = [](TestInitiator& t, uint64_t begin, Ends& e) {
+    const uint64_t deltas = sc_core::sc_delta_count();
+    REQUIRE(t.stream(tlm::TLM_READ_COMMAND, 0, 1 * MiB, nullptr, 50));  // paced at 20 GB/s: 52 us
+    e = {now_ps() - begin, t.local_ps() - begin, sc_core::sc_delta_count() - deltas};
+  };
+  TestInitiator a("a", [&](TestInitiator& t) { stream(t, 0, waited); });
+  TestInitiator b("b", [&](TestInitiator& t) {
+    t.wait_until_ps(start);
+    stream(t, start, skipped);
+  });
+  TestInitiator blocker("blocker", [&](TestInitiator&) { sc_core::wait(sc_time(5, sc_core::SC_MS)); });
+  a.socket.bind(first.in);
+  b.socket.bind(second.in);
+  blocker.socket.bind(second.in);
+  sc_core::sc_start();
+  CHECK(waited.local_ps > 50'000'000);  // some 50 quanta
+  CHECK(skipped.kernel_ps == waited.kernel_ps);
+  CHECK(skipped.local_ps == waited.local_ps);
+  CHECK(waited.deltas >= 50);
+  CHECK(skipped.deltas <= 2);
+}
+
+namespace {
+// Records, per transaction, the kernel time and what its TransferHints say.
+class HintsProbe : public sc_core::sc_module {
+ public:
+  struct Seen {
+    uint64_t kernel_ps, now_ps, settled_ps, arrival_ps;
+  };
+  tlm_utils::simple_target_socket<HintsProbe> in;
+  std::vector<Seen> seen;
+
+  explicit HintsProbe(sc_core::sc_module_name name) : sc_module(name), in("in") {
+    in.register_b_transport(this, &HintsProbe::b_transport);
+  }
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+    const TransferHints* h = p.get_extension<TransferHints>();
+    REQUIRE(h);
+    seen.push_back({now_ps(), h->now.value(), h->settled.value(), now_ps() + delay.value()});
+    delay += sc_time(100, SC_NS);
+    p.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+};
+}  // namespace
+
+// While a lone stream skips its syncs, its transactions still carry the
+// kernel time in TransferHints::now (their delays count from it), and in
+// `settled` the time the kernel would stand at, which moves on quantum by
+// quantum and never passes an arrival: resources forget up to it.
+TEST_CASE("burst engine: skipped syncs move the settled time on, not the kernel time", "[memory]") {
+  set_quantum_ns(1000);
+  HintsProbe probe("probe");
+  TestInitiator t("t", [](TestInitiator& i) { REQUIRE(i.stream(tlm::TLM_READ_COMMAND, 0, 64 * 4096, nullptr, 1000)); },
+                  4096, 4);  // paced at 1 GB/s: a burst every 4.1 us, four quanta
+  t.socket.bind(probe.in);
+  sc_core::sc_start();
+  REQUIRE(probe.seen.size() == 64);
+  uint64_t last_settled = 0;
+  for (const auto& s : probe.seen) {
+    CHECK(s.now_ps == s.kernel_ps);
+    CHECK(s.settled_ps >= last_settled);
+    CHECK(s.settled_ps <= s.arrival_ps);
+    last_settled = s.settled_ps;
+  }
+  CHECK(probe.seen.back().kernel_ps == 0);  // never synced: nothing else was there to run
+  CHECK(last_settled > 250'000'000);        // the 64th burst issues at 258 us
 }
 
 // The models count picoseconds: a platform that sets another SystemC time

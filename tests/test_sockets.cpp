@@ -3,9 +3,9 @@
 // one socket, nb_transport_fw completes at once with the delay b_transport
 // added, DMI is refused, and a socket without a debug handler moves 0 bytes.
 // InitiatorSocket: its b_transport reaches the bound target (a TargetSocket,
-// or a standard socket through the protocol checker, as with
-// `checks: protocol`), debug transport still works through `->`, and a
-// backward nb_transport call is reported as an error.
+// directly through its module's handler, or a standard socket through the
+// protocol checker, as with `checks: protocol`), debug transport still works
+// through `->`, and a backward nb_transport call is reported as an error.
 #include <catch2/catch.hpp>
 
 #include <cstdint>
@@ -181,6 +181,25 @@ TEST_CASE("initiator socket: b_transport reaches the bound target socket", "[soc
   CHECK(initiator.ok);
   CHECK(initiator.last_delay == sc_time(15, SC_NS));
   CHECK(initiator.debug_bytes == 4);
+}
+
+// InitiatorSocket, the address router and the burst engine call a TargetSocket
+// through its module's handler (DirectTransport), not its virtual b_transport;
+// a standard socket (the checker's above) through the virtual call.
+TEST_CASE("direct transport: a target socket hands out its module's handler", "[socket]") {
+  Target target("target", false);
+  const cxlvp::DirectTransport direct = cxlvp::direct_transport_of(target.in);
+  CHECK(direct.target == &target);
+  uint32_t word = 0;
+  tlm::tlm_generic_payload p;
+  p.set_command(tlm::TLM_READ_COMMAND);
+  p.set_data_ptr(reinterpret_cast<unsigned char*>(&word));
+  p.set_data_length(4);
+  sc_time delay(5, SC_NS);
+  direct(p, delay);
+  CHECK(target.calls == 1);
+  CHECK(delay == sc_time(15, SC_NS));
+  CHECK(p.is_response_ok());
 }
 
 TEST_CASE("initiator socket: through the protocol checker, no violations", "[socket]") {

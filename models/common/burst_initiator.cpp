@@ -34,7 +34,28 @@ void BurstInitiator::advance_to(const Time& t, Time& now) {
   }
 }
 
-bool BurstInitiator::issue(Target& target, tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length,
+void BurstInitiator::pass(const Time& t, Time& now) {
+  keeper_.set(t - now);  // between bursts t never lies before the kernel time
+  if (!keeper_.due_at(t)) return;
+  if (sc_core::sc_get_curr_simcontext()->sim_status() == sc_core::SC_SIM_OK &&
+      !sc_core::sc_pending_activity_at_current_time() && !sc_core::sc_pending_activity_at_future_time()) {
+    keeper_.skip_sync_at(t);
+    synced_ = t;
+    return;
+  }
+  keeper_.sync();
+  now = synced_ = sc_core::sc_time_stamp();
+}
+
+void BurstInitiator::catch_up(Time& now) {
+  if (synced_ <= now) return;
+  const Time local = keeper_.get_local_time() - (synced_ - now);
+  sc_core::wait(synced_ - now);
+  now = sc_core::sc_time_stamp();
+  keeper_.set(local);
+}
+
+bool BurstInitiator::issue(const Target& target, tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length,
                            bool functional, bool bulk, const Time& now, const Time& at, Time& done) {
   payload_.set_command(cmd);
   payload_.set_address(address);
@@ -44,11 +65,11 @@ bool BurstInitiator::issue(Target& target, tlm::tlm_command cmd, uint64_t addres
   payload_.set_byte_enable_ptr(nullptr);
   payload_.set_dmi_allowed(false);
   payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  hints_.set(bulk, functional, now);
+  hints_.set(bulk, functional, now, synced_);
   trace_.reset(node_.id());
   if (node_.stamps_hops()) trace_.stamp(node_.id(), at.value());
   Time delay = at - now;
-  target.b_transport(payload_, delay);
+  target(payload_, delay);
   status_ = payload_.get_response_status();
   if (status_ != tlm::TLM_OK_RESPONSE) return false;
   done = now + delay;
@@ -58,7 +79,7 @@ bool BurstInitiator::issue(Target& target, tlm::tlm_command cmd, uint64_t addres
 
 bool BurstInitiator::stream(Socket& socket, tlm::tlm_command cmd, uint64_t address, uint64_t bytes,
                             uint8_t* data, double pace_ps_per_byte) {
-  Time now = sc_core::sc_time_stamp();
+  Time now = synced_ = sc_core::sc_time_stamp();
   Time next_issue = now + keeper_.get_local_time();
   std::fill(in_flight_.begin(), in_flight_.end(), sc_core::SC_ZERO_TIME);
   Time last_done = next_issue;
@@ -66,23 +87,28 @@ bool BurstInitiator::stream(Socket& socket, tlm::tlm_command cmd, uint64_t addre
   const bool paced = pace_ps_per_byte > 0;
   double consumer_ps = next_issue.to_double();
   const auto consumer = [&consumer_ps] { return Time::from_value(static_cast<uint64_t>(consumer_ps)); };
-  Target& target = target_of(socket);
+  const Target target = target_of(socket);
   size_t slot = 0;
   for (uint64_t off = 0; off < bytes; off += burst_) {
     const auto len = static_cast<unsigned>(std::min(burst_, bytes - off));
     Time t = std::max(next_issue, in_flight_[slot]);
-    if (paced) t = std::max(t, consumer());
+    // The consumer's time as an sc_time only when it holds the burst back:
+    // from_value is a library call.
+    if (paced && static_cast<uint64_t>(consumer_ps) > t.value()) t = consumer();
     Time done;
     if (!issue(target, cmd, address + off, data ? data + off : scratch_.data(), len, data != nullptr, true, now, t,
-               done))
+               done)) {
+      catch_up(now);
       return false;
+    }
     in_flight_[slot] = done;
     if (++slot == in_flight_.size()) slot = 0;  // not %: a 64-bit division per burst
     last_done = std::max(last_done, done);
     if (paced) consumer_ps = std::max(consumer_ps, t.to_double()) + pace_ps_per_byte * len;
     next_issue = t;
-    advance_to(t, now);
+    pass(t, now);
   }
+  catch_up(now);
   advance_to(paced ? std::max(last_done, consumer()) : last_done, now);
   return true;
 }
@@ -91,33 +117,36 @@ bool BurstInitiator::copy(Socket& from, uint64_t src, Socket& to, uint64_t dst, 
                           bool functional) {
   std::vector<uint8_t> buffer(functional ? burst_ : 0);
   uint8_t* data = functional ? buffer.data() : scratch_.data();
-  Time now = sc_core::sc_time_stamp();
+  Time now = synced_ = sc_core::sc_time_stamp();
   Time next_issue = now + keeper_.get_local_time();
   std::fill(in_flight_.begin(), in_flight_.end(), sc_core::SC_ZERO_TIME);
   Time last_done = next_issue;
-  Target& source = target_of(from);
-  Target& sink = target_of(to);
+  const Target source = target_of(from);
+  const Target sink = target_of(to);
   size_t slot = 0;
   for (uint64_t off = 0; off < bytes; off += burst_) {
     const auto len = static_cast<unsigned>(std::min(burst_, bytes - off));
     const Time t = std::max(next_issue, in_flight_[slot]);
     Time read_done, done;
-    if (!issue(source, tlm::TLM_READ_COMMAND, src + off, data, len, functional, true, now, t, read_done)) return false;
-    if (!issue(sink, tlm::TLM_WRITE_COMMAND, dst + off, data, len, functional, true, now, read_done, done))
+    if (!issue(source, tlm::TLM_READ_COMMAND, src + off, data, len, functional, true, now, t, read_done) ||
+        !issue(sink, tlm::TLM_WRITE_COMMAND, dst + off, data, len, functional, true, now, read_done, done)) {
+      catch_up(now);
       return false;
+    }
     in_flight_[slot] = done;
     if (++slot == in_flight_.size()) slot = 0;  // not %: a 64-bit division per burst
     last_done = std::max(last_done, done);
     next_issue = t;
-    advance_to(t, now);
+    pass(t, now);
   }
+  catch_up(now);
   advance_to(last_done, now);
   return true;
 }
 
 bool BurstInitiator::access(Socket& socket, tlm::tlm_command cmd, uint64_t address, void* data,
                             unsigned length) {
-  Time now = sc_core::sc_time_stamp();
+  Time now = synced_ = sc_core::sc_time_stamp();
   Time done;
   if (!issue(target_of(socket), cmd, address, static_cast<uint8_t*>(data), length, true, false, now,
              now + keeper_.get_local_time(), done))

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "hop_trace.h"
+#include "target_socket.h"
 #include "telemetry.h"
 #include "transfer_hints.h"
 
@@ -35,6 +36,15 @@ namespace cxlvp {
 class QuantumKeeper final : public tlm_utils::tlm_quantumkeeper {
  public:
   bool due_at(const sc_core::sc_time& absolute) const { return absolute >= m_next_sync_point; }
+  // Moves the next synchronisation point on as a sync() that brought the
+  // kernel to `absolute` would (the next multiple of the global quantum),
+  // without waiting: for a caller that knows the wait could only have moved
+  // the kernel time (BurstInitiator::pass). The local time still counts from
+  // the kernel time, which stays where it is.
+  void skip_sync_at(const sc_core::sc_time& absolute) {
+    const uint64_t quantum = get_global_quantum().value();
+    m_next_sync_point = quantum ? sc_core::sc_time::from_value((absolute.value() / quantum + 1) * quantum) : absolute;
+  }
 };
 
 class BurstInitiator {
@@ -71,18 +81,31 @@ class BurstInitiator {
 
  private:
   using Time = sc_core::sc_time;
-  // The socket's target as its blocking interface, converted once per call of
-  // stream or copy, not per burst (TLM reaches b_transport through a virtual
-  // base: see initiator_socket.h).
-  using Target = tlm::tlm_blocking_transport_if<>;
-  static Target& target_of(Socket& socket) { return *socket.operator->(); }
+  // The socket's target, looked up once per call of stream or copy, not per
+  // burst (TLM reaches b_transport through a virtual base: see
+  // initiator_socket.h).
+  using Target = DirectTransport;
+  static Target target_of(Socket& socket) { return direct_transport_of(*socket.operator->()); }
   // Issues one transaction at absolute time `at` while the kernel stands at
   // `now`; sets `done` to its completion time. False on an error response.
-  bool issue(Target& target, tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length,
+  bool issue(const Target& target, tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length,
              bool functional, bool bulk, const Time& now, const Time& at, Time& done);
   // Moves the keeper's local time to `t` (absolute) and synchronises if the
   // quantum is exceeded, which moves the kernel time `now` on.
   void advance_to(const Time& t, Time& now);
+  // The same between the bursts of a stream or copy, where a due
+  // synchronisation is skipped when no other process could run before the
+  // kernel would reach `t`: nothing runnable now, no timed notification
+  // pending and no sc_stop. Such a wait would only move the kernel time; a
+  // wait is a context switch into the kernel and back, and a thread that
+  // streams alone (a GPU fetching weights) did one every quantum, a fifth of
+  // the run. The kernel then stands behind synced_, where it would be, and
+  // catch_up brings it there before the stream or copy returns, so callers
+  // see the kernel time and keeper they would have seen. Models are not
+  // affected: a transaction's issue time travels in TransferHints and its
+  // delay counts from it, so every absolute time on the path is the same.
+  void pass(const Time& t, Time& now);
+  void catch_up(Time& now);
   void advance_to(const Time& t) {
     Time now = sc_core::sc_time_stamp();
     advance_to(t, now);
@@ -92,6 +115,7 @@ class BurstInitiator {
   Telemetry& telemetry_;  // its platform's (telemetry.h)
   QuantumKeeper& keeper_;
   uint64_t burst_;
+  Time synced_;  // the kernel time had no synchronisation been skipped (pass)
   std::vector<Time> in_flight_;  // completion times, ring of `window` entries
   std::vector<uint8_t> scratch_;      // stands in for data in timing-only bursts
   tlm::tlm_generic_payload payload_;

@@ -12,6 +12,7 @@
 // the present free. Times are absolute sc_time values: callers turn them into
 // transaction delays with sc_time's inline arithmetic, where building an
 // sc_time from an integer would be a library call per hop (perf).
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <systemc>
@@ -33,21 +34,22 @@ class Occupancy {
 
   // Reserves the resource for `wire_bytes` arriving at `arrival`; returns
   // the time the last byte leaves. `payload_bytes` only feeds the statistics.
-  // `now` is the global simulated time (sc_time_stamp()), which the caller
-  // already has: no one can arrive before it, so older intervals are dropped.
-  Time reserve(const Time& arrival, double wire_bytes, uint64_t payload_bytes, const Time& now) {
-    return reserve(arrival, time_for(wire_bytes), payload_bytes, now);
+  // `settled`: no one arrives before it (the kernel time, or later: see
+  // TransferHints::settled), which the caller already has, so older
+  // intervals are dropped.
+  Time reserve(const Time& arrival, double wire_bytes, uint64_t payload_bytes, const Time& settled) {
+    return reserve(arrival, time_for(wire_bytes), payload_bytes, settled);
   }
   // The same for a transfer that takes `service` (time_for(wire_bytes)): the
   // links and memories keep it per transfer size, so the per-call path has no
   // floating point. Inline, with the gap search out of line: most
   // reservations append, and the search's register pressure made every call
   // pay a long prologue.
-  Time reserve(const Time& arrival, const Time& service, uint64_t payload_bytes, const Time& now) {
+  Time reserve(const Time& arrival, const Time& service, uint64_t payload_bytes, const Time& settled) {
     busy_ps_ += service.value();
     payload_bytes_ += payload_bytes;
     if (service == sc_core::SC_ZERO_TIME) return arrival;
-    forget_before(now);
+    forget_before(settled);
     // Common cases: the resource is idle from the arrival on, or the arrival
     // falls in its last busy interval (a saturated stream queues behind it).
     if (head_ == busy_.size() || arrival > busy_.back().end) {
@@ -64,8 +66,15 @@ class Occupancy {
   // move later reservations. Returns the time its last byte leaves.
   Time interleave(const Time& arrival, double wire_bytes, uint64_t payload_bytes, double packet_wire_bytes);
 
-  // Nothing reserved ends after `t`: the resource's future is empty.
-  bool idle_after(const Time& t) const { return head_ == busy_.size() || busy_.back().end <= t; }
+  // The same reservations end after `t` here and on `other`: from `t` on,
+  // both answer every reservation alike (Dram keeps such channels on one).
+  bool same_future(const Occupancy& other, const Time& t) const {
+    const auto ends_after = [&t](const Interval& i) { return i.end > t; };
+    const auto a = std::find_if(busy_.begin() + std::ptrdiff_t(head_), busy_.end(), ends_after);
+    const auto b = std::find_if(other.busy_.begin() + std::ptrdiff_t(other.head_), other.busy_.end(), ends_after);
+    return std::equal(a, busy_.end(), b, other.busy_.end(),
+                      [](const Interval& x, const Interval& y) { return x.start == y.start && x.end == y.end; });
+  }
   // Takes `other`'s reservations (not its statistics): for resources that
   // have been kept in lockstep through one representative (Dram).
   void copy_schedule_from(const Occupancy& other) {

@@ -22,8 +22,8 @@ SerialLink::SerialLink(sc_core::sc_module_name name, std::unique_ptr<LinkFormat>
   packet_wire_bytes_ = format_->cost(false, format_->packet_payload_bytes()).request_bytes;
 }
 
-void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occupancy& there,
-                       Occupancy& back, InitiatorSocket& next, Transfer (&cache)[2]) {
+inline void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occupancy& there,
+                              Occupancy& back, InitiatorSocket& next, Transfer (&cache)[2]) {
   stamp_hop(p, node_, delay);
   const TransferHints* hints = p.get_extension<TransferHints>();
   const bool read = p.is_read();
@@ -34,10 +34,11 @@ void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occ
   // queue for the link whatever their size.
   const bool one_packet = is_single_access(hints);
   const sc_core::sc_time now = kernel_now(hints);
+  const sc_core::sc_time settled = settled_time(hints);
   const sc_core::sc_time arrival = now + delay;
   const uint64_t payload = read ? 0 : len;
   delay = (one_packet ? there.interleave(arrival, t.wire.request_bytes, payload, packet_wire_bytes_)
-                      : there.reserve(arrival, t.request_time, payload, now)) +
+                      : there.reserve(arrival, t.request_time, payload, settled)) +
           latency_ - now;
   // What the way back needs, read now: the target may send traffic across
   // this link before it returns (the NDP engine answers a doorbell with
@@ -50,7 +51,7 @@ void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occ
     const sc_core::sc_time returned = now + delay;
     const uint64_t returned_payload = read ? len : 0;
     delay = (one_packet ? back.interleave(returned, response_bytes, returned_payload, packet_wire_bytes_)
-                        : back.reserve(returned, response_time, returned_payload, now)) +
+                        : back.reserve(returned, response_time, returned_payload, settled)) +
             latency_ - now;
   }
 }

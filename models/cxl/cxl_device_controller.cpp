@@ -10,8 +10,8 @@ CxlDeviceController::CxlDeviceController(sc_core::sc_module_name name, const Add
       link_in("link_in", this, &CxlDeviceController::from_link_dbg),
       link_out("link_out"),
       mem_out("mem_out"),
-      ndp_mem_in("ndp_mem_in"),
-      ndp_msi_in("ndp_msi_in"),
+      ndp_mem_in("ndp_mem_in", this, &CxlDeviceController::from_ndp_mem_dbg),
+      ndp_msi_in("ndp_msi_in", this),
       ndp_regs_out("ndp_regs_out"),
       bar_(bar),
       latency_(latency),
@@ -26,9 +26,6 @@ CxlDeviceController::CxlDeviceController(sc_core::sc_module_name name, const Add
       component_regs_(std::string(this->name()) + ".regs", sc_core::SC_ZERO_TIME) {
   hdm_.add_to(component_regs_);
   for (Register* r : {&id_, &mem_size_low_, &mem_size_high_}) component_regs_.add(*r);
-  ndp_mem_in.register_b_transport(this, &CxlDeviceController::from_ndp_mem);
-  ndp_mem_in.register_transport_dbg(this, &CxlDeviceController::from_ndp_mem_dbg);
-  ndp_msi_in.register_b_transport(this, &CxlDeviceController::from_ndp_msi);
 }
 
 void CxlDeviceController::to_registers(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, uint64_t offset) {

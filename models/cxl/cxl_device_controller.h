@@ -10,7 +10,6 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "../common/initiator_socket.h"
 #include "../common/node_registry.h"
@@ -23,17 +22,20 @@
 namespace cxlvp {
 
 class CxlDeviceController : public sc_core::sc_module {
-  // The socket's handler, declared first: the TargetSocket names it
+  // The sockets' handlers, declared first: each TargetSocket names its own
   // (target_socket.h).
   void from_link(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  void from_ndp_mem(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) { mem_out.b_transport(p, delay); }
+  void from_ndp_msi(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
 
  public:
   TargetSocket<CxlDeviceController, &CxlDeviceController::from_link> link_in;
   InitiatorSocket link_out;
   InitiatorSocket mem_out;
-  // Optional: an expander without an NDP engine leaves them unbound.
-  tlm_utils::simple_target_socket_optional<CxlDeviceController> ndp_mem_in;
-  tlm_utils::simple_target_socket_optional<CxlDeviceController> ndp_msi_in;
+  // Optional: an expander without an NDP engine leaves them unbound. The NDP
+  // engine's memory port streams its weights through ndp_mem_in.
+  TargetSocket<CxlDeviceController, &CxlDeviceController::from_ndp_mem, sc_core::SC_ZERO_OR_MORE_BOUND> ndp_mem_in;
+  TargetSocket<CxlDeviceController, &CxlDeviceController::from_ndp_msi, sc_core::SC_ZERO_OR_MORE_BOUND> ndp_msi_in;
   // Zero or one binding: an expander without an NDP engine leaves it open.
   tlm_utils::multi_passthrough_initiator_socket<CxlDeviceController, 32, tlm::tlm_base_protocol_types, 1,
                                                sc_core::SC_ZERO_OR_MORE_BOUND>
@@ -48,9 +50,7 @@ class CxlDeviceController : public sc_core::sc_module {
 
  private:
   unsigned from_link_dbg(tlm::tlm_generic_payload& p);
-  void from_ndp_mem(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) { mem_out.b_transport(p, delay); }
   unsigned from_ndp_mem_dbg(tlm::tlm_generic_payload& p) { return mem_out->transport_dbg(p); }
-  void from_ndp_msi(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   void to_registers(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, uint64_t offset);
 
   AddressRange bar_;

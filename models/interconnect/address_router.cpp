@@ -18,7 +18,7 @@ AddressRouter::AddressRouter(sc_core::sc_module_name name, sc_core::sc_time late
       node_(register_node(this->name())) {}
 
 void AddressRouter::end_of_elaboration() {
-  for (unsigned i = 0; i < out.size(); ++i) targets_.push_back(out[int(i)]);
+  for (unsigned i = 0; i < out.size(); ++i) targets_.push_back(direct_transport_of(*out[int(i)]));
 }
 
 void AddressRouter::add_window(const AddressWindow& w) {
@@ -61,16 +61,16 @@ void AddressRouter::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& d
   }
   if (!w->interleave_ports.empty()) return send_interleaved(*w, p, delay);
   if (w->relative) p.set_address(address - w->base);
-  targets_[w->port]->b_transport(p, delay);
+  targets_[w->port](p, delay);
   p.set_address(address);
 }
 
 void AddressRouter::send_interleaved(const AddressWindow& w, tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   const uint64_t offset = p.get_address() - w.base;
   if (p.get_data_length() <= w.interleave.to_granule_end(offset))
-    return targets_[w.interleave_ports[w.interleave.position(offset)]]->b_transport(p, delay);
+    return targets_[w.interleave_ports[w.interleave.position(offset)]](p, delay);
   send_by_granule(p, delay, w.base, w.interleave, [&](unsigned position, tlm::tlm_generic_payload& piece, sc_core::sc_time& d) {
-    targets_[w.interleave_ports[position]]->b_transport(piece, d);
+    targets_[w.interleave_ports[position]](piece, d);
   });
 }
 

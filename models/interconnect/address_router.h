@@ -62,9 +62,10 @@ class AddressRouter : public sc_core::sc_module {
   std::vector<AddressWindow> windows_;
   // Streams hit one window again and again: the last hit is tried first.
   mutable const AddressWindow* last_hit_ = nullptr;
-  // Each port's blocking interface, found once after binding: calling through
-  // `out[i]->` converts to it (a virtual base) on every call (initiator_socket.h).
-  std::vector<tlm::tlm_blocking_transport_if<>*> targets_;
+  // Each port's target, found once after binding: calling through `out[i]->`
+  // converts to its blocking interface (a virtual base) on every call
+  // (initiator_socket.h).
+  std::vector<DirectTransport> targets_;
 };
 
 }  // namespace cxlvp

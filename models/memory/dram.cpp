@@ -22,20 +22,21 @@ Dram::Dram(sc_core::sc_module_name name, const DramConfig& config)
     throw std::invalid_argument(std::string(this->name()) +
                                 ": channels and bandwidth must be positive, interleave a power of two");
   while ((uint64_t(1) << interleave_shift_) < config.interleave_bytes) ++interleave_shift_;
-  channels_.assign(config.channels, Occupancy(config.peak_GBps * 1e9 / config.channels));
-}
-
-uint64_t Dram::busy_ps() const {
-  uint64_t sum = lockstep_busy_ps_;
-  for (const auto& c : channels_) sum += c.busy_ps();
-  return sum;
+  const unsigned n = config.channels;
+  schedules_.assign(n, Occupancy(config.peak_GBps * 1e9 / n));
+  schedule_of_.assign(n, 0);
+  members_.assign(n, 0);
+  members_[0] = n;
+  share_.assign(n, 0);
+  schedule_share_.assign(n, 0);
+  moved_.assign(3 * size_t(n), 0);
 }
 
 sc_core::sc_time Dram::occupy_channels_uncommon(uint64_t address, uint64_t length, uint32_t granules,
-                                                const sc_core::sc_time& arrival, const sc_core::sc_time& now) {
+                                                const sc_core::sc_time& arrival, const sc_core::sc_time& settled) {
   if (length != shape_.length || granules != shape_.granules) new_shape(length, granules);
-  if (lockstep_ && shape_.even) return occupy_in_lockstep(arrival, now);
-  return occupy_each_channel(address, length, granules, arrival, now);
+  if (schedules_in_use_ == 1 && shape_.even) return occupy_in_lockstep(arrival, settled);
+  return occupy_schedules(address, granules, arrival, settled);
 }
 
 void Dram::new_shape(uint64_t length, uint32_t granules) {
@@ -43,39 +44,75 @@ void Dram::new_shape(uint64_t length, uint32_t granules) {
   shape_.length = length;
   shape_.granules = granules;
   shape_.even = granules % n == 0;
-  const double bytes_per_channel = double(length) * double(granules / n) / double(granules);
-  shape_.channel_payload = uint64_t(bytes_per_channel);
-  shape_.channel_time = channels_[0].time_for(bytes_per_channel);
+  for (unsigned share = 1; share <= 2; ++share) {
+    const double bytes = double(length) * double(granules / n + share - 1) / double(granules);
+    shape_.share_payload[share] = uint64_t(bytes);
+    shape_.share_time[share] = schedules_[0].time_for(bytes);
+  }
+  shape_.all_channels_ps = shape_.share_time[1].value() * n;
 }
 
-sc_core::sc_time Dram::occupy_each_channel(uint64_t address, uint64_t length, uint32_t granules,
-                                           const sc_core::sc_time& arrival, const sc_core::sc_time& now) {
+sc_core::sc_time Dram::occupy_schedules(uint64_t address, uint32_t granules, const sc_core::sc_time& arrival,
+                                        const sc_core::sc_time& settled) {
   const unsigned n = config_.channels;
-  const uint64_t first = address >> interleave_shift_;
-  if (lockstep_) {
-    for (unsigned k = 1; k < n; ++k) channels_[k].copy_schedule_from(channels_[0]);
-    lockstep_ = false;
-  } else if (shape_.even && std::all_of(channels_.begin(), channels_.end(),
-                                        [&now](const Occupancy& c) { return c.idle_after(now); })) {
-    lockstep_ = true;
-    return occupy_in_lockstep(arrival, now);  // the shape is current and even
-  }
-  unsigned channel = unsigned(first % n);
-  if (granules == 1) return channels_[channel].reserve(arrival, double(length), length, now);
-  // Spread the access over the channels its granules map to, in proportion:
-  // the first granules % n channels take one granule more than the others.
-  // (Divisions hoisted out of the loop: they dominated it.)
+  if (!shape_.even) split_by_share(address, granules);
   sc_core::sc_time done = arrival;
-  const uint64_t touched = std::min<uint64_t>(granules, n);
-  const uint32_t base = granules / n, extra = granules % n;
-  const double more = double(length) * double(base + 1) / double(granules);
-  const double fewer = double(length) * double(base) / double(granules);
-  for (uint64_t k = 0; k < touched; ++k) {
-    const double bytes = k < extra ? more : fewer;
-    done = std::max(done, channels_[channel].reserve(arrival, bytes, uint64_t(bytes), now));
+  for (unsigned s = 0; s < n; ++s) {
+    const unsigned share = shape_.even ? 1 : schedule_share_[s];
+    if (members_[s] == 0 || share == 0) continue;
+    busy_ps_ += shape_.share_time[share].value() * members_[s];
+    done = std::max(done, schedules_[s].reserve(arrival, shape_.share_time[share], shape_.share_payload[share], settled));
+  }
+  if (schedules_in_use_ > 1) merge_equal_schedules(settled);
+  return done;
+}
+
+void Dram::split_by_share(uint64_t address, uint32_t granules) {
+  const unsigned n = config_.channels;
+  // The access's granules go round the channels from its first one; the
+  // first granules % n channels take one granule more than the others.
+  std::fill(share_.begin(), share_.end(), uint8_t(0));
+  const uint32_t extra = granules % n;
+  unsigned channel = unsigned((address >> interleave_shift_) % n);
+  for (uint32_t k = 0; k < std::min<uint32_t>(granules, n); ++k) {
+    share_[channel] = k < extra ? 2 : 1;
     if (++channel == n) channel = 0;
   }
-  return done;
+  constexpr uint8_t unset = 3;
+  constexpr unsigned none = ~0u;
+  std::fill(schedule_share_.begin(), schedule_share_.end(), unset);
+  std::fill(moved_.begin(), moved_.end(), none);
+  for (unsigned c = 0; c < n; ++c) {
+    const unsigned s = schedule_of_[c];
+    if (schedule_share_[s] == unset) schedule_share_[s] = share_[c];  // the first channel keeps the schedule
+    if (schedule_share_[s] == share_[c]) continue;
+    unsigned& to = moved_[s * 3 + share_[c]];
+    if (to == none) {
+      to = unsigned(std::find(members_.begin(), members_.end(), 0u) - members_.begin());
+      schedules_[to].copy_schedule_from(schedules_[s]);
+      schedule_share_[to] = share_[c];
+      ++schedules_in_use_;
+    }
+    --members_[s];
+    ++members_[to];
+    schedule_of_[c] = to;
+  }
+}
+
+void Dram::merge_equal_schedules(const sc_core::sc_time& settled) {
+  const unsigned n = config_.channels;
+  for (unsigned s = 1; s < n; ++s) {
+    if (members_[s] == 0) continue;
+    for (unsigned t = 0; t < s; ++t) {
+      if (members_[t] == 0 || !schedules_[t].same_future(schedules_[s], settled)) continue;
+      for (unsigned c = 0; c < n; ++c)
+        if (schedule_of_[c] == s) schedule_of_[c] = t;
+      members_[t] += members_[s];
+      members_[s] = 0;
+      --schedules_in_use_;
+      break;
+    }
+  }
 }
 
 void Dram::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
@@ -93,7 +130,7 @@ void Dram::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   }
   const sc_core::sc_time now = kernel_now(hints);
   const bool copy = carries_data(hints);
-  delay = occupy_channels(addr, len, now + delay, now) + latency_ - now;
+  delay = occupy_channels(addr, len, now + delay, settled_time(hints)) + latency_ - now;
   if (p.is_write()) {
     bytes_written_ += len;
     if (copy) store_.write(addr, p.get_data_ptr(), len);

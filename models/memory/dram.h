@@ -37,7 +37,7 @@ class Dram : public sc_core::sc_module {
   const DramConfig& config() const { return config_; }
   uint64_t bytes_read() const { return bytes_read_; }
   uint64_t bytes_written() const { return bytes_written_; }
-  uint64_t busy_ps() const;  // summed over channels
+  uint64_t busy_ps() const { return busy_ps_; }  // summed over channels
   const SparseStore& store() const { return store_; }
 
  private:
@@ -46,48 +46,72 @@ class Dram : public sc_core::sc_module {
   // done. Inline for the common case, the last shape again with the channels
   // in lockstep (shifts only: divisions were a third of the old function).
   sc_core::sc_time occupy_channels(uint64_t address, uint64_t length, const sc_core::sc_time& arrival,
-                                   const sc_core::sc_time& now) {
+                                   const sc_core::sc_time& settled) {
     const uint64_t first = address >> interleave_shift_;
     const auto granules = uint32_t(((address + length - 1) >> interleave_shift_) - first + 1);
-    if (lockstep_ && shape_.even && length == shape_.length && granules == shape_.granules)
-      return occupy_in_lockstep(arrival, now);
-    return occupy_channels_uncommon(address, length, granules, arrival, now);
+    if (schedules_in_use_ == 1 && shape_.even && length == shape_.length && granules == shape_.granules)
+      return occupy_in_lockstep(arrival, settled);
+    return occupy_channels_uncommon(address, length, granules, arrival, settled);
   }
-  // Channel 0 stands for all: one reservation of each channel's share.
-  sc_core::sc_time occupy_in_lockstep(const sc_core::sc_time& arrival, const sc_core::sc_time& now) {
-    lockstep_busy_ps_ += shape_.channel_time.value() * (config_.channels - 1);
-    return channels_[0].reserve(arrival, shape_.channel_time, shape_.channel_payload, now);
+  // All channels on schedule 0: one reservation of each channel's share.
+  sc_core::sc_time occupy_in_lockstep(const sc_core::sc_time& arrival, const sc_core::sc_time& settled) {
+    busy_ps_ += shape_.all_channels_ps;
+    return schedules_[0].reserve(arrival, shape_.share_time[1], shape_.share_payload[1], settled);
   }
   // Out of line, so that the common path stays short: a new access shape,
-  // and accesses while the channels are not in lockstep.
+  // and accesses while the channels are on more than one schedule.
   sc_core::sc_time occupy_channels_uncommon(uint64_t address, uint64_t length, uint32_t granules,
-                                            const sc_core::sc_time& arrival, const sc_core::sc_time& now);
+                                            const sc_core::sc_time& arrival, const sc_core::sc_time& settled);
   void new_shape(uint64_t length, uint32_t granules);
-  sc_core::sc_time occupy_each_channel(uint64_t address, uint64_t length, uint32_t granules,
-                                       const sc_core::sc_time& arrival, const sc_core::sc_time& now);
+  sc_core::sc_time occupy_schedules(uint64_t address, uint32_t granules, const sc_core::sc_time& arrival,
+                                    const sc_core::sc_time& settled);
+  // Gives each channel its share of an uneven access (share_) and moves the
+  // channels whose share differs from the first of their schedule's onto
+  // copies of that schedule, one per share; schedule_share_ is then the share
+  // of every schedule's channels.
+  void split_by_share(uint64_t address, uint32_t granules);
+  // Joins schedules whose futures have become identical again.
+  void merge_equal_schedules(const sc_core::sc_time& settled);
 
   DramConfig config_;
   TraceNode node_;
   sc_core::sc_time latency_;
   unsigned interleave_shift_ = 0;  // log2(interleave_bytes)
-  std::vector<Occupancy> channels_;
-  // While every access spreads evenly over all channels, the channels' futures
-  // are identical, so channel 0 stands for all of them: one reservation per
-  // access instead of one per channel, with the same results. The first uneven
-  // access copies channel 0's future to the others; lockstep resumes when all
-  // channels are idle again. lockstep_busy_ps_ is the busy time the other
-  // channels did not book themselves meanwhile.
-  bool lockstep_ = true;
-  uint64_t lockstep_busy_ps_ = 0;
+  // Channels whose futures are identical share one schedule, so an access
+  // that gives each of them the same share reserves once for all of them,
+  // with the same results as one reservation per channel. While every access
+  // spreads evenly over all channels, all are on schedule 0 (lockstep). An
+  // access that touches channels unevenly (a 128 B descriptor between the
+  // 4 KiB bursts of a stream) moves the channels it treats differently onto
+  // copies of their schedule; schedules join again once their futures are
+  // equal. Until then an even access reserves once per schedule, not once per
+  // channel. schedule_of_[c] is channel c's schedule, members_[s] counts the
+  // channels of schedule s (0: unused). A split leaves a schedule's first
+  // channel on it and a join keeps the lower index, so schedule 0 is never
+  // empty and is the only one in use in lockstep.
+  std::vector<Occupancy> schedules_;
+  std::vector<unsigned> schedule_of_;
+  std::vector<unsigned> members_;
+  unsigned schedules_in_use_ = 1;
+  uint64_t busy_ps_ = 0;  // summed over channels
+  // Scratch of split_by_share, kept to spare an allocation per access. A
+  // share is 0 (channel not touched), 1 (granules / channels granules) or 2
+  // (one more).
+  std::vector<uint8_t> share_;           // per channel
+  std::vector<uint8_t> schedule_share_;  // per schedule
+  std::vector<unsigned> moved_;          // [schedule * 3 + share]: the copy its channels of that share moved to
   // The last access shape and what follows from it (divisions and floating
   // point are costly, and streams repeat one shape): whether it spreads
-  // evenly, and then what each channel takes, in bytes and in time.
+  // evenly, what each channel's share is in bytes and in time ([1]: channels
+  // with granules / channels granules, [2]: with one more), and the time of
+  // all channels' shares of an even access together.
   struct Shape {
     uint64_t length = 0;
     uint32_t granules = 0;
     bool even = false;
-    uint64_t channel_payload = 0;
-    sc_core::sc_time channel_time;
+    uint64_t share_payload[3] = {};
+    sc_core::sc_time share_time[3];
+    uint64_t all_channels_ps = 0;
   } shape_;
   SparseStore store_;
   uint64_t bytes_read_ = 0;
