@@ -6,7 +6,7 @@
 //      process, timed around fork/exec/wait, transactions and simulated time read
 //      from its summary.json;
 //  (c) a table and the two targets (paper scenarios at 4 KiB < 2 s wall in total;
-//      end-to-end rate >= 10 % of the raw kernel rate), plainly held or not;
+//      end-to-end rate >= 25 % of the raw kernel rate, kRateTargetPercent), plainly held or not;
 //  (d) --scaling: wall time as tokens, experts and layers double; (e) peak
 //      memory at 10, 100 and 1000 batches;
 //  (f), (g) the checks (bench_checks.h): the four-expander switch scenario's
@@ -19,6 +19,11 @@
 namespace cxlvp {
 
 class CommandLine;
+
+// The speed target: the end-to-end rate (transactions per second of
+// sc_start) at least this share of the raw kernel rate (issue 14: 25 %; the
+// first round's target was 10 %).
+inline constexpr double kRateTargetPercent = 25;
 
 // Runs `cxlvp bench` with its options (cli.h). Returns the exit status: 0, or 1
 // when a run failed; throws UsageError for bad options (exit status 2).
