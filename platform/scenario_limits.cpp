@@ -23,8 +23,9 @@ constexpr double kAccessesPerJob = 8;
 // Jobs per expert and layer: the expert job, a weight fetch and two activation copies.
 constexpr double kJobsPerExpert = 4;
 // What the development machine simulates per wall second (docs/performance.md):
-// bulk transactions as this estimate counts them (the default scenario runs
-// about 1.2e7 of them per second), ten times fewer with --transactions, clock
+// bulk transactions as this estimate counts them (the default scenario ran
+// about 1.2e7 of them per second before the fourth round of speed work and
+// 2.2e7 after it; the estimate keeps the lower figure), ten times fewer with --transactions, clock
 // cycles of a verilated engine (the ndp_rtl study: about 1e6 per second) and
 // multiply-accumulates of functional mode's reference and executors.
 constexpr double kTransactionsPerWallSecond = 1e7;
