@@ -49,15 +49,22 @@ class Occupancy {
     busy_ps_ += service.value();
     payload_bytes_ += payload_bytes;
     if (service == sc_core::SC_ZERO_TIME) return arrival;
-    forget_before(settled);
-    // Common cases: the resource is idle from the arrival on, or the arrival
-    // falls in its last busy interval (a saturated stream queues behind it).
-    if (head_ == busy_.size() || arrival > busy_.back().end) {
-      busy_.emplace_back(arrival, arrival + service);
-      return arrival + service;
+    // Common cases: the arrival falls in the last busy interval (a saturated
+    // stream queues behind it), or the resource is idle from the arrival on.
+    // Forgetting changes no answer (no arrival comes before `settled`), so it
+    // waits for the cases that add an interval; the last one is live when it
+    // ends after `settled`.
+    if (head_ < busy_.size()) {
+      Interval& last = busy_.back();
+      if (last.end > settled && arrival <= last.end) {
+        if (arrival >= last.start) return last.end += service;
+        forget_before(settled);
+        return reserve_in_gap(arrival, service);
+      }
     }
-    if (arrival >= busy_.back().start) return busy_.back().end += service;
-    return reserve_in_gap(arrival, service);
+    forget_before(settled);
+    busy_.emplace_back(arrival, arrival + service);
+    return arrival + service;
   }
 
   // A transfer that goes out between the packets of queued traffic (link
