@@ -49,15 +49,22 @@ class Occupancy {
     busy_ps_ += service.value();
     payload_bytes_ += payload_bytes;
     if (service == sc_core::SC_ZERO_TIME) return arrival;
-    forget_before(settled);
-    // Common cases: the resource is idle from the arrival on, or the arrival
-    // falls in its last busy interval (a saturated stream queues behind it).
-    if (head_ == busy_.size() || arrival > busy_.back().end) {
-      busy_.emplace_back(arrival, arrival + service);
-      return arrival + service;
+    // Common cases: the arrival falls in the last busy interval (a saturated
+    // stream queues behind it), or the resource is idle from the arrival on.
+    // Forgetting changes no answer (no arrival comes before `settled`), so it
+    // waits for the cases that add an interval; the last one is live when it
+    // ends after `settled`.
+    if (head_ < busy_.size()) {
+      Interval& last = busy_.back();
+      if (last.end > settled && arrival <= last.end) {
+        if (arrival >= last.start) return last.end += service;
+        forget_before(settled);
+        return reserve_in_gap(arrival, service);
+      }
     }
-    if (arrival >= busy_.back().start) return busy_.back().end += service;
-    return reserve_in_gap(arrival, service);
+    forget_before(settled);
+    busy_.emplace_back(arrival, arrival + service);
+    return arrival + service;
   }
 
   // A transfer that goes out between the packets of queued traffic (link
@@ -69,6 +76,11 @@ class Occupancy {
   // The same reservations end after `t` here and on `other`: from `t` on,
   // both answer every reservation alike (Dram keeps such channels on one).
   bool same_future(const Occupancy& other, const Time& t) const {
+    // The last intervals first: they differ whenever one resource is behind.
+    const Interval* last = last_ending_after(t);
+    const Interval* other_last = other.last_ending_after(t);
+    if (!last || !other_last) return !last && !other_last;
+    if (last->start != other_last->start || last->end != other_last->end) return false;
     const auto ends_after = [&t](const Interval& i) { return i.end > t; };
     const auto a = std::find_if(busy_.begin() + std::ptrdiff_t(head_), busy_.end(), ends_after);
     const auto b = std::find_if(other.busy_.begin() + std::ptrdiff_t(other.head_), other.busy_.end(), ends_after);
@@ -101,6 +113,10 @@ class Occupancy {
     Interval(const Time& s, const Time& e) : start(s), end(e) {}
     Time start, end;
   };
+  // The last interval, if it ends after `t` (else none does: ends are sorted).
+  const Interval* last_ending_after(const Time& t) const {
+    return head_ < busy_.size() && busy_.back().end > t ? &busy_.back() : nullptr;
+  }
 
   double ps_per_byte_;
   // busy_[head_..] are the live intervals: sorted, disjoint, never touching.

@@ -27,7 +27,6 @@ Dram::Dram(sc_core::sc_module_name name, const DramConfig& config)
   schedule_of_.assign(n, 0);
   members_.assign(n, 0);
   members_[0] = n;
-  share_.assign(n, 0);
   schedule_share_.assign(n, 0);
   moved_.assign(3 * size_t(n), 0);
 }
@@ -55,7 +54,11 @@ void Dram::new_shape(uint64_t length, uint32_t granules) {
 sc_core::sc_time Dram::occupy_schedules(uint64_t address, uint32_t granules, const sc_core::sc_time& arrival,
                                         const sc_core::sc_time& settled) {
   const unsigned n = config_.channels;
+  // Schedules join again on an even access only: that is when one schedule
+  // for all channels pays off, and a run of uneven accesses (interleaved
+  // expanders) would otherwise copy and compare schedules on every access.
   if (!shape_.even) split_by_share(address, granules);
+  else merge_equal_schedules(settled);
   sc_core::sc_time done = arrival;
   for (unsigned s = 0; s < n; ++s) {
     const unsigned share = shape_.even ? 1 : schedule_share_[s];
@@ -63,7 +66,6 @@ sc_core::sc_time Dram::occupy_schedules(uint64_t address, uint32_t granules, con
     busy_ps_ += shape_.share_time[share].value() * members_[s];
     done = std::max(done, schedules_[s].reserve(arrival, shape_.share_time[share], shape_.share_payload[share], settled));
   }
-  if (schedules_in_use_ > 1) merge_equal_schedules(settled);
   return done;
 }
 
@@ -71,12 +73,15 @@ void Dram::split_by_share(uint64_t address, uint32_t granules) {
   const unsigned n = config_.channels;
   // The access's granules go round the channels from its first one; the
   // first granules % n channels take one granule more than the others.
-  std::fill(share_.begin(), share_.end(), uint8_t(0));
-  const uint32_t extra = granules % n;
-  unsigned channel = unsigned((address >> interleave_shift_) % n);
-  for (uint32_t k = 0; k < std::min<uint32_t>(granules, n); ++k) {
-    share_[channel] = k < extra ? 2 : 1;
-    if (++channel == n) channel = 0;
+  const unsigned first = unsigned((address >> interleave_shift_) % n);
+  const uint32_t touched = std::min<uint32_t>(granules, n), extra = granules % n;
+  const auto share_of = [&](unsigned c) -> uint8_t {
+    const unsigned k = c >= first ? c - first : c + n - first;
+    return k >= touched ? 0 : k < extra ? 2 : 1;
+  };
+  if (schedules_in_use_ == n) {  // every channel on a schedule of its own: nothing to split
+    for (unsigned c = 0; c < n; ++c) schedule_share_[schedule_of_[c]] = share_of(c);
+    return;
   }
   constexpr uint8_t unset = 3;
   constexpr unsigned none = ~0u;
@@ -84,13 +89,14 @@ void Dram::split_by_share(uint64_t address, uint32_t granules) {
   std::fill(moved_.begin(), moved_.end(), none);
   for (unsigned c = 0; c < n; ++c) {
     const unsigned s = schedule_of_[c];
-    if (schedule_share_[s] == unset) schedule_share_[s] = share_[c];  // the first channel keeps the schedule
-    if (schedule_share_[s] == share_[c]) continue;
-    unsigned& to = moved_[s * 3 + share_[c]];
+    const uint8_t share = share_of(c);
+    if (schedule_share_[s] == unset) schedule_share_[s] = share;  // the first channel keeps the schedule
+    if (schedule_share_[s] == share) continue;
+    unsigned& to = moved_[s * 3 + share];
     if (to == none) {
       to = unsigned(std::find(members_.begin(), members_.end(), 0u) - members_.begin());
       schedules_[to].copy_schedule_from(schedules_[s]);
-      schedule_share_[to] = share_[c];
+      schedule_share_[to] = share;
       ++schedules_in_use_;
     }
     --members_[s];

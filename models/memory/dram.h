@@ -65,10 +65,9 @@ class Dram : public sc_core::sc_module {
   void new_shape(uint64_t length, uint32_t granules);
   sc_core::sc_time occupy_schedules(uint64_t address, uint32_t granules, const sc_core::sc_time& arrival,
                                     const sc_core::sc_time& settled);
-  // Gives each channel its share of an uneven access (share_) and moves the
-  // channels whose share differs from the first of their schedule's onto
-  // copies of that schedule, one per share; schedule_share_ is then the share
-  // of every schedule's channels.
+  // Moves the channels whose share of an uneven access differs from that of
+  // the first channel of their schedule onto copies of that schedule, one per
+  // share; schedule_share_ is then the share of every schedule's channels.
   void split_by_share(uint64_t address, uint32_t granules);
   // Joins schedules whose futures have become identical again.
   void merge_equal_schedules(const sc_core::sc_time& settled);
@@ -83,9 +82,11 @@ class Dram : public sc_core::sc_module {
   // spreads evenly over all channels, all are on schedule 0 (lockstep). An
   // access that touches channels unevenly (a 128 B descriptor between the
   // 4 KiB bursts of a stream) moves the channels it treats differently onto
-  // copies of their schedule; schedules join again once their futures are
-  // equal. Until then an even access reserves once per schedule, not once per
-  // channel. schedule_of_[c] is channel c's schedule, members_[s] counts the
+  // copies of their schedule; schedules join again, at the next even access,
+  // once their futures are equal. Until then an even access reserves once
+  // per schedule, not once per channel; accesses that are all uneven (4 KiB
+  // over 5 channels) keep every channel on a schedule of its own, without
+  // copies. schedule_of_[c] is channel c's schedule, members_[s] counts the
   // channels of schedule s (0: unused). A split leaves a schedule's first
   // channel on it and a join keeps the lower index, so schedule 0 is never
   // empty and is the only one in use in lockstep.
@@ -97,7 +98,6 @@ class Dram : public sc_core::sc_module {
   // Scratch of split_by_share, kept to spare an allocation per access. A
   // share is 0 (channel not touched), 1 (granules / channels granules) or 2
   // (one more).
-  std::vector<uint8_t> share_;           // per channel
   std::vector<uint8_t> schedule_share_;  // per schedule
   std::vector<unsigned> moved_;          // [schedule * 3 + share]: the copy its channels of that share moved to
   // The last access shape and what follows from it (divisions and floating
