@@ -5,7 +5,7 @@
 // so the tolerance is exact; where a term does not come out whole it is
 // rounded to the picosecond the way Occupancy::time_for rounds, and the check
 // says so. A change that drops, doubles or moves one latency term fails here
-// (tools/mutate.sh applies such changes on purpose; docs/testing.md lists them).
+// (tools/mutate.py applies such changes on purpose; docs/testing.md lists them).
 //
 // Hops: address router, root complex (both ways), CXL root port (both ways),
 // serial link carrying PCIe and CXL (each direction, reads and writes, the

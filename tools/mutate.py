@@ -19,6 +19,7 @@ BUILD holds no mutated binary.
   tools/mutate.py                      # every mutation, build/ (about 5 min on 2 cores)
   tools/mutate.py --only dram-latency,link-return-latency
   tools/mutate.py --list               # the mutations, without running anything
+  tools/mutate.py --check-texts        # each mutation's text occurs once in its file
   tools/mutate.py --quick              # only mutations of .cpp files: one object each (what CI runs)
   tools/mutate.py --build-dir build-x  # another configured build folder
 
@@ -170,11 +171,26 @@ def ctest(build_dir, regex, log):
     return run(["ctest", "--test-dir", build_dir, "-R", regex, "--timeout", "300", "-j", str(os.cpu_count() or 2)], log)
 
 
+def texts_match(chosen):
+    """Every mutation's text must be in its file exactly once: a list that no
+    longer matches the code would test nothing."""
+    ok = True
+    for mid, path, old, _new, _tests, _what in chosen:
+        with open(os.path.join(ROOT, path)) as f:
+            n = f.read().count(old)
+        if n != 1:
+            print(f"mutate: {mid}: the text to change occurs {n} times in {path}, not once", file=sys.stderr)
+            ok = False
+    return ok
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build-dir", default="build", help="a configured build folder (default: build)")
     ap.add_argument("--only", default="", help="comma-separated mutation ids")
     ap.add_argument("--list", action="store_true", help="print the mutations and exit")
+    ap.add_argument("--check-texts", action="store_true",
+                    help="only check that each mutation's text occurs once in its file (a fast test runs this)")
     ap.add_argument("--quick", action="store_true",
                     help="leave out mutations of headers (each rebuilds every file that includes it)")
     args = ap.parse_args()
@@ -190,6 +206,8 @@ def main():
         chosen = [m for m in MUTATIONS if m[0] in wanted]
     if args.quick:
         chosen = [m for m in chosen if not m[1].endswith(".h")]
+    if args.check_texts:
+        return 0 if texts_match(chosen) else 1
     if args.list:
         for mid, path, _old, _new, (targets, regex), what in chosen:
             print(f"{mid:32} {path:42} ctest -R '{regex}'  ({what})")
@@ -205,14 +223,8 @@ def main():
     os.makedirs(keep, exist_ok=True)
     restore_leftover(build_dir)
 
-    # Every mutation's text must be in its file exactly once: a list that no
-    # longer matches the code would test nothing.
-    for mid, path, old, _new, _tests, _what in chosen:
-        with open(os.path.join(ROOT, path)) as f:
-            n = f.read().count(old)
-        if n != 1:
-            print(f"mutate: {mid}: the text to change occurs {n} times in {path}, not once", file=sys.stderr)
-            return 2
+    if not texts_match(chosen):
+        return 2
 
     targets = sorted({t for m in chosen for t in m[4][0].split()})
     log = os.path.join(keep, "log.txt")
