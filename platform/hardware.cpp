@@ -150,13 +150,13 @@ void Hardware::wire_gpus(const Topology& t, const MemoryMap& m, const Interpose&
   for (unsigned g = 0; g < gpus.size(); ++g) {
     const int k = t.gpus[g].switch_port;
     if (k < 0) continue;
+    const AddressRange bar{m.gpu_bar(g), mmio::gpu_bar_bytes};
+    pcie_switch->attach(unsigned(k), bar);  // throws for a port it was not built with
     Gpu& gpu = *gpus[g];
     PcieSwitchPort& p = *pcie_switch->ports[unsigned(k)];
     const std::string name = gpu.name(), port_name = p.name();
     p.down.bind(interpose(port_name + "->" + name + ".link", gpu.link->down_in));
     gpu.link->up_out.bind(interpose(name + ".link->" + port_name, p.up));
-    const AddressRange bar{m.gpu_bar(g), mmio::gpu_bar_bytes};
-    pcie_switch->attach(unsigned(k), bar);
     rc.add_bar({name + ".bar0", bar.base, bar.size, port, true});
   }
 }

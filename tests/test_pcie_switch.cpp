@@ -245,3 +245,20 @@ TEST_CASE("pcie switch: a checker on every binding of the switch sees traffic", 
   }
   CHECK(p.protocol_violations() == 0);
 }
+
+// The model on its own: a port it was not built with, or a window that
+// overlaps another port's, is an assembly error, and so is a port count the
+// scenario schema would refuse.
+TEST_CASE("pcie switch: attach refuses a port not built and overlapping windows", "[pcie_switch]") {
+  PcieSwitchConfig config;
+  config.ports = 4;
+  PcieSwitch sw("sw", config, {1, 2});
+  CHECK_THROWS_AS(sw.attach(0, AddressRange{0x1000, 0x1000}), std::invalid_argument);  // not built
+  CHECK_THROWS_AS(sw.attach(7, AddressRange{0x1000, 0x1000}), std::invalid_argument);  // no such port
+  sw.attach(1, AddressRange{0x1000, 0x1000});
+  CHECK_THROWS_AS(sw.attach(2, AddressRange{0x1800, 0x1000}), std::invalid_argument);  // overlaps port 1's
+  CHECK_NOTHROW(sw.attach(2, AddressRange{0x2000, 0x1000}));
+  CHECK(sw.crossing() == sc_core::sc_time(230, sc_core::SC_NS));  // 2 x the default 115 ns
+  config.ports = 17;
+  CHECK_THROWS_AS(PcieSwitch("too_many", config, {}), std::invalid_argument);
+}
