@@ -54,8 +54,10 @@ double layer_lower_bound(const std::vector<uint32_t>& tokens_per_expert, const P
   bool upstream = false, pcie_upstream = false;
   for (const HomeRates& h : r.homes) upstream |= h.upstream_Bps > 0;
   for (bool below : r.gpu_below_switch) pcie_upstream |= below && r.pcie_upstream_Bps > 0;
+  // The PCIe switch's upstream link counts once per direction: a fetch it
+  // paces falls on one, GPU 0's activation copies on both.
   const double resources =
-      r.gpus + 1 + ndps + r.gpus + std::max(1u, r.cxl_links) + (upstream ? 1 : 0) + (pcie_upstream ? 1 : 0);
+      r.gpus + 1 + ndps + r.gpus + std::max(1u, r.cxl_links) + (upstream ? 1 : 0) + (pcie_upstream ? 2 : 0);
   // shared: the PCIe switch's upstream link carries towards the GPUs,
   // whichever lane each expert takes, at least its least time there: a GPU
   // job's fetch, or half of a CPU or NDP job's copies (the outputs; the
