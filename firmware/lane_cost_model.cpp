@@ -53,19 +53,26 @@ JobCost LaneCostModel::cost(Lane lane, uint32_t tokens, bool resident, uint32_t 
     c.cxl = bytes / h.cxl_Bps;
     if (h.upstream_Bps > 0) c.upstream = bytes / h.upstream_Bps;
   };
+  // PCIe bytes of a GPU's link; below the PCIe switch they also cross its
+  // upstream link, which can be the slower of the two.
+  const auto over_pcie = [&](unsigned gpu, double bytes, double link_Bps) {
+    if (!below_switch(gpu)) return c.pcie = bytes / link_Bps;
+    c.pcie_upstream = bytes / rates_.pcie_upstream_Bps;
+    return c.pcie = bytes / std::min(link_Bps, rates_.pcie_upstream_Bps);
+  };
   switch (lane) {
     case Lane::gpu:
       if (!resident) {
-        c.pcie = weight_bytes(lane) / h.fetch_Bps;
+        over_pcie(place(lane, expert).pcie, double(weight_bytes(lane)), h.fetch_Bps);
         over_cxl(double(weight_bytes(lane)));
       }
       break;
     case Lane::cpu:
-      c.pcie = 2.0 * activation_bytes(tokens) / rates_.activation_Bps;
+      over_pcie(0, 2.0 * activation_bytes(tokens), rates_.activation_Bps);
       if (rates_.mode == ComputeMode::roofline) over_cxl(double(weight_bytes(lane)));
       break;
     case Lane::ndp:
-      c.pcie = 2.0 * activation_bytes(tokens) / rates_.activation_Bps;
+      over_pcie(0, 2.0 * activation_bytes(tokens), rates_.activation_Bps);
       break;
   }
   return c;

@@ -36,6 +36,11 @@ struct LaneRates {
   // The platform's instances: experts are sharded over the GPUs (expert e on
   // GPU e mod gpus); activation copies for CPU and NDP jobs use GPU 0.
   unsigned gpus = 1, ndps = 1, cxl_links = 1;
+  // GPUs below the PCIe switch share its upstream link: per GPU whether it is
+  // below it (empty: none is), and the link's payload rate. Their fetches, and
+  // GPU 0's activation copies when GPU 0 is below it, cross that link too.
+  std::vector<bool> gpu_below_switch;
+  double pcie_upstream_Bps = 0;
   std::vector<HomeRates> homes{HomeRates{}};
   std::vector<unsigned> home_of;  // per expert: its weight home (empty: home 0)
 };
@@ -44,7 +49,8 @@ struct LaneRates {
 struct JobCost {
   double pcie = 0;     // weight fetch and activation copies
   double cxl = 0;      // weights streamed or fetched over each CXL link of the weights' home
-  double upstream = 0; // the same bytes over the switch's upstream link, when they cross it
+  double upstream = 0; // the same bytes over the CXL switch's upstream link, when they cross it
+  double pcie_upstream = 0;  // the PCIe bytes over the PCIe switch's upstream link, when its GPU is below it
   double engine = 0;   // the lane's compute engine (GPU SMs, CPU cores, NDP engine)
   double serial() const { return pcie + engine; }  // fetch/copies, then compute
 };
@@ -74,6 +80,9 @@ class LaneCostModel {
   const LaneRates& rates() const { return rates_; }
 
  private:
+  bool below_switch(unsigned gpu) const {
+    return gpu < rates_.gpu_below_switch.size() && rates_.gpu_below_switch[gpu] && rates_.pcie_upstream_Bps > 0;
+  }
   const HomeRates& home(uint32_t expert) const {
     return rates_.homes[expert < rates_.home_of.size() ? rates_.home_of[expert] : 0];
   }

@@ -28,6 +28,7 @@ double PlanEstimate::add(Lane lane, uint32_t tokens, bool resident, uint32_t exp
     if (c.pcie > 0) {
       pcie += c.pcie;
       fetched = std::max(pcie, c.cxl > 0 || c.upstream > 0 ? cross_cxl(*where.home, c, 0) : 0.0);
+      if (c.pcie_upstream > 0) fetched = std::max(fetched, pcie_upstream_ += c.pcie_upstream);
     }
     engine = std::max(engine, fetched) + c.engine;
     finish = engine;
@@ -36,12 +37,13 @@ double PlanEstimate::add(Lane lane, uint32_t tokens, bool resident, uint32_t exp
     // than queueing behind them: they count as PCIe load, and delay only
     // their own job.
     pcie += c.pcie;
+    pcie_upstream_ += c.pcie_upstream;  // GPU 0's copies, when it is below the PCIe switch
     const double start = engine + c.pcie / 2;  // activations in
     engine = start + c.engine;
     if (c.cxl > 0 || c.upstream > 0) engine = std::max(engine, cross_cxl(*where.home, c, start));  // weights streamed
     finish = engine + c.pcie / 2;  // results back
   }
-  makespan_ = std::max({makespan_, finish, pcie, upstream_});
+  makespan_ = std::max({makespan_, finish, pcie, upstream_, pcie_upstream_});
   for (double l : cxl_) makespan_ = std::max(makespan_, l);
   return finish;
 }
@@ -49,23 +51,33 @@ double PlanEstimate::add(Lane lane, uint32_t tokens, bool resident, uint32_t exp
 double layer_lower_bound(const std::vector<uint32_t>& tokens_per_expert, const PlacementContext& context) {
   const LaneRates& r = context.costs->rates();
   const unsigned ndps = context.ndp_available ? r.ndps : 0;
-  bool upstream = false;
+  bool upstream = false, pcie_upstream = false;
   for (const HomeRates& h : r.homes) upstream |= h.upstream_Bps > 0;
-  const double resources = r.gpus + 1 + ndps + r.gpus + std::max(1u, r.cxl_links) + (upstream ? 1 : 0);
-  double longest = 0, spread = 0;
+  for (bool below : r.gpu_below_switch) pcie_upstream |= below && r.pcie_upstream_Bps > 0;
+  // The PCIe switch's upstream link counts once per direction: a fetch it
+  // paces falls on one, GPU 0's activation copies on both.
+  const double resources =
+      r.gpus + 1 + ndps + r.gpus + std::max(1u, r.cxl_links) + (upstream ? 1 : 0) + (pcie_upstream ? 2 : 0);
+  // shared: the PCIe switch's upstream link carries towards the GPUs,
+  // whichever lane each expert takes, at least its least time there: a GPU
+  // job's fetch, or half of a CPU or NDP job's copies (the outputs; the
+  // inputs go the other way).
+  double longest = 0, spread = 0, shared = 0;
   for (uint32_t e = 0; e < tokens_per_expert.size(); ++e) {
     if (tokens_per_expert[e] == 0) continue;
-    double best_serial = 1e300, best_busiest = 1e300;
+    double best_serial = 1e300, best_busiest = 1e300, least_shared = 1e300;
     for (Lane l : {Lane::gpu, Lane::cpu, Lane::ndp}) {
       if (l == Lane::ndp && !context.ndp_for(e)) continue;
       const JobCost c = context.costs->cost(l, tokens_per_expert[e], context.is_resident(e), e);
       best_serial = std::min(best_serial, c.serial());
-      best_busiest = std::min(best_busiest, std::max({c.pcie, c.cxl, c.upstream, c.engine}));
+      best_busiest = std::min(best_busiest, std::max({c.pcie, c.cxl, c.upstream, c.pcie_upstream, c.engine}));
+      least_shared = std::min(least_shared, l == Lane::gpu ? c.pcie_upstream : c.pcie_upstream / 2);
     }
     longest = std::max(longest, best_serial);
     spread += best_busiest;
+    shared += least_shared;
   }
-  return std::max(longest, spread / resources);
+  return std::max({longest, spread / resources, shared});
 }
 
 }  // namespace cxlvp

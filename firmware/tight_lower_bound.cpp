@@ -53,7 +53,8 @@ double tight_lower_bound(const std::vector<uint32_t>& tokens_per_expert, const P
   // (the same on CPU and NDP: half of them, the inputs, come down a GPU's
   // PCIe link, the outputs go up), its CPU time, and its NDP time over the
   // engines' count (-1: no NDP engine holds its weights).
-  std::vector<double> fetch_minus_copy, gpu_cxl, gpu_engine, copy, cpu, ndp_share;
+  // Below the PCIe switch, the same for its upstream link (0 for a GPU not below it).
+  std::vector<double> fetch_minus_copy, gpu_cxl, gpu_engine, copy, cpu, ndp_share, shared_fetch_minus_copy, shared_copy;
   for (uint32_t e = 0; e < tokens_per_expert.size(); ++e) {
     const uint32_t t = tokens_per_expert[e];
     if (t == 0) continue;
@@ -61,6 +62,8 @@ double tight_lower_bound(const std::vector<uint32_t>& tokens_per_expert, const P
     const JobCost c = costs.cost(Lane::cpu, t, false, e);
     copy.push_back(c.pcie / 2);
     fetch_minus_copy.push_back(g.pcie - c.pcie / 2);
+    shared_copy.push_back(c.pcie_upstream / 2);
+    shared_fetch_minus_copy.push_back(g.pcie_upstream - c.pcie_upstream / 2);
     gpu_cxl.push_back(g.cxl);
     gpu_engine.push_back(g.engine);
     cpu.push_back(c.engine);
@@ -68,7 +71,9 @@ double tight_lower_bound(const std::vector<uint32_t>& tokens_per_expert, const P
   }
   const size_t m = cpu.size();
   const double all_copies = std::accumulate(copy.begin(), copy.end(), 0.0);
+  const double all_shared_copies = std::accumulate(shared_copy.begin(), shared_copy.end(), 0.0);
   const std::vector<double> pcie_k = smallest_sums(fetch_minus_copy);
+  const std::vector<double> shared_k = smallest_sums(shared_fetch_minus_copy);
   const std::vector<double> cxl_k = smallest_sums(gpu_cxl);
   const std::vector<double> engine_k = smallest_sums(gpu_engine);
 
@@ -87,11 +92,13 @@ double tight_lower_bound(const std::vector<uint32_t>& tokens_per_expert, const P
   }
 
   // For k experts on the GPUs: every resource's least load over every choice
-  // of k, spread over its instances (GPUs and their PCIe links, CXL links).
+  // of k, spread over its instances (GPUs and their PCIe links, CXL links);
+  // the PCIe switch's upstream link is one.
   double best = 1e300;
   for (size_t k = 0; k <= m; ++k) {
     const double pcie = (all_copies + pcie_k[k]) / gpus;
-    best = std::min(best, std::max({pcie, cxl_k[k] / links, engine_k[k] / gpus, rest[m - k]}));
+    const double shared = all_shared_copies + shared_k[k];
+    best = std::min(best, std::max({pcie, shared, cxl_k[k] / links, engine_k[k] / gpus, rest[m - k]}));
   }
   return std::max(best, layer_lower_bound(tokens_per_expert, seen));
 }

@@ -52,6 +52,14 @@ std::vector<std::unique_ptr<Gpu>> make_gpus(const Scenario& s, const Topology& t
   return gpus;
 }
 
+std::unique_ptr<PcieSwitch> make_pcie_switch(const Topology& t, const Interpose& interpose) {
+  if (!t.pcie_switch.present) return nullptr;
+  std::vector<unsigned> attached;
+  for (const auto& g : t.gpus)
+    if (g.switch_port >= 0) attached.push_back(unsigned(g.switch_port));
+  return std::make_unique<PcieSwitch>(t.pcie_switch.name.c_str(), t.pcie_switch.config, attached, interpose);
+}
+
 std::unique_ptr<CxlSwitch> make_switch(const Topology& t, const MemoryMap& m) {
   if (!t.cxl_switch.present) return nullptr;
   std::vector<unsigned> attached;
@@ -86,12 +94,13 @@ Hardware::Hardware(const Scenario& s, const Topology& t, const MemoryMap& m, con
       rc("rc", sc_time(s.platform.host.root_complex_latency_ns, SC_NS)),
       pcie(shorthand_pcie(s)),
       gpus(make_gpus(s, t, interpose, hbm_slots_base)),
+      pcie_switch(make_pcie_switch(t, interpose)),
       cpu("cpu", s.platform.cpu, s.simulation.compute, s.simulation.burst_bytes),
       cxl_switch(make_switch(t, m)),
       expanders(make_expanders(s, t, m, make_ndp, interpose)),
       irq("irq", mmio::msi_bytes) {
   wire_host(m, interpose);
-  wire_gpus(m, interpose);
+  wire_gpus(t, m, interpose);
   wire_cxl(t, m, interpose);
 }
 
@@ -113,9 +122,14 @@ void Hardware::wire_host(const MemoryMap& m, const Interpose& interpose) {
   bus.add_window({"cpu.work_queue", m.cpu_work_queue(), mmio::cpu_work_queue_bytes, 2, true});
 }
 
-// PCIe: root complex port g -> GPU g's link -> GPU g, and its DMA back up.
-void Hardware::wire_gpus(const MemoryMap& m, const Interpose& interpose) {
+// PCIe: a root complex port per GPU on its own link (port g -> GPU g's link ->
+// GPU g, and its DMA back up), then one for the PCIe switch: its upstream
+// link, and below port k GPU k's link. The root complex sends the switch's
+// GPUs' BAR accesses down with their host addresses (the switch routes by them).
+void Hardware::wire_gpus(const Topology& t, const MemoryMap& m, const Interpose& interpose) {
+  unsigned port = 0;
   for (unsigned g = 0; g < gpus.size(); ++g) {
+    if (t.gpus[g].switch_port >= 0) continue;
     Gpu& gpu = *gpus[g];
     const std::string name = gpu.name();
     SerialLink& link = pcie ? *pcie : *gpu.link;
@@ -126,7 +140,24 @@ void Hardware::wire_gpus(const MemoryMap& m, const Interpose& interpose) {
       link.down_out.bind(interpose(link_name + "->" + name + ".regs", gpu.mmio));
       gpu.dma.bind(interpose(name + ".dma->" + link_name, link.up_in));
     }
-    rc.add_bar({name + ".bar0", m.gpu_bar(g), mmio::gpu_bar_bytes, g});
+    rc.add_bar({name + ".bar0", m.gpu_bar(g), mmio::gpu_bar_bytes, port++});
+  }
+  if (!pcie_switch) return;
+  SerialLink& up = pcie_switch->link;
+  const std::string up_name = up.name();
+  rc.down_out.bind(interpose("rc->" + up_name, up.down_in));
+  up.up_out.bind(interpose(up_name + "->rc", rc.up_in));
+  for (unsigned g = 0; g < gpus.size(); ++g) {
+    const int k = t.gpus[g].switch_port;
+    if (k < 0) continue;
+    const AddressRange bar{m.gpu_bar(g), mmio::gpu_bar_bytes};
+    pcie_switch->attach(unsigned(k), bar);  // throws for a port it was not built with
+    Gpu& gpu = *gpus[g];
+    PcieSwitchPort& p = *pcie_switch->ports[unsigned(k)];
+    const std::string name = gpu.name(), port_name = p.name();
+    p.down.bind(interpose(port_name + "->" + name + ".link", gpu.link->down_in));
+    gpu.link->up_out.bind(interpose(name + ".link->" + port_name, p.up));
+    rc.add_bar({name + ".bar0", bar.base, bar.size, port, true});
   }
 }
 
@@ -179,6 +210,7 @@ void Hardware::wire_cxl(const Topology& t, const MemoryMap& m, const Interpose& 
 
 std::vector<Hardware::NamedLink> Hardware::links() const {
   std::vector<NamedLink> out;
+  if (pcie_switch) out.push_back({pcie_switch->link.name(), &pcie_switch->link});
   for (const auto& g : gpus) {
     const SerialLink& l = pcie ? *pcie : *g->link;
     out.push_back({l.name(), &l});

@@ -4,6 +4,7 @@
 //
 //   initiators --> bus (host router) --+--> ddr
 //                                      +--> rc --> pcie / <gpu>.link --> gpu ...
+//                                      |      +--> <pcie switch>.link --> <pcie switch> --> port k --> <gpu>.link --> gpu
 //                                      +--> cpu work-queue page
 //                                      +--> <expander>.rp --> <expander>.link --> ctrl --> mem (, ndp)
 //                                      +--> <switch>.rp --> <switch>.link --> <switch> --> port k --> ...
@@ -26,6 +27,7 @@
 #include "../models/interconnect/address_router.h"
 #include "../models/interconnect/msi_controller.h"
 #include "../models/memory/dram.h"
+#include "../models/pcie/pcie_switch.h"
 #include "../models/pcie/root_complex.h"
 #include "memory_map.h"
 #include "topology.h"
@@ -45,13 +47,15 @@ class Hardware {
   RootComplex rc;
   std::unique_ptr<SerialLink> pcie;  // the one-GPU shorthand's link, named `pcie`; listed GPUs own theirs
   std::vector<std::unique_ptr<Gpu>> gpus;
+  std::unique_ptr<PcieSwitch> pcie_switch;  // when a GPU attaches to it
   CpuComplex cpu;
   std::unique_ptr<CxlSwitch> cxl_switch;  // when an expander attaches to it
   std::vector<std::unique_ptr<CxlExpander>> expanders;
   MsiController irq;
 
-  // Every link and memory with its report name, in a fixed order: PCIe links,
-  // CXL links (the switch's upstream link first), then DDR, HBMs, device DRAMs.
+  // Every link and memory with its report name, in a fixed order: PCIe links
+  // (the PCIe switch's upstream link first), CXL links (the CXL switch's
+  // upstream link first), then DDR, HBMs, device DRAMs.
   struct NamedLink {
     std::string name;
     const SerialLink* link;
@@ -65,7 +69,7 @@ class Hardware {
 
  private:
   void wire_host(const MemoryMap& m, const Interpose& interpose);
-  void wire_gpus(const MemoryMap& m, const Interpose& interpose);
+  void wire_gpus(const Topology& t, const MemoryMap& m, const Interpose& interpose);
   void wire_cxl(const Topology& t, const MemoryMap& m, const Interpose& interpose);
 };
 

@@ -120,6 +120,11 @@ LaneRates lane_rates(const Scenario& s, const Topology& t, const WeightPlan& wei
   r.activation_Bps = pcie.wire_GBps() * pcie.payload_efficiency() * 1e9;
   r.weights_in_cxl = s.model.weights_home == WeightsHome::cxl;
   r.gpus = unsigned(t.gpus.size());
+  if (t.pcie_switch.present) {
+    const PcieFormat upstream(t.pcie_switch.config.link);
+    r.pcie_upstream_Bps = upstream.wire_GBps() * upstream.payload_efficiency() * 1e9;
+    for (const auto& g : t.gpus) r.gpu_below_switch.push_back(g.switch_port >= 0);
+  }
   r.ndps = unsigned(ndps);
   r.cxl_links = unsigned(t.expanders.size());
   r.homes.clear();

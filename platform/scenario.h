@@ -11,6 +11,7 @@
 #include "../models/cpu/cpu_config.h"
 #include "../models/cxl/cxl_expander.h"
 #include "../models/cxl/cxl_switch.h"
+#include "../models/pcie/pcie_switch_config.h"
 #include "../models/gpu/gpu_config.h"
 #include "../models/memory/dram.h"
 #include "../models/pcie/pcie_format.h"
@@ -48,11 +49,13 @@ struct AddressMapConfig {
   uint64_t cxl_base = 0;
 };
 
-// platform.gpus: one GPU of a list, each on its own PCIe link to the root complex.
+// platform.gpus: one GPU of a list, each with its own PCIe link to a root
+// complex port or to a port of the PCIe switch.
 struct GpuInstanceConfig {
-  std::string name;     // default gpu<index>
-  GpuConfig gpu;        // starts as platform.gpu
-  PcieLinkConfig pcie;  // starts as platform.pcie
+  std::string name;             // default gpu<index>
+  GpuConfig gpu;                // starts as platform.gpu
+  PcieLinkConfig pcie;          // starts as platform.pcie
+  std::string attach = "host";  // "host" (its own root complex port) or "<PCIe switch name>.port<k>"
 };
 
 // platform.cxl.expanders: one expander of a list.
@@ -66,6 +69,12 @@ struct ExpanderInstanceConfig {
 struct SwitchScenarioConfig {
   std::string name = "cxlsw";
   CxlSwitchConfig config;
+};
+
+// platform.pcie_switch: a PCIe switch below one root complex port, GPUs below it.
+struct PcieSwitchScenarioConfig {
+  std::string name = "pciesw";
+  PcieSwitchConfig config;
 };
 
 // platform.cxl.interleave_sets: a window striped over expanders (a CXL
@@ -92,6 +101,7 @@ struct PlatformConfig {
   std::vector<ExpanderInstanceConfig> expanders;
   SwitchScenarioConfig cxl_switch;
   std::vector<InterleaveSetConfig> interleave_sets;
+  PcieSwitchScenarioConfig pcie_switch;  // built when a GPU attaches to it
 };
 
 struct Scenario {

@@ -174,11 +174,45 @@ Schema::Schema() {
           std::swap(s.platform.gpu, s.platform.gpus.back().gpu);
           std::swap(s.platform.pcie, s.platform.gpus.back().pcie);
         }},
-       "GPUs, each on its own PCIe link to the root complex. An item takes every key of platform.gpu (starting from "
-       "the values written there) and a `pcie` block with every key of platform.pcie. Not written: one GPU named "
-       "gpu from platform.gpu and platform.pcie.");
+       "GPUs, each with its own PCIe link to a root complex port or to a port of the PCIe switch. An item takes "
+       "every key of platform.gpu (starting from the values written there) and a `pcie` block with every key of "
+       "platform.pcie. Not written: one GPU named gpu from platform.gpu and platform.pcie.");
   name_key("platform.gpus.*.name", [](Scenario& s) -> auto& { return s.platform.gpus.back().name; },
            "the GPU's name in reports and routes; default gpu<index>");
+  string_key("platform.gpus.*.attach", [](Scenario& s) -> auto& { return s.platform.gpus.back().attach; },
+             "host, or SWITCH.portK", "where the GPU's link attaches: host (its own root complex port) or a port of "
+             "the PCIe switch (e.g. pciesw.port1)");
+
+  block("platform.pcie_switch", "A PCIe switch below one root complex port; GPUs attach to its ports. It exists "
+                                "when a GPU attaches to it (written without one, it is not built).");
+  name_key("platform.pcie_switch.name", FIELD(platform.pcie_switch.name), "the switch's name; default pciesw");
+  unsigned_key("platform.pcie_switch.ports", "ports", FIELD(platform.pcie_switch.config.ports),
+               in_range(1u, kMaxPcieSwitchPorts), "downstream ports");
+  number_key("platform.pcie_switch.port_latency_ns", "ns", FIELD(platform.pcie_switch.config.port_latency_ns),
+             at_least(0.0), "port-to-port latency of one crossing; a request and its response cross twice "
+             "(PCIe 5.0 switches: about 115 ns)", kPlausibleLatencyNs);
+  block("platform.pcie_switch.link", "The upstream link from the root complex port to the switch, shared by every "
+                                     "GPU below it.");
+  unsigned_key("platform.pcie_switch.link.generation", "-", FIELD(platform.pcie_switch.config.link.generation),
+               in_range(1u, 6u), "PCIe generation: transfer rate per lane and line encoding");
+  unsigned_key("platform.pcie_switch.link.lanes", "lanes", FIELD(platform.pcie_switch.config.link.lanes),
+               one_of<unsigned>({1, 2, 4, 8, 16}), "link width");
+  number_key("platform.pcie_switch.link.bandwidth_GBps", "GB/s", FIELD(platform.pcie_switch.config.link.bandwidth_GBps),
+             at_least(0.0), "raw per-direction rate after encoding; 0 = derive from generation and lanes",
+             kPlausibleGBpsOrAuto);
+  unsigned_key("platform.pcie_switch.link.max_payload_bytes", "bytes",
+               FIELD(platform.pcie_switch.config.link.max_payload_bytes), pcie_sizes, "MPS: largest TLP payload");
+  unsigned_key("platform.pcie_switch.link.max_read_request_bytes", "bytes",
+               FIELD(platform.pcie_switch.config.link.max_read_request_bytes), pcie_sizes,
+               "MRRS: largest read request");
+  number_key("platform.pcie_switch.link.tlp_overhead_bytes", "bytes",
+             FIELD(platform.pcie_switch.config.link.tlp_overhead_bytes), at_least(0.0),
+             "bytes per TLP besides payload: 16 header + 2 sequence + 4 LCRC + 4 framing");
+  number_key("platform.pcie_switch.link.dllp_overhead_bytes", "bytes",
+             FIELD(platform.pcie_switch.config.link.dllp_overhead_bytes), at_least(0.0),
+             "ACK/flow-control DLLP bytes per TLP (an 8 B DLLP about every 4 TLPs)");
+  number_key("platform.pcie_switch.link.latency_ns", "ns", FIELD(platform.pcie_switch.config.link.latency_ns),
+             at_least(0.0), "one traversal, each direction", kPlausibleLatencyNs);
 
   list({"platform.cxl.expanders",
         {{"", "platform.cxl"}},

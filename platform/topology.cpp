@@ -21,6 +21,26 @@ int switch_port(const std::string& attach, const std::string& name) {
   return std::stoi(digits);
 }
 
+// Each GPU's `attach`: host, or a port the PCIe switch has, one GPU a port.
+void check_gpu_attach(const PlatformConfig& p, const Topology& t, std::vector<ConfigProblem>& out) {
+  const std::string& sw = p.pcie_switch.name;
+  const unsigned ports = p.pcie_switch.config.ports;
+  std::set<int> taken;
+  for (size_t i = 0; i < p.gpus.size(); ++i) {
+    const std::string key = item_key("platform.gpus", i) + ".attach";
+    const std::string& attach = p.gpus[i].attach;
+    const int port = t.gpus[i].switch_port;
+    if (attach != "host" && port < 0)
+      out.push_back({key, "'" + attach + "' is neither host nor a port of the PCIe switch (" + sw + ".port0 .. " +
+                              sw + ".port" + std::to_string(ports - 1) + ")"});
+    else if (port >= int(ports))
+      out.push_back({key, "the PCIe switch has ports 0 to " + std::to_string(ports - 1) +
+                              " (platform.pcie_switch.ports; got " + attach + ")"});
+    else if (port >= 0 && !taken.insert(port).second)
+      out.push_back({key, "two GPUs on " + attach + ": a switch port takes one device"});
+  }
+}
+
 uint64_t share_bytes(uint64_t capacity) {
   constexpr uint64_t G = 256ull << 20;
   return capacity > kPrivateBytes ? (capacity - kPrivateBytes) / G * G : 0;
@@ -32,7 +52,12 @@ Topology resolve_topology(const Scenario& s) {
   const PlatformConfig& p = s.platform;
   Topology t;
   if (p.gpus.empty()) t.gpus.push_back({"gpu", p.gpu, p.pcie});
-  for (const auto& g : p.gpus) t.gpus.push_back({g.name, g.gpu, g.pcie});
+  for (const auto& g : p.gpus) {
+    t.gpus.push_back({g.name, g.gpu, g.pcie, switch_port(g.attach, p.pcie_switch.name)});
+    t.pcie_switch.present |= t.gpus.back().switch_port >= 0;
+  }
+  t.pcie_switch.name = p.pcie_switch.name;
+  t.pcie_switch.config = p.pcie_switch.config;
   if (p.expanders.empty()) {
     t.expanders.push_back({"cxl", "platform.cxl", p.cxl});
     t.expanders.back().cxl.ndp.job_log_name = "ndp";
@@ -85,6 +110,8 @@ std::vector<ConfigProblem> check_topology(const Scenario& s) {
     out.push_back({"platform.cxl.expanders", "at most " + std::to_string(kMaxExpanders) + " expanders (got " +
                                                  std::to_string(p.expanders.size()) + ")"});
   if (t.cxl_switch.present) name_ok("platform.cxl.switch.name", t.cxl_switch.name);
+  if (t.pcie_switch.present) name_ok("platform.pcie_switch.name", t.pcie_switch.name);
+  check_gpu_attach(p, t, out);
 
   std::set<int> taken_ports;
   for (size_t i = 0; i < p.expanders.size(); ++i) {

@@ -1,8 +1,9 @@
 #pragma once
 // Topology: the device tree a scenario describes (docs/topologies.md),
-// resolved into concrete, named instances: the GPUs, the CXL expanders and
-// where each attaches (its own host root port, or a switch port), the switch,
-// and the interleave sets. The one-of-each keys of a scenario without lists
+// resolved into concrete, named instances: the GPUs and where each attaches
+// (its own root complex port, or a PCIe switch port), the PCIe switch, the
+// CXL expanders and where each attaches (its own host root port, or a CXL
+// switch port), the CXL switch, and the interleave sets. The one-of-each keys of a scenario without lists
 // are the shorthand for the smallest tree: one GPU named `gpu`, one expander
 // named `cxl` on its own root port (names that keep routes such as
 // `gpu.dma->cxl.mem`). check_topology() reports every way a tree is invalid,
@@ -20,6 +21,13 @@ struct TopologyGpu {
   std::string name;
   GpuConfig gpu;
   PcieLinkConfig pcie;
+  int switch_port = -1;  // the PCIe switch port it attaches to; -1: its own root complex port
+};
+
+struct TopologyPcieSwitch {
+  bool present = false;  // a GPU attaches to it
+  std::string name;
+  PcieSwitchConfig config;
 };
 
 struct TopologyExpander {
@@ -48,6 +56,7 @@ struct TopologySet {
 
 struct Topology {
   std::vector<TopologyGpu> gpus;
+  TopologyPcieSwitch pcie_switch;
   std::vector<TopologyExpander> expanders;
   TopologySwitch cxl_switch;
   std::vector<TopologySet> sets;

@@ -63,6 +63,21 @@ LaneCostModel roofline_costs() {
   return LaneCostModel(r, m, QuantizationConfig{});
 }
 
+// The roofline model with two GPUs behind a PCIe switch whose upstream link
+// (1.5e10 B/s) is slower than their fetch rate: expert e runs on GPU e mod 2,
+// and every fetch and GPU 0's activation copies also cross the upstream link.
+LaneCostModel switched_costs() {
+  LaneCostModel base = roofline_costs();
+  LaneRates r = base.rates();
+  r.gpus = 2;
+  r.gpu_below_switch = {true, true};
+  r.pcie_upstream_Bps = 1.5e10;
+  MoeModelConfig m;
+  m.d_model = 1000;
+  m.d_ff = 1000;
+  return LaneCostModel(r, m, QuantizationConfig{});
+}
+
 PlacementContext context_with(const LaneCostModel& costs, bool ndp, std::vector<bool> resident = {}) {
   PlacementContext c;
   c.ndp_available = ndp;
@@ -90,7 +105,7 @@ double best_placement(const std::vector<uint32_t>& counts, const PlacementContex
       for (int pass = 0; pass < 2; ++pass)
         for (size_t i = 0; i < experts.size(); ++i)
           if ((lane[i] == Lane::gpu) == ((pass == 0) == gpu_first))
-            e.add(lane[i], counts[experts[i]], ctx.is_resident(experts[i]));
+            e.add(lane[i], counts[experts[i]], ctx.is_resident(experts[i]), experts[i]);
       best = std::min(best, e.makespan());
     }
   }
@@ -123,14 +138,15 @@ TEST_CASE("tight lower bound: hand-computed case, between the loose bound and th
   CHECK(tight_lower_bound(std::vector<uint32_t>(4, 0), ctx, {}) == 0);
 }
 
-// Random layers of 1 to 7 experts under both cost models, with and without
+// Random layers of 1 to 7 experts under the three cost models (paper,
+// roofline, roofline with two GPUs behind a PCIe switch), with and without
 // NDP and residency: loose bound <= tight bound <= the best of all placements.
 // The gap to the best placement is printed (it is the bound's slack).
 TEST_CASE("tight lower bound: never above the best placement, never below the loose bound", "[lower_bound][tight]") {
-  const LaneCostModel paper = paper_costs(), roofline = roofline_costs();
+  const LaneCostModel paper = paper_costs(), roofline = roofline_costs(), switched = switched_costs();
   std::mt19937 rng(14);
   double worst_gap = 1;
-  for (const LaneCostModel* costs : {&paper, &roofline})
+  for (const LaneCostModel* costs : {&paper, &roofline, &switched})
     for (bool ndp : {true, false})
       for (int trial = 0; trial < 60; ++trial) {
         const size_t n = 1 + rng() % 7;

@@ -6,9 +6,11 @@ links, by utilization over the run).
 
   tools/topology_study.py [--binary build/cxlvp] [--out results/topology_study] [--figure PNG]
 
-Workloads: `paper` (each scenario as written: 128 experts of 8 MiB, top-1) and
-`deepseek-layer` (a DeepSeek-V3-sized MoE layer: 256 experts, top-8,
-d_model 7168, d_ff 2048, 1 byte per weight: 29.4 MB per expert).
+Every scenario of scenarios/topologies/ is run (two_gpus_behind_switch.yaml: two
+GPUs behind a PCIe switch). Workloads: `paper` (each scenario as written: 128
+experts of 8 MiB, top-1) and `deepseek-layer` (a DeepSeek-V3-sized MoE layer:
+256 experts, top-8, d_model 7168, d_ff 2048, 1 byte per weight: 29.4 MB per
+expert).
 --figure also draws throughput relative to one expander, per topology and
 workload (needs matplotlib: run it with /usr/bin/python3, Debian's
 python3-matplotlib). Exit status 1 if a run fails.
@@ -68,6 +70,15 @@ def main():
     return 0
 
 
+def label(name):
+    """A topology's name on two lines at most, so that neighbours do not run together."""
+    words = name.split("_")
+    if len(words) <= 2:
+        return " ".join(words)
+    half = (len(words) + 1) // 2
+    return " ".join(words[:half]) + "\n" + " ".join(words[half:])
+
+
 def draw(speedups, path):
     import matplotlib
     matplotlib.use("Agg")
@@ -80,7 +91,7 @@ def draw(speedups, path):
         bars = ax.bar(xs, [values[n] for n in names], width, label=workload)
         ax.bar_label(bars, fmt="%.2fx", fontsize=7)
     ax.set_xticks([x + width * (len(speedups) - 1) / 2 for x in range(len(names))])
-    ax.set_xticklabels([n.replace("_", " ") for n in names], fontsize=8)
+    ax.set_xticklabels([label(n) for n in names], fontsize=8)
     ax.set_ylabel("throughput vs one expander")
     ax.set_title("cxlvp: topologies of scenarios/topologies/ (tools/topology_study.py)", fontsize=9)
     ax.legend(fontsize=8)

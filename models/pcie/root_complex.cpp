@@ -40,7 +40,7 @@ void RootComplex::b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time
     p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  p.set_address(address - bar->base);
+  if (!bar->keep_host_address) p.set_address(address - bar->base);
   down_out[bar->port]->b_transport(p, delay);
   p.set_address(address);
 }
@@ -55,7 +55,7 @@ unsigned RootComplex::dbg_down(tlm::tlm_generic_payload& p) {
   const uint64_t address = p.get_address();
   const BarWindow* bar = decode(address, p.get_data_length());
   if (!bar) return 0;
-  p.set_address(address - bar->base);
+  if (!bar->keep_host_address) p.set_address(address - bar->base);
   const unsigned n = down_out[bar->port]->transport_dbg(p);
   p.set_address(address);
   return n;

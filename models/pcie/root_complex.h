@@ -1,7 +1,8 @@
 #pragma once
 // RootComplex: the host's PCIe root. MMIO from the host interconnect arrives at
 // `host_in` and is routed by BAR window to the downstream port (`down_out[i]`,
-// bound to a link) with the address made BAR-relative. Upstream traffic from
+// bound to a link) with the address made BAR-relative (kept whole for a port
+// with a switch below, which routes by the address: pcie_switch.h). Upstream traffic from
 // endpoints (DMA, MSI writes) arrives at `up_in` and goes into the host
 // interconnect through `host_out` with its host physical address unchanged.
 #include <cstdint>
@@ -22,6 +23,7 @@ struct BarWindow {
   uint64_t base = 0;
   uint64_t size = 0;
   unsigned port = 0;
+  bool keep_host_address = false;  // a switch below the port decodes the host address itself
 };
 
 class RootComplex : public sc_core::sc_module {
