@@ -39,7 +39,12 @@ step "test suite under ASan + UBSan (build-asan/)"
 #  - plot_figures runs Python only: nothing instrumented would run;
 #  - the golden results (byte-identical result files) are the plain build's
 #    check: under the sanitizers they would only repeat it, slowly;
-#  - installed_headers_compile_alone only compiles (the plain build runs it).
+#  - installed_headers_compile_alone only compiles (the plain build runs it);
+#  - "ndp conformance (rtl): bad input: functional flag cleared": its checks
+#    pass under ASan, but LeakSanitizer's own tracer dies at the process's exit
+#    in about half of its runs ("Tracer caught signal 11"; its bookkeeping then
+#    holds a SystemC coroutine's stack as the main thread's), which fails the
+#    case without any leak or error found; the plain build runs it.
 ctest --preset asan -j "$jobs"
 
 step "fuzzing (build-fuzz/)"
