@@ -107,6 +107,22 @@ std::string not_here(const std::string& spelled) {
 // long names (--tim would be --timeline or --timing).
 constexpr int kStyle = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
 
+// "--transactions --quiet" takes --quiet as the file's name (Boost accepts a
+// value that looks like an option), and a run then writes a file named
+// "--quiet" where the user meant a quiet run: refuse a value that spells an
+// option cxlvp has. --transactions=./--quiet still names such a file.
+void refuse_options_as_values(const CommandSpec& command, const CommandLine& line) {
+  for (const OptionSpec& o : command.options) {
+    if (o.takes == Takes::nothing) continue;
+    const std::string name = std::string(o.names).substr(0, std::string(o.names).find(','));
+    const std::vector<std::string> values =
+        o.takes == Takes::one ? std::vector<std::string>{line.text(name)} : line.list(name);
+    for (const std::string& v : values)
+      if (!v.empty() && v[0] == '-' && v.find_first_not_of('-') != std::string::npos && !long_name(v).empty())
+        throw UsageError(command.name, "--" + name + " needs a value, not the option '" + v + "'");
+  }
+}
+
 }  // namespace
 
 UsageError::UsageError(std::string command, const std::string& what)
@@ -151,6 +167,7 @@ CommandLine CommandLine::parse(const std::vector<std::string>& args) {
     throw UsageError(first, e.what());
   }
   if (line.help()) return line;
+  refuse_options_as_values(*command, line);
   if (const auto extra = line.list("unexpected"); !extra.empty())
     throw UsageError(first, "unexpected argument '" + extra.front() + "'");
   if (command->scenario && line.text("scenario").empty()) throw UsageError(first, first + " needs a scenario file");

@@ -187,6 +187,11 @@ TEST_CASE("the same mistake gets the same exit status and kind of message in eve
   check_rejected(cxlvp("sweep " + small + " -j0"), "-j needs a positive number (got '0')");
   check_rejected(cxlvp("calibrate -j0"), "-j needs a positive number (got '0')");
   check_rejected(cxlvp("--quiet run " + scenario), "the command comes first");
+  // An option where a value belongs: refused, no file named "--quiet" written.
+  check_rejected(cxlvp("run " + scenario + " --transactions --quiet"),
+                 "--transactions needs a value, not the option '--quiet'");
+  check_rejected(cxlvp("sweep " + small + " --set --out"), "--set needs a value, not the option '--out'");
+  CHECK_FALSE(fs::exists("--quiet"));
 }
 
 // A checked run says on the console how many violations the checkers found,
