@@ -50,6 +50,13 @@ inline const fs::path& scratch() {
   return folder.dir;
 }
 
+// A scenario file NAME.yaml in the scratch folder: "name: NAME", then `yaml`.
+inline fs::path write_scenario(const std::string& name, const std::string& yaml) {
+  const fs::path p = scratch() / (name + ".yaml");
+  std::ofstream(p) << "name: " << name << "\n" << yaml;
+  return p;
+}
+
 // Exit status of a shell command, or -1 if a signal ended it.
 inline int shell(const std::string& command) {
   const int raw = std::system(command.c_str());

@@ -26,12 +26,6 @@ using namespace cxlvp_test;
 
 namespace {
 
-fs::path write_scenario(const std::string& name, const std::string& yaml) {
-  const fs::path p = scratch() / (name + ".yaml");
-  std::ofstream(p) << "name: " << name << "\n" << yaml;
-  return p;
-}
-
 // The platform's models for a scenario, without firmware: test initiators
 // stand in for the GPUs' DMA engines (bound to a GPU link's upstream side) or
 // for the host (bound to the bus).

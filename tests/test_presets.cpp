@@ -18,7 +18,7 @@ using cxlvp::ScenarioError;
 
 namespace {
 
-fs::path write_scenario(const std::string& name, const std::string& text) {
+fs::path write_file(const std::string& name, const std::string& text) {
   const fs::path p = scratch() / name;
   std::ofstream(p) << text;
   return p;
@@ -36,7 +36,7 @@ std::optional<ScenarioError> load_error(const fs::path& path, const std::vector<
 }  // namespace
 
 TEST_CASE("presets apply in order, then the scenario's keys, then --set", "[presets]") {
-  const fs::path file = write_scenario("combined.yaml",
+  const fs::path file = write_file("combined.yaml",
                                        "name: combined\n"
                                        "platform:\n"
                                        "  preset: [spr, cz120, h100-pcie]\n"
@@ -58,13 +58,13 @@ TEST_CASE("presets apply in order, then the scenario's keys, then --set", "[pres
   CHECK(later.platform.cpu.cores == 8);          // --set over everything
   CHECK(later.platform.cxl.link.lanes == 4);
 
-  const auto one = load_scenario(write_scenario("one.yaml", "name: one\nplatform: {preset: gnr}\n").string(), {});
+  const auto one = load_scenario(write_file("one.yaml", "name: one\nplatform: {preset: gnr}\n").string(), {});
   CHECK(one.platform.cpu.cores == 128);
   CHECK(one.platform.host.ddr.channels == 12);
 }
 
 TEST_CASE("an unknown preset is FILE:LINE: platform.preset: listing the valid names", "[presets]") {
-  const fs::path file = write_scenario("bad.yaml", "name: bad\nplatform:\n  preset: [spr, cz12]\n");
+  const fs::path file = write_file("bad.yaml", "name: bad\nplatform:\n  preset: [spr, cz12]\n");
   const auto e = load_error(file);
   REQUIRE(e);
   CHECK(e->line == 3);
@@ -73,7 +73,7 @@ TEST_CASE("an unknown preset is FILE:LINE: platform.preset: listing the valid na
   const auto set = load_error(file, {"platform.preset=nope"});
   REQUIRE(set);
   CHECK(set->file == "--set");
-  const auto mapping = load_error(write_scenario("map.yaml", "name: m\nplatform:\n  preset: {spr: 1}\n"));
+  const auto mapping = load_error(write_file("map.yaml", "name: m\nplatform:\n  preset: {spr: 1}\n"));
   REQUIRE(mapping);
   CHECK(mapping->message == "expected a preset name or a list of them (got a mapping)");
   // From the command line: exit status 2, one line.
@@ -86,16 +86,16 @@ TEST_CASE("an unknown preset is FILE:LINE: platform.preset: listing the valid na
 TEST_CASE("every preset loads and fits, alone and in the documented combinations", "[presets]") {
   for (const auto& p : cxlvp::presets()) {
     INFO(p.name);
-    CHECK(!load_error(write_scenario(p.name + ".yaml", "name: x\nplatform: {preset: " + p.name + "}\n")));
+    CHECK(!load_error(write_file(p.name + ".yaml", "name: x\nplatform: {preset: " + p.name + "}\n")));
   }
   for (const char* combo : {"[spr, cz120, h100-pcie]", "[gnr, cxl-x16, h200-pcie]", "[paper]", "[spr, cxl-x16]"}) {
     INFO(combo);
-    CHECK(!load_error(write_scenario("combo.yaml", std::string("name: x\nplatform: {preset: ") + combo + "}\n")));
+    CHECK(!load_error(write_file("combo.yaml", std::string("name: x\nplatform: {preset: ") + combo + "}\n")));
   }
 }
 
 TEST_CASE("presets are compiled in: they work from any working directory", "[presets]") {
-  const fs::path file = write_scenario("elsewhere.yaml", "name: elsewhere\nplatform: {preset: [spr, cz120]}\n");
+  const fs::path file = write_file("elsewhere.yaml", "name: elsewhere\nplatform: {preset: [spr, cz120]}\n");
   CHECK(shell("cd / && " + std::string(CXLVP_BINARY) + " validate " + file.string() + " >/dev/null") == 0);
 }
 

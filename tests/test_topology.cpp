@@ -25,14 +25,6 @@ using namespace cxlvp_test;
 
 namespace {
 
-
-
-fs::path write_scenario(const std::string& name, const std::string& yaml) {
-  const fs::path p = scratch() / (name + ".yaml");
-  std::ofstream(p) << "name: " << name << "\n" << yaml;
-  return p;
-}
-
 Scenario scenario_from(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
   return load_scenario(write_scenario("topology", yaml).string(), overrides);
 }
