@@ -103,7 +103,7 @@ MUTATIONS = [
      "Occupancy(config.peak_GBps * 1e9 / n)", "Occupancy(config.peak_GBps * 1e9)",
      HOP, "each channel gets the whole device's bandwidth"),
     ("dram-uneven-off-by-one", "models/memory/dram.cpp",
-     "share_[channel] = k < extra ? 2 : 1;", "share_[channel] = k <= extra ? 2 : 1;",
+     "return k >= touched ? 0 : k < extra ? 2 : 1;", "return k >= touched ? 0 : k <= extra ? 2 : 1;",
      HOP, "one channel too many takes the extra granule of an uneven access"),
     ("dram-even-rule", "models/memory/dram.cpp",
      "shape_.even = granules % n == 0;", "shape_.even = granules >= n;",

@@ -125,6 +125,7 @@ class Occupancy {
   // once they are the majority, so forgetting costs O(1) per interval.
   std::vector<Interval> busy_;
   size_t head_ = 0;
+  size_t recent_ = 0;  // the interval the last gap search reserved in (reserve_in_gap)
   uint64_t busy_ps_ = 0;
   uint64_t payload_bytes_ = 0;
 };
