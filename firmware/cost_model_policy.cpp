@@ -75,10 +75,15 @@ std::vector<ExpertJobPlan> CostModelPolicy::place(const std::vector<uint32_t>& c
   // Greedy list scheduling alone can misjudge the GPU: an early fetch looks
   // expensive, yet it frees the slow lanes for the tail. So also try forcing
   // the k busiest experts onto the GPU, for every k, and keep the best estimate.
+  // A pass that forces the k-th busiest onto the GPU is the previous pass
+  // when that one put it there already: same timeline, same plan, so it is
+  // skipped (with a skewed routing the greedy sends most of the busiest there).
   Candidate best = place_greedy(order, 0, counts, lanes, context);
+  Candidate last = best;
   for (size_t k = 1; k <= order.size(); ++k) {
-    Candidate c = place_greedy(order, k, counts, lanes, context);
-    if (c.makespan < best.makespan) best = std::move(c);
+    if (last.plan[k - 1].lane == Lane::gpu) continue;
+    last = place_greedy(order, k, counts, lanes, context);
+    if (last.makespan < best.makespan) best = last;
   }
   return best.plan;
 }
