@@ -48,7 +48,7 @@ class Occupancy {
   Time reserve(const Time& arrival, const Time& service, uint64_t payload_bytes, const Time& settled) {
     busy_ps_ += service.value();
     payload_bytes_ += payload_bytes;
-    if (service == sc_core::SC_ZERO_TIME) return arrival;
+    if (service.value() == 0) return arrival;  // not SC_ZERO_TIME: a library global, loaded through the GOT
     // Common cases: the arrival falls in the last busy interval (a saturated
     // stream queues behind it), or the resource is idle from the arrival on.
     // Forgetting changes no answer (no arrival comes before `settled`), so it
