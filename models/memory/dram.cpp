@@ -51,16 +51,21 @@ sc_core::sc_time Dram::occupy_channels_uncommon(uint64_t address, uint64_t lengt
 sc_core::sc_time Dram::occupy_own_schedules(uint64_t address, uint32_t granules, const sc_core::sc_time& arrival,
                                             const sc_core::sc_time& settled) {
   const unsigned n = config_.channels;
-  unsigned c = unsigned((address >> interleave_shift_) % n);  // the k-th channel from the first
   const uint32_t touched = std::min<uint32_t>(granules, n), extra = granules % n;
-  sc_core::sc_time done = arrival;
+  // Copies, kept in registers: the references could alias what the
+  // reservations store, so the compiler would reload them for every channel.
+  const sc_core::sc_time at = arrival, by = settled;
+  sc_core::sc_time done = at;
+  uint64_t busy = 0;
+  unsigned c = unsigned((address >> interleave_shift_) % n);  // the k-th channel from the first
   for (uint32_t k = 0; k < touched; ++k) {
     const unsigned share = share_of_kth(k, touched, extra);
-    busy_ps_ += shape_.share_time[share].value();
-    done = std::max(done, schedules_[schedule_of_[c]].reserve(arrival, shape_.share_time[share],
-                                                               shape_.share_payload[share], settled));
+    const sc_core::sc_time service = shape_.share_time[share];
+    busy += service.value();
+    done = std::max(done, schedules_[schedule_of_[c]].reserve(at, service, shape_.share_payload[share], by));
     if (++c == n) c = 0;
   }
+  busy_ps_ += busy;
   return done;
 }
 
