@@ -20,7 +20,7 @@ Occupancy::Time Occupancy::interleave(const Time& arrival, double wire_bytes, ui
   return arrival + service + (busy_now ? time_for(packet_wire_bytes) : sc_core::SC_ZERO_TIME);
 }
 
-Occupancy::Time Occupancy::reserve_in_gap(const Time& arrival, const Time& service) {
+Occupancy::Time Occupancy::reserve_in_gap(Time arrival, Time service) {
   // The interval the last search extended or added, if the arrival falls in
   // it and the reservation fits before the next one: then the search below
   // would find the same gap, right after it. Two streams that reserve apart
