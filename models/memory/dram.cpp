@@ -144,7 +144,7 @@ void Dram::merge_equal_schedules(const sc_core::sc_time& settled) {
 }
 
 void Dram::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
-  const TransferHints* hints = p.get_extension<TransferHints>();
+  const TransferHints* hints = find_extension<TransferHints>(p);
   arrive_at_target(p, hints, node_, delay);
   const uint64_t addr = p.get_address();
   const uint64_t len = p.get_data_length();
