@@ -16,7 +16,6 @@ BurstInitiator::BurstInitiator(const std::string& node_name, QuantumKeeper& keep
       scratch_(burst_bytes) {
   require_picosecond_resolution("BurstInitiator");
   if (burst_bytes == 0) throw std::invalid_argument(node_name + ": burst size must be positive");
-  hints_.trace = &trace_;
   payload_.set_extension(&hints_);
   payload_.set_extension(&trace_);
 }

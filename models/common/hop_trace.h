@@ -63,14 +63,5 @@ inline void arrive_at_target(tlm::tlm_generic_payload& p, const TraceNode& node,
   if (node.stamps_hops()) t->stamp(node.id(), arrival_ps(p, delay));
   t->target = node.id();
 }
-// The same for a target that has looked the payload's hints up already
-// (`hints`, may be null): the trace they carry spares a lookup.
-inline void arrive_at_target(tlm::tlm_generic_payload& p, const TransferHints* hints, const TraceNode& node,
-                             const sc_core::sc_time& delay) {
-  HopTrace* t = hints && hints->trace ? hints->trace : find_extension<HopTrace>(p);
-  if (!t) return;
-  if (node.stamps_hops()) t->stamp(node.id(), (kernel_now(hints) + delay).value());
-  t->target = node.id();
-}
 
 }  // namespace cxlvp

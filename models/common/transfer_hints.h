@@ -16,8 +16,6 @@
 
 namespace cxlvp {
 
-class HopTrace;
-
 class TransferHints : public tlm::tlm_extension<TransferHints> {
  public:
   // The kernel time (sc_time_stamp()) the transaction was issued at. No model
@@ -31,10 +29,6 @@ class TransferHints : public tlm::tlm_extension<TransferHints> {
   sc_core::sc_time settled;
   bool bulk = true;          // a burst of a stream or copy; false: a single register, descriptor or MSI access
   bool carries_data = true;  // false: timing-only bulk traffic, memories skip the copy
-  // The payload's HopTrace, for an initiator that attaches both for good
-  // (BurstInitiator): a memory needs both, and get_extension is a library
-  // call. Null: look it up (hop_trace.h). A copy does not keep it.
-  HopTrace* trace = nullptr;
 
   void set(bool is_bulk, bool data, const sc_core::sc_time& kernel_now, const sc_core::sc_time& settled_by) {
     now = kernel_now;
@@ -44,15 +38,9 @@ class TransferHints : public tlm::tlm_extension<TransferHints> {
   }
   void set(bool is_bulk, bool data, const sc_core::sc_time& kernel_now) { set(is_bulk, data, kernel_now, kernel_now); }
 
-  tlm::tlm_extension_base* clone() const override {
-    auto* copy = new TransferHints(*this);
-    copy->trace = nullptr;
-    return copy;
-  }
+  tlm::tlm_extension_base* clone() const override { return new TransferHints(*this); }
   void copy_from(const tlm::tlm_extension_base& other) override {
-    HopTrace* own = trace;
     *this = static_cast<const TransferHints&>(other);
-    trace = own;
   }
 };
 

@@ -144,8 +144,8 @@ void Dram::merge_equal_schedules(const sc_core::sc_time& settled) {
 }
 
 void Dram::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+  arrive_at_target(p, node_, delay);
   const TransferHints* hints = find_extension<TransferHints>(p);
-  arrive_at_target(p, hints, node_, delay);
   const uint64_t addr = p.get_address();
   const uint64_t len = p.get_data_length();
   if (len == 0 || addr >= config_.capacity_bytes || len > config_.capacity_bytes - addr) {
