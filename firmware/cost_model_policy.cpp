@@ -20,7 +20,12 @@ struct Candidate {
 Candidate place_greedy(const std::vector<uint32_t>& order, size_t gpu_prefix, const std::vector<uint32_t>& counts,
                        const std::vector<Lane>& lanes, const PlacementContext& context) {
   PlanEstimate timeline(*context.costs);
+  // Each trial starts from a copy of the timeline; assigning into one object
+  // reuses its storage (a fresh copy per trial allocated and freed its
+  // vectors: half of this search, which place() runs once per GPU prefix).
+  PlanEstimate trial = timeline;
   Candidate c;
+  c.plan.reserve(order.size());
   for (size_t i = 0; i < order.size(); ++i) {
     const uint32_t e = order[i];
     const bool resident = context.is_resident(e);
@@ -29,7 +34,7 @@ Candidate place_greedy(const std::vector<uint32_t>& order, size_t gpu_prefix, co
       double best = 0;
       for (size_t l = 0; l < lanes.size(); ++l) {
         if (lanes[l] == Lane::ndp && !context.ndp_for(e)) continue;
-        PlanEstimate trial = timeline;
+        trial = timeline;
         const double finish = trial.add(lanes[l], counts[e], resident, e);
         if (l == 0 || finish < best) chosen = lanes[l], best = finish;
       }
@@ -70,10 +75,15 @@ std::vector<ExpertJobPlan> CostModelPolicy::place(const std::vector<uint32_t>& c
   // Greedy list scheduling alone can misjudge the GPU: an early fetch looks
   // expensive, yet it frees the slow lanes for the tail. So also try forcing
   // the k busiest experts onto the GPU, for every k, and keep the best estimate.
+  // A pass that forces the k-th busiest onto the GPU is the previous pass
+  // when that one put it there already: same timeline, same plan, so it is
+  // skipped (with a skewed routing the greedy sends most of the busiest there).
   Candidate best = place_greedy(order, 0, counts, lanes, context);
+  Candidate last = best;
   for (size_t k = 1; k <= order.size(); ++k) {
-    Candidate c = place_greedy(order, k, counts, lanes, context);
-    if (c.makespan < best.makespan) best = std::move(c);
+    if (last.plan[k - 1].lane == Lane::gpu) continue;
+    last = place_greedy(order, k, counts, lanes, context);
+    if (last.makespan < best.makespan) best = last;
   }
   return best.plan;
 }

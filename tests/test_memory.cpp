@@ -294,6 +294,29 @@ TEST_CASE("occupancy: forgetting the past does not change first fit", "[memory][
   }
 }
 
+// What a GPU's memory sees while it computes from HBM and copies weights in:
+// a paced read stream at the kernel time and writes issued microseconds
+// ahead, so most reads land in gaps between the writes, right after the
+// interval the previous read extended (Occupancy::reserve_in_gap starts
+// there). Against brute-force first fit.
+TEST_CASE("occupancy: a stream reserving in the gaps of one ahead of it matches first fit", "[memory][occupancy]") {
+  std::mt19937_64 rng(13);
+  Occupancy o(2e9);  // 500 ps per byte
+  std::vector<std::pair<uint64_t, uint64_t>> busy;  // [start, end)
+  uint64_t now = 0;
+  for (int i = 0; i < 20000; ++i) {
+    now += 1'000 + rng() % 2'000;
+    const bool ahead = i % 3 == 0;
+    const uint64_t a = ahead ? now + 2'000'000 + rng() % 50'000 : now + rng() % 500;
+    const uint64_t service = uint64_t(1 + rng() % 8) * 500;
+    const uint64_t start = first_fit(busy, a, service);
+    busy.push_back({start, start + service});
+    INFO("reservation " << i);
+    REQUIRE(reserve_ps(o, a, double(service) / 500, 0, now) == start + service);
+    busy.erase(std::remove_if(busy.begin(), busy.end(), [now](const auto& b) { return b.second <= now; }), busy.end());
+  }
+}
+
 namespace {
 // One read of the lockstep checks below: `idle` is waited first, then the
 // read goes `ahead` of the kernel time.
@@ -376,6 +399,23 @@ TEST_CASE("dram: a stream with small accesses between its bursts matches per-cha
     if (rng() % 16 == 0) return LockstepAccess{(rng() % 8192) * 128, 128, sc_time::from_value(rng() % 200'000), idle};
     next_burst = (next_burst + 4096) % (64 * MiB);
     return LockstepAccess{next_burst, 4096, sc_time::from_value(rng() % 200'000), idle};
+  }) == 0);
+}
+
+// 4 KiB accesses over 5 channels are never even (16 granules: the first
+// channel takes 4), so every channel keeps a schedule of its own
+// (Dram::occupy_own_schedules); in and out of time order, with 128 B reads
+// and even 5 KiB accesses now and then.
+TEST_CASE("dram: uneven accesses over 5 channels match per-channel reservations", "[memory]") {
+  set_quantum_ns(1000);
+  std::mt19937_64 rng(17);
+  DramConfig cfg = small_dram();
+  cfg.channels = 5;
+  CHECK(lockstep_mismatches(cfg, 6000, [&](int i) {
+    const sc_time idle = i % 1000 == 999 ? sc_time(20, sc_core::SC_US) : sc_time(100, SC_NS);
+    const uint64_t pick = rng() % 32;
+    const uint64_t len = pick == 0 ? 128 : pick == 1 ? 5 * 1024 : 4096;
+    return LockstepAccess{(rng() % 16384) * 256, len, sc_time::from_value(rng() % 2'000'000), idle};
   }) == 0);
 }
 

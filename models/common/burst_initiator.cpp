@@ -34,9 +34,7 @@ void BurstInitiator::advance_to(const Time& t, Time& now) {
   }
 }
 
-void BurstInitiator::pass(const Time& t, Time& now) {
-  keeper_.set(t - now);  // between bursts t never lies before the kernel time
-  if (!keeper_.due_at(t)) return;
+void BurstInitiator::sync_or_skip(const Time& t, Time& now) {
   if (sc_core::sc_get_curr_simcontext()->sim_status() == sc_core::SC_SIM_OK &&
       !sc_core::sc_pending_activity_at_current_time() && !sc_core::sc_pending_activity_at_future_time()) {
     keeper_.skip_sync_at(t);

@@ -45,7 +45,7 @@ class HopTrace : public tlm::tlm_extension<HopTrace> {
 
 // The simulated time p has reached with `delay`: its issue time (hints) plus the delay.
 inline uint64_t arrival_ps(const tlm::tlm_generic_payload& p, const sc_core::sc_time& delay) {
-  return (kernel_now(p.get_extension<TransferHints>()) + delay).value();
+  return (kernel_now(find_extension<TransferHints>(p)) + delay).value();
 }
 
 // Stamp the payload's trace at `node`, if its platform records hops
@@ -53,12 +53,12 @@ inline uint64_t arrival_ps(const tlm::tlm_generic_payload& p, const sc_core::sc_
 // foreign initiators may not).
 inline void stamp_hop(tlm::tlm_generic_payload& p, const TraceNode& node, const sc_core::sc_time& delay) {
   if (!node.stamps_hops()) return;
-  if (auto* t = p.get_extension<HopTrace>()) t->stamp(node.id(), arrival_ps(p, delay));
+  if (auto* t = find_extension<HopTrace>(p)) t->stamp(node.id(), arrival_ps(p, delay));
 }
 
 // Mark the terminal target of a transaction (its trace, if it carries one).
 inline void arrive_at_target(tlm::tlm_generic_payload& p, const TraceNode& node, const sc_core::sc_time& delay) {
-  auto* t = p.get_extension<HopTrace>();
+  auto* t = find_extension<HopTrace>(p);
   if (!t) return;
   if (node.stamps_hops()) t->stamp(node.id(), arrival_ps(p, delay));
   t->target = node.id();

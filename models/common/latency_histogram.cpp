@@ -12,8 +12,20 @@ double LatencyHistogram::bucket_mid(unsigned b) {
   return lo + std::ldexp(0.5, static_cast<int>(shift)) - 0.5;
 }
 
+void LatencyHistogram::add_run() const {
+  if (run_length_ == 0) return;
+  const unsigned b = bucket_of(run_value_);
+  if (b >= buckets_.size()) buckets_.resize(b + 1, 0);
+  buckets_[b] += run_length_;
+  count_ += run_length_;
+  sum_ += run_value_ * run_length_;
+  min_ = std::min(min_, run_value_);
+  max_ = std::max(max_, run_value_);
+  run_length_ = 0;
+}
+
 double LatencyHistogram::quantile(double q) const {
-  if (count_ == 0) return 0.0;
+  if (settled().count_ == 0) return 0.0;
   const double wanted = std::max(1.0, std::ceil(q * static_cast<double>(count_)));
   uint64_t seen = 0;
   for (unsigned b = 0; b < buckets_.size(); ++b) {

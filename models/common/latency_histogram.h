@@ -11,25 +11,37 @@ namespace cxlvp {
 
 class LatencyHistogram {
  public:
-  // Inline: it runs once per transaction.
+  // Inline: it runs once per transaction. A stream's latencies come in long
+  // runs of one value (a saturated copy repeats its latency hundreds to
+  // thousands of times), so a run is only counted here and goes into the
+  // buckets and sums when the value changes or the histogram is read.
   void add(uint64_t value) {
-    const unsigned b = bucket_of(value);
-    if (b >= buckets_.size()) buckets_.resize(b + 1, 0);
-    ++buckets_[b];
-    ++count_;
-    sum_ += value;
-    min_ = std::min(min_, value);
-    max_ = std::max(max_, value);
+    if (value == run_value_) {
+      ++run_length_;
+      return;
+    }
+    add_run();
+    run_value_ = value;
+    run_length_ = 1;
   }
-  uint64_t count() const { return count_; }
-  uint64_t min() const { return count_ ? min_ : 0; }
-  uint64_t max() const { return max_; }
-  double mean() const { return count_ ? static_cast<double>(sum_) / static_cast<double>(count_) : 0.0; }
+  uint64_t count() const { return settled().count_; }
+  uint64_t min() const { return settled().count_ ? min_ : 0; }
+  uint64_t max() const { return settled().max_; }
+  double mean() const {
+    return settled().count_ ? static_cast<double>(sum_) / static_cast<double>(count_) : 0.0;
+  }
   // Smallest recorded value v such that at least q (0..1) of samples are <= v,
   // reported as its bucket's midpoint and clamped to [min, max].
   double quantile(double q) const;
 
  private:
+  // Adds the pending run (run_length_ samples of run_value_; none at first).
+  void add_run() const;
+  // This histogram with its pending run added (the readers are const).
+  const LatencyHistogram& settled() const {
+    add_run();
+    return *this;
+  }
   static constexpr unsigned kSubBits = 8;
   static constexpr unsigned kSub = 1u << kSubBits;
   static unsigned bucket_of(uint64_t v) {
@@ -41,13 +53,16 @@ class LatencyHistogram {
   }
   static double bucket_mid(unsigned b);
 
-  std::vector<uint64_t> buckets_;
-  uint64_t count_ = 0;
-  uint64_t min_ = UINT64_MAX;
-  uint64_t max_ = 0;
+  // Mutable: a const reader adds the pending run first (settled()).
+  mutable std::vector<uint64_t> buckets_;
+  mutable uint64_t count_ = 0;
+  mutable uint64_t min_ = UINT64_MAX;
+  mutable uint64_t max_ = 0;
   // An integer sum: exact (picoseconds: 213 days of summed latency before it
   // wraps), and a uint64-to-double conversion per sample was not free.
-  uint64_t sum_ = 0;
+  mutable uint64_t sum_ = 0;
+  mutable uint64_t run_value_ = 0;
+  mutable uint64_t run_length_ = 0;
 };
 
 }  // namespace cxlvp

@@ -20,7 +20,18 @@ Occupancy::Time Occupancy::interleave(const Time& arrival, double wire_bytes, ui
   return arrival + service + (busy_now ? time_for(packet_wire_bytes) : sc_core::SC_ZERO_TIME);
 }
 
-Occupancy::Time Occupancy::reserve_in_gap(const Time& arrival, const Time& service) {
+Occupancy::Time Occupancy::reserve_in_gap(Time arrival, Time service) {
+  // The interval the last search extended or added, if the arrival falls in
+  // it and the reservation fits before the next one: then the search below
+  // would find the same gap, right after it. Two streams that reserve apart
+  // (a paced read at the kernel time, copies' writes microseconds ahead)
+  // keep landing there. An index, so it may name another interval after an
+  // insert or erase: the conditions are checked on whatever it names.
+  if (recent_ >= head_ && recent_ + 1 < busy_.size()) {
+    Interval& recent = busy_[recent_];
+    if (recent.start <= arrival && arrival <= recent.end && recent.end + service < busy_[recent_ + 1].start)
+      return recent.end += service;
+  }
   const auto live = busy_.begin() + std::ptrdiff_t(head_);
   auto next = std::upper_bound(live, busy_.end(), arrival, [](const Time& t, const Interval& i) { return t < i.end; });
   Time start = arrival;
@@ -33,14 +44,16 @@ Occupancy::Time Occupancy::reserve_in_gap(const Time& arrival, const Time& servi
   const bool joins_next = next != busy_.end() && next->start == end;
   if (joins_prev && joins_next) {
     std::prev(next)->end = next->end;
-    busy_.erase(next);
+    next = busy_.erase(next) - 1;
   } else if (joins_prev) {
     std::prev(next)->end = end;
+    --next;
   } else if (joins_next) {
     next->start = start;
   } else {
-    busy_.emplace(next, start, end);
+    next = busy_.emplace(next, start, end);
   }
+  recent_ = size_t(next - busy_.begin());
   return end;
 }
 

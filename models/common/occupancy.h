@@ -37,18 +37,19 @@ class Occupancy {
   // `settled`: no one arrives before it (the kernel time, or later: see
   // TransferHints::settled), which the caller already has, so older
   // intervals are dropped.
-  Time reserve(const Time& arrival, double wire_bytes, uint64_t payload_bytes, const Time& settled) {
+  Time reserve(Time arrival, double wire_bytes, uint64_t payload_bytes, Time settled) {
     return reserve(arrival, time_for(wire_bytes), payload_bytes, settled);
   }
   // The same for a transfer that takes `service` (time_for(wire_bytes)): the
   // links and memories keep it per transfer size, so the per-call path has no
   // floating point. Inline, with the gap search out of line: most
   // reservations append, and the search's register pressure made every call
-  // pay a long prologue.
-  Time reserve(const Time& arrival, const Time& service, uint64_t payload_bytes, const Time& settled) {
+  // pay a long prologue. Times by value: through references the compiler
+  // reloaded them after every store here (they could alias the intervals).
+  Time reserve(Time arrival, Time service, uint64_t payload_bytes, Time settled) {
     busy_ps_ += service.value();
     payload_bytes_ += payload_bytes;
-    if (service == sc_core::SC_ZERO_TIME) return arrival;
+    if (service.value() == 0) return arrival;  // not SC_ZERO_TIME: a library global, loaded through the GOT
     // Common cases: the arrival falls in the last busy interval (a saturated
     // stream queues behind it), or the resource is idle from the arrival on.
     // Forgetting changes no answer (no arrival comes before `settled`), so it
@@ -99,13 +100,13 @@ class Occupancy {
 
  private:
   // Drops intervals that ended by `t` (inline: called on every reservation).
-  void forget_before(const Time& t) {
+  void forget_before(Time t) {
     while (head_ < busy_.size() && busy_[head_].end <= t) ++head_;
     if (head_ >= 64 && 2 * head_ >= busy_.size()) erase_forgotten();
   }
   void erase_forgotten();
   // The first gap of `service` at or after `arrival`, before the last interval.
-  Time reserve_in_gap(const Time& arrival, const Time& service);
+  Time reserve_in_gap(Time arrival, Time service);
 
   struct Interval {
     // A constructor, so push_back builds in place: an aggregate temporary
@@ -125,6 +126,7 @@ class Occupancy {
   // once they are the majority, so forgetting costs O(1) per interval.
   std::vector<Interval> busy_;
   size_t head_ = 0;
+  size_t recent_ = 0;  // the interval the last gap search reserved in (reserve_in_gap)
   uint64_t busy_ps_ = 0;
   uint64_t payload_bytes_ = 0;
 };

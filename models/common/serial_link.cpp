@@ -25,7 +25,7 @@ SerialLink::SerialLink(sc_core::sc_module_name name, std::unique_ptr<LinkFormat>
 inline void SerialLink::cross(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, Occupancy& there,
                               Occupancy& back, InitiatorSocket& next, Transfer (&cache)[2]) {
   stamp_hop(p, node_, delay);
-  const TransferHints* hints = p.get_extension<TransferHints>();
+  const TransferHints* hints = find_extension<TransferHints>(p);
   const bool read = p.is_read();
   const uint64_t len = p.get_data_length();
   const Transfer& t = transfer(cache, read, len, there, back);

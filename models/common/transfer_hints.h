@@ -12,6 +12,8 @@
 #include <systemc>
 #include <tlm>
 
+#include "payload_extension.h"
+
 namespace cxlvp {
 
 class TransferHints : public tlm::tlm_extension<TransferHints> {

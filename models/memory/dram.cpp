@@ -10,6 +10,15 @@
 
 namespace cxlvp {
 
+namespace {
+
+// The share of the k-th channel from an access's first one: its granules go
+// round the channels from there, and the first granules % n channels take one
+// granule more than the others (0: not touched, see Dram::schedule_share_).
+uint8_t share_of_kth(unsigned k, uint32_t touched, uint32_t extra) { return k >= touched ? 0 : k < extra ? 2 : 1; }
+
+}  // namespace
+
 Dram::Dram(sc_core::sc_module_name name, const DramConfig& config)
     : sc_module(name),
       in("in", this, &Dram::transport_dbg),
@@ -35,7 +44,29 @@ sc_core::sc_time Dram::occupy_channels_uncommon(uint64_t address, uint64_t lengt
                                                 const sc_core::sc_time& arrival, const sc_core::sc_time& settled) {
   if (length != shape_.length || granules != shape_.granules) new_shape(length, granules);
   if (schedules_in_use_ == 1 && shape_.even) return occupy_in_lockstep(arrival, settled);
+  if (schedules_in_use_ == config_.channels && !shape_.even) return occupy_own_schedules(address, granules, arrival, settled);
   return occupy_schedules(address, granules, arrival, settled);
+}
+
+sc_core::sc_time Dram::occupy_own_schedules(uint64_t address, uint32_t granules, const sc_core::sc_time& arrival,
+                                            const sc_core::sc_time& settled) {
+  const unsigned n = config_.channels;
+  const uint32_t touched = std::min<uint32_t>(granules, n), extra = granules % n;
+  // Copies, kept in registers: the references could alias what the
+  // reservations store, so the compiler would reload them for every channel.
+  const sc_core::sc_time at = arrival, by = settled;
+  sc_core::sc_time done = at;
+  uint64_t busy = 0;
+  unsigned c = unsigned((address >> interleave_shift_) % n);  // the k-th channel from the first
+  for (uint32_t k = 0; k < touched; ++k) {
+    const unsigned share = share_of_kth(k, touched, extra);
+    const sc_core::sc_time service = shape_.share_time[share];
+    busy += service.value();
+    done = std::max(done, schedules_[schedule_of_[c]].reserve(at, service, shape_.share_payload[share], by));
+    if (++c == n) c = 0;
+  }
+  busy_ps_ += busy;
+  return done;
 }
 
 void Dram::new_shape(uint64_t length, uint32_t granules) {
@@ -71,18 +102,9 @@ sc_core::sc_time Dram::occupy_schedules(uint64_t address, uint32_t granules, con
 
 void Dram::split_by_share(uint64_t address, uint32_t granules) {
   const unsigned n = config_.channels;
-  // The access's granules go round the channels from its first one; the
-  // first granules % n channels take one granule more than the others.
   const unsigned first = unsigned((address >> interleave_shift_) % n);
   const uint32_t touched = std::min<uint32_t>(granules, n), extra = granules % n;
-  const auto share_of = [&](unsigned c) -> uint8_t {
-    const unsigned k = c >= first ? c - first : c + n - first;
-    return k >= touched ? 0 : k < extra ? 2 : 1;
-  };
-  if (schedules_in_use_ == n) {  // every channel on a schedule of its own: nothing to split
-    for (unsigned c = 0; c < n; ++c) schedule_share_[schedule_of_[c]] = share_of(c);
-    return;
-  }
+  const auto share_of = [&](unsigned c) { return share_of_kth(c >= first ? c - first : c + n - first, touched, extra); };
   constexpr uint8_t unset = 3;
   constexpr unsigned none = ~0u;
   std::fill(schedule_share_.begin(), schedule_share_.end(), unset);
@@ -123,7 +145,7 @@ void Dram::merge_equal_schedules(const sc_core::sc_time& settled) {
 
 void Dram::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   arrive_at_target(p, node_, delay);
-  const TransferHints* hints = p.get_extension<TransferHints>();
+  const TransferHints* hints = find_extension<TransferHints>(p);
   const uint64_t addr = p.get_address();
   const uint64_t len = p.get_data_length();
   if (len == 0 || addr >= config_.capacity_bytes || len > config_.capacity_bytes - addr) {

@@ -65,6 +65,11 @@ class Dram : public sc_core::sc_module {
   void new_shape(uint64_t length, uint32_t granules);
   sc_core::sc_time occupy_schedules(uint64_t address, uint32_t granules, const sc_core::sc_time& arrival,
                                     const sc_core::sc_time& settled);
+  // An uneven access while every channel is on a schedule of its own (a run
+  // of uneven accesses: 4 KiB over 5 channels): one reservation per channel
+  // it touches, straight from the address, with no shares to sort out.
+  sc_core::sc_time occupy_own_schedules(uint64_t address, uint32_t granules, const sc_core::sc_time& arrival,
+                                        const sc_core::sc_time& settled);
   // Moves the channels whose share of an uneven access differs from that of
   // the first channel of their schedule onto copies of that schedule, one per
   // share; schedule_share_ is then the share of every schedule's channels.
