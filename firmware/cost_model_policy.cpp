@@ -23,9 +23,12 @@ struct ExpertJobs {
 // Places `jobs` (busiest first) on `timeline`, which holds the first
 // `gpu_prefix` of them on the GPU already: every later one on whichever lane
 // the estimated timeline finishes it first (ties: gpu, cpu, ndp), its lane
-// written to `chosen`.
-void place_greedy(const std::vector<ExpertJobs>& jobs, size_t gpu_prefix, PlanEstimate& timeline,
-                  std::vector<Lane>& chosen) {
+// written to `chosen`. Gives up (returns false) once the timeline's makespan
+// reaches `beat`: a makespan only grows, so the pass cannot end below it.
+// `chosen` then holds its lanes up to the job it gave up at, and place()
+// reads no further (see there). `beat` < 0: never give up.
+bool place_greedy(const std::vector<ExpertJobs>& jobs, size_t gpu_prefix, PlanEstimate& timeline,
+                  std::vector<Lane>& chosen, double beat) {
   for (size_t i = gpu_prefix; i < jobs.size(); ++i) {
     const ExpertJobs& j = jobs[i];
     size_t lane = 0;
@@ -36,7 +39,9 @@ void place_greedy(const std::vector<ExpertJobs>& jobs, size_t gpu_prefix, PlanEs
     }
     timeline.add(Lane(lane), j.cost[lane], j.where[lane]);
     chosen[i] = Lane(lane);
+    if (beat >= 0 && timeline.makespan() >= beat) return false;
   }
+  return true;
 }
 
 }  // namespace
@@ -79,20 +84,26 @@ std::vector<ExpertJobPlan> CostModelPolicy::place(const std::vector<uint32_t>& c
   // (the first on a tie). A pass that forces the k-th busiest onto the GPU is
   // the previous pass when that one put it there already: same timeline, same
   // plan, so it is skipped (with a skewed routing the greedy sends most of the
-  // busiest there). Pass k starts from the timeline of the k busiest on the
-  // GPU, which grows by one job per k.
+  // busiest there). Pass k starts from `prefix`, the timeline of the k
+  // busiest on the GPU, which grows by one job per k; once that alone reaches
+  // the best makespan, no later pass can beat it. A pass that gave up at job
+  // i (reaching the best makespan) left its lanes in `last` up to i only, and
+  // the loop reads no further: if the pass put all of jobs k..i on the GPU,
+  // its timeline is `prefix` at k = i + 1, which ends the loop; otherwise the
+  // first it put elsewhere starts the next pass, which rewrites `last`.
   PlanEstimate prefix(costs), timeline(costs);
   std::vector<Lane> last(jobs.size()), best(jobs.size());
-  place_greedy(jobs, 0, timeline, best);
+  place_greedy(jobs, 0, timeline, best, -1);
   double best_makespan = timeline.makespan();
   last = best;
   for (size_t k = 1; k <= jobs.size(); ++k) {
     prefix.add(Lane::gpu, jobs[k - 1].cost[0], jobs[k - 1].where[0]);
+    if (prefix.makespan() >= best_makespan) break;
     if (last[k - 1] == Lane::gpu) continue;
     timeline = prefix;
     std::fill(last.begin(), last.begin() + k, Lane::gpu);
-    place_greedy(jobs, k, timeline, last);
-    if (timeline.makespan() < best_makespan) best_makespan = timeline.makespan(), best = last;
+    if (place_greedy(jobs, k, timeline, last, best_makespan) && timeline.makespan() < best_makespan)
+      best_makespan = timeline.makespan(), best = last;
   }
   std::vector<ExpertJobPlan> plan;
   plan.reserve(jobs.size());
