@@ -8,21 +8,19 @@ namespace cxlvp {
 LaneCostModel::LaneCostModel(const LaneRates& rates, const MoeModelConfig& model,
                              const QuantizationConfig& quantization)
     : rates_(rates),
-      model_(model),
-      compression_{quantization.gpu_weight_compression, quantization.cpu_weight_compression,
-                   quantization.ndp_weight_compression},
-      activation_compression_(quantization.activation_compression) {}
-
-uint64_t LaneCostModel::weight_bytes(Lane lane) const {
-  return uint64_t(std::llround(double(model_.bytes_per_expert()) / compression_[size_t(lane)]));
-}
-
-uint64_t LaneCostModel::dequant_bytes(Lane lane) const {
-  return compression_[size_t(lane)] > 1 ? model_.bytes_per_expert() : 0;
+      flops_per_token_(model.flops_per_token()),
+      activation_bytes_per_token_(model.activation_bytes_per_token()),
+      activation_compression_(quantization.activation_compression) {
+  const std::array<double, 3> compression{quantization.gpu_weight_compression, quantization.cpu_weight_compression,
+                                          quantization.ndp_weight_compression};
+  for (size_t l = 0; l < 3; ++l) {
+    weight_bytes_[l] = uint64_t(std::llround(double(model.bytes_per_expert()) / compression[l]));
+    dequant_bytes_[l] = compression[l] > 1 ? model.bytes_per_expert() : 0;
+  }
 }
 
 uint64_t LaneCostModel::activation_bytes(uint32_t tokens) const {
-  return uint64_t(std::llround(double(tokens) * model_.activation_bytes_per_token() / activation_compression_));
+  return uint64_t(std::llround(double(tokens) * activation_bytes_per_token_ / activation_compression_));
 }
 
 JobPlace LaneCostModel::place(Lane lane, uint32_t expert) const {
@@ -42,7 +40,7 @@ JobCost LaneCostModel::cost(Lane lane, uint32_t tokens, bool resident, uint32_t 
   if (tokens == 0 && (lane != Lane::gpu || resident)) return c;
   const double arithmetic = rates_.mode == ComputeMode::per_token
                                 ? tokens * rates_.per_token_s[l]
-                                : double(tokens) * model_.flops_per_token() / rates_.flops_per_s[l];
+                                : double(tokens) * flops_per_token_ / rates_.flops_per_s[l];
   const double dequant = rates_.dequant_Bps[l] > 0 ? dequant_bytes(lane) / rates_.dequant_Bps[l] : 0.0;
   // Roofline jobs stream their weights while computing; per_token jobs do not (the paper's model).
   const double stream_Bps = lane == Lane::gpu ? rates_.hbm_Bps : lane == Lane::cpu ? h.home_Bps : rates_.ndp_stream_Bps;

@@ -67,9 +67,9 @@ class LaneCostModel {
   LaneCostModel(const LaneRates& rates, const MoeModelConfig& model, const QuantizationConfig& quantization);
 
   // Bytes of one expert's weights as `lane` reads them.
-  uint64_t weight_bytes(Lane lane) const;
+  uint64_t weight_bytes(Lane lane) const { return weight_bytes_[size_t(lane)]; }
   // Bytes of 16-bit weights the lane expands from a compressed format (0: stored uncompressed).
-  uint64_t dequant_bytes(Lane lane) const;
+  uint64_t dequant_bytes(Lane lane) const { return dequant_bytes_[size_t(lane)]; }
   uint64_t activation_bytes(uint32_t tokens) const;  // one direction, after compression
   // Resource times of `tokens` of `expert` on `lane`; `resident`: GPU weights already in HBM.
   JobCost cost(Lane lane, uint32_t tokens, bool resident, uint32_t expert = 0) const;
@@ -88,8 +88,11 @@ class LaneCostModel {
   }
 
   LaneRates rates_;
-  MoeModelConfig model_;
-  std::array<double, 3> compression_;
+  // The model's sizes, per lane where compression makes them differ: fixed at
+  // construction, and cost() (which the policies call in their searches)
+  // would otherwise derive them from the model's tensor formats on every call.
+  std::array<uint64_t, 3> weight_bytes_, dequant_bytes_;
+  uint64_t flops_per_token_, activation_bytes_per_token_;
   double activation_compression_;
 };
 

@@ -1,6 +1,7 @@
 #include "plan_estimate.h"
 
 #include <algorithm>
+#include <type_traits>
 
 namespace cxlvp {
 
@@ -10,25 +11,37 @@ PlanEstimate::PlanEstimate(const LaneCostModel& costs)
       pcie_(costs.rates().gpus, 0.0),
       cxl_(std::max(1u, costs.rates().cxl_links), 0.0) {}
 
-double PlanEstimate::cross_cxl(const HomeRates& home, const JobCost& c, double start) {
-  double free = start;
-  for (unsigned l : home.links) free = std::max(free, cxl_[l] = std::max(cxl_[l], start) + c.cxl);
-  if (c.upstream > 0) free = std::max(free, upstream_ = std::max(upstream_, start) + c.upstream);
-  return free;
+double PlanEstimate::add(Lane lane, uint32_t tokens, bool resident, uint32_t expert) {
+  return add(lane, costs_->cost(lane, tokens, resident, expert), costs_->place(lane, expert));
 }
 
-double PlanEstimate::add(Lane lane, uint32_t tokens, bool resident, uint32_t expert) {
-  const JobCost c = costs_->cost(lane, tokens, resident, expert);
-  const JobPlace where = costs_->place(lane, expert);
-  double& engine = engine_[where.engine];
-  double& pcie = pcie_[where.pcie];
+template <class Self>
+double PlanEstimate::step(Self& self, Lane lane, const JobCost& c, const JobPlace& where) {
+  constexpr bool commit = !std::is_const_v<Self>;
+  double engine = self.engine_[where.engine];
+  double pcie = self.pcie_[where.pcie];
+  double pcie_upstream = self.pcie_upstream_;
+  double upstream = self.upstream_;
+  // When the CXL path of the weights' home is free after carrying the job
+  // from `start` on. Its links are distinct (an interleave set lists each
+  // expander once), so each is read once before it is written.
+  const auto cross_cxl = [&](double start) {
+    double free = start;
+    for (unsigned l : where.home->links) {
+      const double link = std::max(self.cxl_[l], start) + c.cxl;
+      if constexpr (commit) self.cxl_[l] = link;
+      free = std::max(free, link);
+    }
+    if (c.upstream > 0) free = std::max(free, upstream = std::max(upstream, start) + c.upstream);
+    return free;
+  };
   double finish;
   if (lane == Lane::gpu) {
     double fetched = 0;
     if (c.pcie > 0) {
       pcie += c.pcie;
-      fetched = std::max(pcie, c.cxl > 0 || c.upstream > 0 ? cross_cxl(*where.home, c, 0) : 0.0);
-      if (c.pcie_upstream > 0) fetched = std::max(fetched, pcie_upstream_ += c.pcie_upstream);
+      fetched = std::max(pcie, c.cxl > 0 || c.upstream > 0 ? cross_cxl(0) : 0.0);
+      if (c.pcie_upstream > 0) fetched = std::max(fetched, pcie_upstream += c.pcie_upstream);
     }
     engine = std::max(engine, fetched) + c.engine;
     finish = engine;
@@ -37,15 +50,27 @@ double PlanEstimate::add(Lane lane, uint32_t tokens, bool resident, uint32_t exp
     // than queueing behind them: they count as PCIe load, and delay only
     // their own job.
     pcie += c.pcie;
-    pcie_upstream_ += c.pcie_upstream;  // GPU 0's copies, when it is below the PCIe switch
+    pcie_upstream += c.pcie_upstream;  // GPU 0's copies, when it is below the PCIe switch
     const double start = engine + c.pcie / 2;  // activations in
     engine = start + c.engine;
-    if (c.cxl > 0 || c.upstream > 0) engine = std::max(engine, cross_cxl(*where.home, c, start));  // weights streamed
+    if (c.cxl > 0 || c.upstream > 0) engine = std::max(engine, cross_cxl(start));  // weights streamed
     finish = engine + c.pcie / 2;  // results back
   }
-  makespan_ = std::max({makespan_, finish, pcie, upstream_, pcie_upstream_});
-  for (double l : cxl_) makespan_ = std::max(makespan_, l);
+  if constexpr (commit) {
+    self.engine_[where.engine] = engine;
+    self.pcie_[where.pcie] = pcie;
+    self.pcie_upstream_ = pcie_upstream;
+    self.upstream_ = upstream;
+    self.makespan_ = std::max({self.makespan_, finish, pcie, upstream, pcie_upstream});
+    for (double l : self.cxl_) self.makespan_ = std::max(self.makespan_, l);
+  }
   return finish;
+}
+
+double PlanEstimate::add(Lane lane, const JobCost& c, const JobPlace& where) { return step(*this, lane, c, where); }
+
+double PlanEstimate::finish_if_added(Lane lane, const JobCost& c, const JobPlace& where) const {
+  return step(*this, lane, c, where);
 }
 
 double layer_lower_bound(const std::vector<uint32_t>& tokens_per_expert, const PlacementContext& context) {

@@ -20,11 +20,19 @@ class PlanEstimate {
 
   // Adds a job of `expert`; returns its estimated finish time (s).
   double add(Lane lane, uint32_t tokens, bool resident, uint32_t expert = 0);
+  // The same for a job whose cost and place are known (costs_->cost and
+  // costs_->place of it): a search that tries the same jobs many times
+  // computes them once.
+  double add(Lane lane, const JobCost& c, const JobPlace& where);
+  // The finish time add() would return, leaving the timeline as it is: the
+  // same arithmetic in the same order, so the same value to the last bit.
+  double finish_if_added(Lane lane, const JobCost& c, const JobPlace& where) const;
   double makespan() const { return makespan_; }
 
  private:
-  // When the CXL path of `home` is free after carrying `c` from `start` on.
-  double cross_cxl(const HomeRates& home, const JobCost& c, double start);
+  // add() when `Self` is PlanEstimate, finish_if_added() when it is const.
+  template <class Self>
+  static double step(Self& self, Lane lane, const JobCost& c, const JobPlace& where);
 
   const LaneCostModel* costs_;
   std::vector<double> engine_, pcie_, cxl_;

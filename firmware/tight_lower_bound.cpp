@@ -82,13 +82,22 @@ double tight_lower_bound(const std::vector<uint32_t>& tokens_per_expert, const P
   // λ·CPU + (1 − λ)·NDP mean, a sum over the j experts of λ·cpu or
   // (1 − λ)·ndp_share, whichever lane each took, so at least the sum of the
   // j smallest min(λ·cpu, (1 − λ)·ndp_share).
-  std::vector<double> rest(m + 1, 0.0);
+  // The λs come in ascending order, and two experts' terms change order at
+  // most once over [0, 1] (each is λ·cpu up to its balance point and
+  // (1 − λ)·ndp_share after it), so the experts in the previous λ's order are
+  // nearly in order: an insertion sort of that order costs m per λ plus at
+  // most m²/2 swaps over all λs, where sorting afresh cost m log m per λ. Any
+  // sort gives the same ascending values, and so the same sums.
+  std::vector<double> rest(m + 1, 0.0), term(m);
+  std::vector<size_t> order(m);
+  std::iota(order.begin(), order.end(), 0);
   for (const double lambda : cpu_weights(cpu, ndp_share)) {
-    std::vector<double> term(m);
     for (size_t i = 0; i < m; ++i)
       term[i] = ndp_share[i] < 0 ? lambda * cpu[i] : std::min(lambda * cpu[i], (1 - lambda) * ndp_share[i]);
-    const std::vector<double> sums = smallest_sums(term);
-    for (size_t j = 0; j <= m; ++j) rest[j] = std::max(rest[j], sums[j]);
+    for (size_t i = 1; i < m; ++i)
+      for (size_t j = i; j > 0 && term[order[j]] < term[order[j - 1]]; --j) std::swap(order[j], order[j - 1]);
+    double sum = 0;
+    for (size_t j = 0; j < m; ++j) rest[j + 1] = std::max(rest[j + 1], sum += term[order[j]]);
   }
 
   // For k experts on the GPUs: every resource's least load over every choice
