@@ -16,6 +16,7 @@ BurstInitiator::BurstInitiator(const std::string& node_name, QuantumKeeper& keep
       scratch_(burst_bytes) {
   require_picosecond_resolution("BurstInitiator");
   if (burst_bytes == 0) throw std::invalid_argument(node_name + ": burst size must be positive");
+  payload_.set_byte_enable_ptr(nullptr);  // and so it stays: no burst has byte enables
   payload_.set_extension(&hints_);
   payload_.set_extension(&trace_);
 }
@@ -39,10 +40,11 @@ void BurstInitiator::sync_or_skip(const Time& t, Time& now) {
       !sc_core::sc_pending_activity_at_current_time() && !sc_core::sc_pending_activity_at_future_time()) {
     keeper_.skip_sync_at(t);
     synced_ = t;
-    return;
+  } else {
+    keeper_.sync();
+    now = synced_ = sc_core::sc_time_stamp();
   }
-  keeper_.sync();
-  now = synced_ = sc_core::sc_time_stamp();
+  hints_.set_times(now, synced_);
 }
 
 void BurstInitiator::catch_up(Time& now) {
@@ -53,17 +55,12 @@ void BurstInitiator::catch_up(Time& now) {
   keeper_.set(local);
 }
 
-bool BurstInitiator::issue(const Target& target, tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length,
-                           bool functional, bool bulk, const Time& now, const Time& at, Time& done) {
+bool BurstInitiator::issue(const Target& target, tlm::tlm_command cmd, uint64_t address, const Time& now,
+                           const Time& at, Time& done, Route& route) {
   payload_.set_command(cmd);
   payload_.set_address(address);
-  payload_.set_data_ptr(data);
-  payload_.set_data_length(length);
-  payload_.set_streaming_width(length);
-  payload_.set_byte_enable_ptr(nullptr);
   payload_.set_dmi_allowed(false);
   payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  hints_.set(bulk, functional, now, synced_);
   trace_.reset(node_.id());
   if (node_.stamps_hops()) trace_.stamp(node_.id(), at.value());
   Time delay = at - now;
@@ -71,7 +68,7 @@ bool BurstInitiator::issue(const Target& target, tlm::tlm_command cmd, uint64_t 
   status_ = payload_.get_response_status();
   if (status_ != tlm::TLM_OK_RESPONSE) return false;
   done = now + delay;
-  telemetry_.transactions.record(payload_, trace_, at.value(), done.value());
+  telemetry_.transactions.record(payload_, trace_, at.value(), done.value(), route);
   return true;
 }
 
@@ -86,16 +83,20 @@ bool BurstInitiator::stream(Socket& socket, tlm::tlm_command cmd, uint64_t addre
   double consumer_ps = next_issue.to_double();
   const auto consumer = [&consumer_ps] { return Time::from_value(static_cast<uint64_t>(consumer_ps)); };
   const Target target = target_of(socket);
+  hints_.set(true, data != nullptr, now, synced_);
+  set_data(data ? data : scratch_.data(), static_cast<unsigned>(std::min(burst_, bytes)));
+  Route route;
   size_t slot = 0;
   for (uint64_t off = 0; off < bytes; off += burst_) {
     const auto len = static_cast<unsigned>(std::min(burst_, bytes - off));
+    if (len < burst_) set_data(data ? data + off : scratch_.data(), len);  // the last, shorter burst
+    else if (data) payload_.set_data_ptr(data + off);
     Time t = std::max(next_issue, in_flight_[slot]);
     // The consumer's time as an sc_time only when it holds the burst back:
     // from_value is a library call.
     if (paced && static_cast<uint64_t>(consumer_ps) > t.value()) t = consumer();
     Time done;
-    if (!issue(target, cmd, address + off, data ? data + off : scratch_.data(), len, data != nullptr, true, now, t,
-               done)) {
+    if (!issue(target, cmd, address + off, now, t, done, route)) {
       catch_up(now);
       return false;
     }
@@ -121,13 +122,16 @@ bool BurstInitiator::copy(Socket& from, uint64_t src, Socket& to, uint64_t dst, 
   Time last_done = next_issue;
   const Target source = target_of(from);
   const Target sink = target_of(to);
+  hints_.set(true, functional, now, synced_);
+  set_data(data, static_cast<unsigned>(std::min(burst_, bytes)));
+  Route read_route, write_route;
   size_t slot = 0;
   for (uint64_t off = 0; off < bytes; off += burst_) {
-    const auto len = static_cast<unsigned>(std::min(burst_, bytes - off));
+    if (bytes - off < burst_) set_data(data, static_cast<unsigned>(bytes - off));  // the last, shorter burst
     const Time t = std::max(next_issue, in_flight_[slot]);
     Time read_done, done;
-    if (!issue(source, tlm::TLM_READ_COMMAND, src + off, data, len, functional, true, now, t, read_done) ||
-        !issue(sink, tlm::TLM_WRITE_COMMAND, dst + off, data, len, functional, true, now, read_done, done)) {
+    if (!issue(source, tlm::TLM_READ_COMMAND, src + off, now, t, read_done, read_route) ||
+        !issue(sink, tlm::TLM_WRITE_COMMAND, dst + off, now, read_done, done, write_route)) {
       catch_up(now);
       return false;
     }
@@ -145,10 +149,11 @@ bool BurstInitiator::copy(Socket& from, uint64_t src, Socket& to, uint64_t dst, 
 bool BurstInitiator::access(Socket& socket, tlm::tlm_command cmd, uint64_t address, void* data,
                             unsigned length) {
   Time now = synced_ = sc_core::sc_time_stamp();
+  hints_.set(false, true, now);
+  set_data(static_cast<uint8_t*>(data), length);
+  Route route;
   Time done;
-  if (!issue(target_of(socket), cmd, address, static_cast<uint8_t*>(data), length, true, false, now,
-             now + keeper_.get_local_time(), done))
-    return false;
+  if (!issue(target_of(socket), cmd, address, now, now + keeper_.get_local_time(), done, route)) return false;
   advance_to(done, now);
   return true;
 }

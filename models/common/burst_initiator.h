@@ -86,10 +86,21 @@ class BurstInitiator {
   // initiator_socket.h).
   using Target = DirectTransport;
   static Target target_of(Socket& socket) { return direct_transport_of(*socket.operator->()); }
-  // Issues one transaction at absolute time `at` while the kernel stands at
-  // `now`; sets `done` to its completion time. False on an error response.
-  bool issue(const Target& target, tlm::tlm_command cmd, uint64_t address, uint8_t* data, unsigned length,
-             bool functional, bool bulk, const Time& now, const Time& at, Time& done);
+  using Route = TransactionRecorder::StreamRoute;
+  // The payload's data and length, which stay the same from one burst of a
+  // stream or copy to the next (targets may not change them), so they are set
+  // per call and for the last, shorter burst, not per burst; and so are the
+  // hints, whose times change only where the kernel time or synced_ does.
+  void set_data(uint8_t* data, unsigned length) {
+    payload_.set_data_ptr(data);
+    payload_.set_data_length(length);
+    payload_.set_streaming_width(length);
+  }
+  // Issues one transaction (data and hints set before) at absolute time `at`
+  // while the kernel stands at `now`; sets `done` to its completion time and
+  // records it on `route`. False on an error response.
+  bool issue(const Target& target, tlm::tlm_command cmd, uint64_t address, const Time& now, const Time& at, Time& done,
+             Route& route);
   // Moves the keeper's local time to `t` (absolute) and synchronises if the
   // quantum is exceeded, which moves the kernel time `now` on.
   void advance_to(const Time& t, Time& now);

@@ -48,12 +48,16 @@ inline uint64_t arrival_ps(const tlm::tlm_generic_payload& p, const sc_core::sc_
   return (kernel_now(find_extension<TransferHints>(p)) + delay).value();
 }
 
+// Stamps the payload's trace at `node`, if it carries one (debug or foreign
+// initiators may not). Out of line and cold: inline, its registers made every
+// hop's handler save and restore four on every transaction, stamping or not.
+[[gnu::cold, gnu::noinline]] void stamp_trace(tlm::tlm_generic_payload& p, const TraceNode& node,
+                                              const sc_core::sc_time& delay);
+
 // Stamp the payload's trace at `node`, if its platform records hops
-// (TransactionRecorder::open_log) and the payload carries a trace (debug or
-// foreign initiators may not).
+// (TransactionRecorder::open_log).
 inline void stamp_hop(tlm::tlm_generic_payload& p, const TraceNode& node, const sc_core::sc_time& delay) {
-  if (!node.stamps_hops()) return;
-  if (auto* t = find_extension<HopTrace>(p)) t->stamp(node.id(), arrival_ps(p, delay));
+  if (__builtin_expect(node.stamps_hops(), 0)) stamp_trace(p, node, delay);
 }
 
 // Mark the terminal target of a transaction (its trace, if it carries one).

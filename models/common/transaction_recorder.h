@@ -26,16 +26,41 @@ struct RouteSummary {
 };
 
 class TransactionRecorder {
+  struct Route {
+    uint64_t bytes = 0;
+    LatencyHistogram latency_ps;
+  };
+
  public:
   // Routes and hops are named by `nodes`; the log switches their hop stamping on.
   explicit TransactionRecorder(NodeRegistry& nodes) : nodes_(nodes) {}
 
+  // The route of a stream's last transaction, kept by the stream: its next
+  // one almost always takes the same route and is recorded without a lookup.
+  // Valid while the recorder is not cleared (a stream keeps it for one call).
+  class StreamRoute {
+    friend class TransactionRecorder;
+    uint64_t key_ = ~0ull;  // no route's key (those are 32 bits)
+    Route* route_ = nullptr;
+  };
+
   // Inline: it runs once per transaction.
-  void record(const tlm::tlm_generic_payload& p, const HopTrace& trace, uint64_t start_ps, uint64_t end_ps) {
-    Route& r = route((static_cast<uint32_t>(trace.initiator) << 16) | trace.target);
+  void record(const tlm::tlm_generic_payload& p, const HopTrace& trace, uint64_t start_ps, uint64_t end_ps,
+              StreamRoute& stream) {
+    const uint32_t key = (static_cast<uint32_t>(trace.initiator) << 16) | trace.target;
+    if (key != stream.key_) {
+      stream.key_ = key;
+      stream.route_ = &route(key);
+    }
+    Route& r = *stream.route_;
     r.bytes += p.get_data_length();
     r.latency_ps.add(end_ps - start_ps);
     if (log_) log(p, trace, start_ps, end_ps);
+  }
+  // A transaction of no stream (the recent routes find its route).
+  void record(const tlm::tlm_generic_payload& p, const HopTrace& trace, uint64_t start_ps, uint64_t end_ps) {
+    StreamRoute single;
+    record(p, trace, start_ps, end_ps, single);
   }
   // Streams every later transaction to `path` as CSV; throws std::runtime_error if unwritable.
   void open_log(const std::string& path);
@@ -47,10 +72,6 @@ class TransactionRecorder {
   void clear();
 
  private:
-  struct Route {
-    uint64_t bytes = 0;
-    LatencyHistogram latency_ps;
-  };
   struct RecentRoute {
     uint32_t key = 0;
     Route* route = nullptr;
@@ -64,9 +85,8 @@ class TransactionRecorder {
 
   NodeRegistry& nodes_;
   std::unordered_map<uint32_t, Route> routes_;
-  // A copy engine alternates two routes (read here, write there) and a few
-  // engines run at once: a small direct-mapped cache of routes (map nodes do
-  // not move) answers most transactions with one comparison.
+  // Single accesses (a new StreamRoute each) and streams starting: a small
+  // direct-mapped cache of routes (map nodes do not move).
   RecentRoute recent_[8];
   std::unique_ptr<std::ofstream> log_;
 };

@@ -37,6 +37,10 @@ class TransferHints : public tlm::tlm_extension<TransferHints> {
     carries_data = data;
   }
   void set(bool is_bulk, bool data, const sc_core::sc_time& kernel_now) { set(is_bulk, data, kernel_now, kernel_now); }
+  void set_times(const sc_core::sc_time& kernel_now, const sc_core::sc_time& settled_by) {
+    now = kernel_now;
+    settled = settled_by;
+  }
 
   tlm::tlm_extension_base* clone() const override { return new TransferHints(*this); }
   void copy_from(const tlm::tlm_extension_base& other) override {

@@ -39,8 +39,7 @@ void AddressRouter::add_window(const AddressWindow& w) {
   std::sort(windows_.begin(), windows_.end(), [](const auto& a, const auto& b) { return a.base < b.base; });
 }
 
-const AddressWindow* AddressRouter::decode(uint64_t address) const {
-  if (last_hit_ && address >= last_hit_->base && address < last_hit_->end()) return last_hit_;
+const AddressWindow* AddressRouter::search(uint64_t address) const {
   auto it = std::upper_bound(windows_.begin(), windows_.end(), address,
                              [](uint64_t a, const AddressWindow& w) { return a < w.base; });
   if (it == windows_.begin()) return nullptr;
@@ -60,7 +59,8 @@ void AddressRouter::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& d
     return;
   }
   if (!w->interleave_ports.empty()) return send_interleaved(*w, p, delay);
-  if (w->relative) p.set_address(address - w->base);
+  if (!w->relative) return targets_[w->port](p, delay);  // the host physical address passes through
+  p.set_address(address - w->base);
   targets_[w->port](p, delay);
   p.set_address(address);
 }

@@ -50,9 +50,15 @@ class AddressRouter : public sc_core::sc_module {
   // Throws std::invalid_argument if the window is empty or overlaps another.
   void add_window(const AddressWindow& w);
   const std::vector<AddressWindow>& windows() const { return windows_; }
-  const AddressWindow* decode(uint64_t address) const;
+  const AddressWindow* decode(uint64_t address) const {
+    // Streams hit one window again and again: the last hit is tried first,
+    // inline (windows do not wrap around: add_window).
+    if (last_hit_ && address - last_hit_->base < last_hit_->size) return last_hit_;
+    return search(address);
+  }
 
  private:
+  const AddressWindow* search(uint64_t address) const;
   unsigned transport_dbg(tlm::tlm_generic_payload& p);
   void send_interleaved(const AddressWindow& w, tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   void end_of_elaboration() override;
@@ -60,8 +66,7 @@ class AddressRouter : public sc_core::sc_module {
   sc_core::sc_time latency_;
   TraceNode node_;
   std::vector<AddressWindow> windows_;
-  // Streams hit one window again and again: the last hit is tried first.
-  mutable const AddressWindow* last_hit_ = nullptr;
+  mutable const AddressWindow* last_hit_ = nullptr;  // decode
   // Each port's target, found once after binding: calling through `out[i]->`
   // converts to its blocking interface (a virtual base) on every call
   // (initiator_socket.h).
