@@ -9,6 +9,13 @@ void Occupancy::erase_forgotten() {
   head_ = 0;
 }
 
+void Occupancy::make_room(Time settled) {
+  constexpr size_t kMinCapacity = 64;  // a copied Occupancy starts with none
+  while (head_ < busy_.size() && busy_[head_].end <= settled) ++head_;
+  if (head_ > 0 && 2 * head_ >= busy_.size()) erase_forgotten();
+  if (busy_.capacity() < kMinCapacity) busy_.reserve(kMinCapacity);
+}
+
 Occupancy::Time Occupancy::interleave(const Time& arrival, double wire_bytes, uint64_t payload_bytes,
                                       double packet_wire_bytes) {
   const Time service = time_for(wire_bytes);

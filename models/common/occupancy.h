@@ -53,8 +53,8 @@ class Occupancy {
     // Common cases: the arrival falls in the last busy interval (a saturated
     // stream queues behind it), or the resource is idle from the arrival on.
     // Forgetting changes no answer (no arrival comes before `settled`), so it
-    // waits for the cases that add an interval; the last one is live when it
-    // ends after `settled`.
+    // waits for a gap search, or for an append that finds the vector full
+    // (make_room); the last interval is live when it ends after `settled`.
     if (head_ < busy_.size()) {
       Interval& last = busy_.back();
       if (last.end > settled && arrival <= last.end) {
@@ -63,7 +63,7 @@ class Occupancy {
         return reserve_in_gap(arrival, service);
       }
     }
-    forget_before(settled);
+    if (busy_.size() == busy_.capacity()) make_room(settled);
     busy_.emplace_back(arrival, arrival + service);
     return arrival + service;
   }
@@ -105,6 +105,11 @@ class Occupancy {
     if (head_ >= 64 && 2 * head_ >= busy_.size()) erase_forgotten();
   }
   void erase_forgotten();
+  // Before an append into a full vector: forgets up to `settled` and erases
+  // the forgotten intervals if they are half of them (so appends between two
+  // calls are at least half the capacity: O(1) per interval), else lets the
+  // vector grow.
+  void make_room(Time settled);
   // The first gap of `service` at or after `arrival`, before the last interval.
   Time reserve_in_gap(Time arrival, Time service);
 
