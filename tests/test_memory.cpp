@@ -156,7 +156,7 @@ TEST_CASE("dram: out-of-range access is an address error", "[memory]") {
   set_quantum_ns(1000);
   const uint64_t cap = 1 * MiB;
   Dram mem("mem", small_dram(cap));
-  tlm::tlm_response_status past_end{}, straddle{}, last_line{}, huge{}, byte_enable{}, stream_status{};
+  tlm::tlm_response_status past_end{}, straddle{}, last_line{}, huge{}, empty{}, byte_enable{}, stream_status{};
   bool stream_ok = true;
   unsigned dbg_past = 1;
   TestInitiator cpu("cpu", [&](TestInitiator& t) {
@@ -165,6 +165,7 @@ TEST_CASE("dram: out-of-range access is an address error", "[memory]") {
     straddle = t.raw(tlm::TLM_WRITE_COMMAND, cap - 32, buf, 64).status;
     last_line = t.raw(tlm::TLM_READ_COMMAND, cap - 64, buf, 64).status;
     huge = t.raw(tlm::TLM_READ_COMMAND, ~0ull - 8, buf, 64).status;
+    empty = t.raw(tlm::TLM_READ_COMMAND, 0, buf, 0).status;  // no bytes: refused, not a zero-time access
     unsigned char be[64];
     std::memset(be, 0xff, sizeof(be));
     byte_enable = t.raw(tlm::TLM_READ_COMMAND, 0, buf, 64, sc_core::SC_ZERO_TIME, be, 64).status;
@@ -178,6 +179,7 @@ TEST_CASE("dram: out-of-range access is an address error", "[memory]") {
   CHECK(straddle == tlm::TLM_ADDRESS_ERROR_RESPONSE);
   CHECK(last_line == tlm::TLM_OK_RESPONSE);
   CHECK(huge == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  CHECK(empty == tlm::TLM_ADDRESS_ERROR_RESPONSE);
   CHECK(byte_enable == tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
   CHECK_FALSE(stream_ok);
   CHECK(stream_status == tlm::TLM_ADDRESS_ERROR_RESPONSE);

@@ -152,7 +152,7 @@ void Dram::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   const TransferHints* hints = find_extension<TransferHints>(p);
   const uint64_t addr = p.get_address();
   const uint64_t len = p.get_data_length();
-  if (len == 0 || addr >= config_.capacity_bytes || len > config_.capacity_bytes - addr) {
+  if (addr >= config_.capacity_bytes || len - 1 >= config_.capacity_bytes - addr) {  // len 0 wraps round: refused
     p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
