@@ -156,7 +156,7 @@ TEST_CASE("dram: out-of-range access is an address error", "[memory]") {
   set_quantum_ns(1000);
   const uint64_t cap = 1 * MiB;
   Dram mem("mem", small_dram(cap));
-  tlm::tlm_response_status past_end{}, straddle{}, last_line{}, huge{}, byte_enable{}, stream_status{};
+  tlm::tlm_response_status past_end{}, straddle{}, last_line{}, huge{}, empty{}, byte_enable{}, stream_status{};
   bool stream_ok = true;
   unsigned dbg_past = 1;
   TestInitiator cpu("cpu", [&](TestInitiator& t) {
@@ -165,6 +165,7 @@ TEST_CASE("dram: out-of-range access is an address error", "[memory]") {
     straddle = t.raw(tlm::TLM_WRITE_COMMAND, cap - 32, buf, 64).status;
     last_line = t.raw(tlm::TLM_READ_COMMAND, cap - 64, buf, 64).status;
     huge = t.raw(tlm::TLM_READ_COMMAND, ~0ull - 8, buf, 64).status;
+    empty = t.raw(tlm::TLM_READ_COMMAND, 0, buf, 0).status;  // no bytes: refused, not a zero-time access
     unsigned char be[64];
     std::memset(be, 0xff, sizeof(be));
     byte_enable = t.raw(tlm::TLM_READ_COMMAND, 0, buf, 64, sc_core::SC_ZERO_TIME, be, 64).status;
@@ -178,6 +179,7 @@ TEST_CASE("dram: out-of-range access is an address error", "[memory]") {
   CHECK(straddle == tlm::TLM_ADDRESS_ERROR_RESPONSE);
   CHECK(last_line == tlm::TLM_OK_RESPONSE);
   CHECK(huge == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  CHECK(empty == tlm::TLM_ADDRESS_ERROR_RESPONSE);
   CHECK(byte_enable == tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
   CHECK_FALSE(stream_ok);
   CHECK(stream_status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
@@ -315,6 +317,54 @@ TEST_CASE("occupancy: a stream reserving in the gaps of one ahead of it matches 
     REQUIRE(reserve_ps(o, a, double(service) / 500, 0, now) == start + service);
     busy.erase(std::remove_if(busy.begin(), busy.end(), [now](const auto& b) { return b.second <= now; }), busy.end());
   }
+}
+
+// A stream at the kernel time behind a queue of another's transfers whose
+// gaps are mostly too short for it: a gap search resumes after the interval
+// the previous one reserved in when the arrival is not earlier and the
+// service not shorter (Occupancy::reserve_in_gap); arrivals that go back in
+// time and shorter services must search from the arrival instead. Against
+// brute-force first fit.
+TEST_CASE("occupancy: a stream queued behind short gaps matches first fit", "[memory][occupancy]") {
+  std::mt19937_64 rng(19);
+  Occupancy o(1e12);  // 1 ps per byte
+  std::vector<std::pair<uint64_t, uint64_t>> busy;  // [start, end)
+  uint64_t now = 0;
+  const auto reserve = [&](uint64_t a, uint64_t service) {
+    const uint64_t start = first_fit(busy, a, service);
+    busy.push_back({start, start + service});
+    return reserve_ps(o, a, double(service), 0, now) == start + service;
+  };
+  const uint64_t gaps[] = {0, 200, 600, 1'000, 4'000};
+  for (int i = 0; i < 20000; ++i) {
+    now += rng() % 4'000;
+    INFO("reservation " << i);
+    if (i % 40 == 0) {  // the queue ahead: 10 transfers, mostly with gaps too short for the stream's
+      uint64_t ahead = now + 20'000;
+      for (int k = 0; k < 10; ++k, ahead += 3'200 + gaps[rng() % 5]) REQUIRE(reserve(ahead, 3'200));
+    }
+    // The stream: 1.2 ns at about the kernel time; now and then 0.4 ns (fits
+    // the gaps of 0.6 and 1 ns), or at the kernel time (earlier than the last).
+    const uint64_t pick = rng() % 8;
+    REQUIRE(reserve(pick == 0 ? now : now + rng() % 400, pick == 1 ? 400 : 1'200));
+    busy.erase(std::remove_if(busy.begin(), busy.end(), [now](const auto& b) { return b.second <= now; }), busy.end());
+  }
+}
+
+// Dram moves a channel onto a copy of another's schedule
+// (Occupancy::copy_schedule_from): the copy's gap searches must not resume
+// after the last search of the schedule it replaced, whose gaps were
+// shorter. 1 ps per byte, nothing forgotten.
+TEST_CASE("occupancy: a copied schedule does not resume the replaced one's search", "[memory][occupancy]") {
+  Occupancy a(1e12), b(1e12);
+  for (const uint64_t start : {1000, 2500, 4000, 10000}) reserve_ps(a, start, 1000, 0, 0);
+  b.copy_schedule_from(a);                          // [1000, 2000) [2500, 3500) [4000, 5000) [10000, 11000)
+  CHECK(reserve_ps(a, 2000, 300, 0, 0) == 2300);    // a's gaps shrink to 200 ps
+  CHECK(reserve_ps(a, 3500, 300, 0, 0) == 3800);
+  CHECK(reserve_ps(a, 1500, 400, 0, 0) == 5400);    // a search past both gaps, into [4000, 5400)
+  CHECK(reserve_ps(b, 5000, 400, 0, 0) == 5400);    // b's third interval is the same now
+  a.copy_schedule_from(b);                          // ... but its gaps before it are 500 ps
+  CHECK(reserve_ps(a, 1600, 400, 0, 0) == 2400);    // later and as long as a's last search: fits at 2000
 }
 
 namespace {

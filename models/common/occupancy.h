@@ -53,17 +53,17 @@ class Occupancy {
     // Common cases: the arrival falls in the last busy interval (a saturated
     // stream queues behind it), or the resource is idle from the arrival on.
     // Forgetting changes no answer (no arrival comes before `settled`), so it
-    // waits for the cases that add an interval; the last one is live when it
-    // ends after `settled`.
+    // waits for a gap search, or for an append that finds the vector full
+    // (make_room); the last interval is live when it ends after `settled`.
     if (head_ < busy_.size()) {
       Interval& last = busy_.back();
       if (last.end > settled && arrival <= last.end) {
         if (arrival >= last.start) return last.end += service;
-        forget_before(settled);
-        return reserve_in_gap(arrival, service);
+        if (Interval* recent = recent_fit(arrival, service)) return recent->end += service;
+        return reserve_in_gap(arrival, service, settled);
       }
     }
-    forget_before(settled);
+    if (busy_.size() == busy_.capacity()) make_room(settled);
     busy_.emplace_back(arrival, arrival + service);
     return arrival + service;
   }
@@ -93,6 +93,7 @@ class Occupancy {
   void copy_schedule_from(const Occupancy& other) {
     busy_.assign(other.busy_.begin() + std::ptrdiff_t(other.head_), other.busy_.end());
     head_ = 0;
+    recent_ = kNone;
   }
 
   uint64_t payload_bytes() const { return payload_bytes_; }
@@ -105,8 +106,14 @@ class Occupancy {
     if (head_ >= 64 && 2 * head_ >= busy_.size()) erase_forgotten();
   }
   void erase_forgotten();
-  // The first gap of `service` at or after `arrival`, before the last interval.
-  Time reserve_in_gap(Time arrival, Time service);
+  // Before an append into a full vector: forgets up to `settled` and erases
+  // the forgotten intervals if they are half of them (so appends between two
+  // calls are at least half the capacity: O(1) per interval), else lets the
+  // vector grow.
+  void make_room(Time settled);
+  // The first gap of `service` at or after `arrival`, before the last
+  // interval; forgets up to `settled` first.
+  Time reserve_in_gap(Time arrival, Time service, Time settled);
 
   struct Interval {
     // A constructor, so push_back builds in place: an aggregate temporary
@@ -114,10 +121,24 @@ class Occupancy {
     Interval(const Time& s, const Time& e) : start(s), end(e) {}
     Time start, end;
   };
+  // The interval the last gap search reserved in, if the arrival falls in it
+  // and the reservation fits before the next one: then the search would land
+  // right after it. Two streams that reserve apart (a paced read at the
+  // kernel time, copies' writes microseconds ahead) keep landing there.
+  // Inline: a call, its prologue and the forgetting before a search cost
+  // more than this check.
+  Interval* recent_fit(Time arrival, Time service) {
+    if (recent_ < head_ || recent_ >= busy_.size() - 1) return nullptr;
+    Interval& recent = busy_[recent_];
+    const bool fits = recent.start <= arrival && arrival <= recent.end && recent.end + service < busy_[recent_ + 1].start;
+    return fits ? &recent : nullptr;
+  }
   // The last interval, if it ends after `t` (else none does: ends are sorted).
   const Interval* last_ending_after(const Time& t) const {
     return head_ < busy_.size() && busy_.back().end > t ? &busy_.back() : nullptr;
   }
+
+  static constexpr size_t kNone = ~size_t(0);
 
   double ps_per_byte_;
   // busy_[head_..] are the live intervals: sorted, disjoint, never touching.
@@ -126,7 +147,13 @@ class Occupancy {
   // once they are the majority, so forgetting costs O(1) per interval.
   std::vector<Interval> busy_;
   size_t head_ = 0;
-  size_t recent_ = 0;  // the interval the last gap search reserved in (reserve_in_gap)
+  // The interval the last gap search reserved in, and that search
+  // (reserve_in_gap resumes from it). Not copied by copy_schedule_from: the
+  // gaps before it were searched in another schedule.
+  size_t recent_ = kNone;
+  struct Search {
+    Time arrival, service, start;
+  } last_;
   uint64_t busy_ps_ = 0;
   uint64_t payload_bytes_ = 0;
 };

@@ -44,28 +44,28 @@ sc_core::sc_time Dram::occupy_channels_uncommon(uint64_t address, uint64_t lengt
                                                 const sc_core::sc_time& arrival, const sc_core::sc_time& settled) {
   if (length != shape_.length || granules != shape_.granules) new_shape(length, granules);
   if (schedules_in_use_ == 1 && shape_.even) return occupy_in_lockstep(arrival, settled);
-  if (schedules_in_use_ == config_.channels && !shape_.even) return occupy_own_schedules(address, granules, arrival, settled);
+  if (schedules_in_use_ == config_.channels && !shape_.even) return occupy_own_schedules(address, arrival, settled);
   return occupy_schedules(address, granules, arrival, settled);
 }
 
-sc_core::sc_time Dram::occupy_own_schedules(uint64_t address, uint32_t granules, const sc_core::sc_time& arrival,
+sc_core::sc_time Dram::occupy_own_schedules(uint64_t address, const sc_core::sc_time& arrival,
                                             const sc_core::sc_time& settled) {
   const unsigned n = config_.channels;
-  const uint32_t touched = std::min<uint32_t>(granules, n), extra = granules % n;
   // Copies, kept in registers: the references could alias what the
   // reservations store, so the compiler would reload them for every channel.
   const sc_core::sc_time at = arrival, by = settled;
-  sc_core::sc_time done = at;
-  uint64_t busy = 0;
+  const sc_core::sc_time time[3] = {{}, shape_.share_time[1], shape_.share_time[2]};
+  const uint64_t payload[3] = {0, shape_.share_payload[1], shape_.share_payload[2]};
+  const uint32_t touched = shape_.touched, extra = shape_.extra;
+  sc_core::sc_time latest = at;  // not the returned object, which lives in the caller's memory
   unsigned c = unsigned((address >> interleave_shift_) % n);  // the k-th channel from the first
   for (uint32_t k = 0; k < touched; ++k) {
     const unsigned share = share_of_kth(k, touched, extra);
-    const sc_core::sc_time service = shape_.share_time[share];
-    busy += service.value();
-    done = std::max(done, schedules_[schedule_of_[c]].reserve(at, service, shape_.share_payload[share], by));
+    latest = std::max(latest, schedules_[schedule_of_[c]].reserve(at, time[share], payload[share], by));
     if (++c == n) c = 0;
   }
-  busy_ps_ += busy;
+  busy_ps_ += shape_.uneven_busy_ps;
+  const sc_core::sc_time done = latest;
   return done;
 }
 
@@ -80,6 +80,10 @@ void Dram::new_shape(uint64_t length, uint32_t granules) {
     shape_.share_time[share] = schedules_[0].time_for(bytes);
   }
   shape_.all_channels_ps = shape_.share_time[1].value() * n;
+  shape_.touched = std::min<uint32_t>(granules, n);
+  shape_.extra = granules % n;
+  shape_.uneven_busy_ps = shape_.share_time[2].value() * shape_.extra +
+                          shape_.share_time[1].value() * (shape_.touched - shape_.extra);
 }
 
 sc_core::sc_time Dram::occupy_schedules(uint64_t address, uint32_t granules, const sc_core::sc_time& arrival,
@@ -148,7 +152,7 @@ void Dram::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   const TransferHints* hints = find_extension<TransferHints>(p);
   const uint64_t addr = p.get_address();
   const uint64_t len = p.get_data_length();
-  if (len == 0 || addr >= config_.capacity_bytes || len > config_.capacity_bytes - addr) {
+  if (addr >= config_.capacity_bytes || len - 1 >= config_.capacity_bytes - addr) {  // len 0 wraps round: refused
     p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }

@@ -68,7 +68,7 @@ class Dram : public sc_core::sc_module {
   // An uneven access while every channel is on a schedule of its own (a run
   // of uneven accesses: 4 KiB over 5 channels): one reservation per channel
   // it touches, straight from the address, with no shares to sort out.
-  sc_core::sc_time occupy_own_schedules(uint64_t address, uint32_t granules, const sc_core::sc_time& arrival,
+  sc_core::sc_time occupy_own_schedules(uint64_t address, const sc_core::sc_time& arrival,
                                         const sc_core::sc_time& settled);
   // Moves the channels whose share of an uneven access differs from that of
   // the first channel of their schedule onto copies of that schedule, one per
@@ -117,6 +117,10 @@ class Dram : public sc_core::sc_module {
     uint64_t share_payload[3] = {};
     sc_core::sc_time share_time[3];
     uint64_t all_channels_ps = 0;
+    // Of an uneven access: the channels it touches, how many of them take
+    // one granule more, and the busy time of all its shares together.
+    uint32_t touched = 0, extra = 0;
+    uint64_t uneven_busy_ps = 0;
   } shape_;
   SparseStore store_;
   uint64_t bytes_read_ = 0;
