@@ -141,9 +141,8 @@ std::vector<double> cpu_weights(const std::vector<double>& cpu, const std::vecto
   return lambdas;
 }
 
-
 double reference_tight_lower_bound(const std::vector<uint32_t>& tokens_per_expert, const PlacementContext& context,
-                         const std::vector<ExpertJobPlan>& plan) {
+                                   const std::vector<ExpertJobPlan>& plan) {
   const LaneCostModel& costs = *context.costs;
   const LaneRates& rates = costs.rates();
   PlacementContext seen = context;  // with the plan's preloaded experts resident
