@@ -541,6 +541,25 @@ TEST_CASE("burst engine: a stream that skips its quantum syncs ends as one that 
   CHECK(skipped.deltas <= 2);
 }
 
+// A skipped sync moves the keeper's next sync point to the first multiple of
+// the quantum after the burst's time, as the sync would have: one quantum on
+// by an addition, several by the division (QuantumKeeper::skip_sync_at).
+TEST_CASE("burst engine: a skipped sync moves the keeper to the next multiple of the quantum", "[memory]") {
+  set_quantum_ns(1000);
+  const sc_time quantum(1000, SC_NS);
+  const auto at_ns = [](double ns) { return sc_time(ns, SC_NS); };
+  QuantumKeeper keeper;  // its next sync point starts at 0
+  keeper.skip_sync_at(at_ns(400), quantum);
+  CHECK(!keeper.due_at(at_ns(999)));
+  CHECK(keeper.due_at(at_ns(1000)));
+  keeper.skip_sync_at(at_ns(1000), quantum);  // exactly on the point: the next one
+  CHECK(!keeper.due_at(at_ns(1999)));
+  CHECK(keeper.due_at(at_ns(2000)));
+  keeper.skip_sync_at(at_ns(5300), quantum);  // several quanta past
+  CHECK(!keeper.due_at(at_ns(5999)));
+  CHECK(keeper.due_at(at_ns(6000)));
+}
+
 namespace {
 // Records, per transaction, the kernel time and what its TransferHints say.
 class HintsProbe : public sc_core::sc_module {
