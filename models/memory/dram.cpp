@@ -49,65 +49,51 @@ sc_core::sc_time Dram::occupy_channels_uncommon(uint64_t address, uint64_t lengt
   return occupy_schedules(address, granules, arrival, settled);
 }
 
-sc_core::sc_time Dram::occupy_own_schedules(uint64_t address, const sc_core::sc_time& arrival,
-                                            const sc_core::sc_time& settled) {
-  const unsigned n = config_.channels;
-  // Copies, kept in registers: the references could alias what the
-  // reservations store, so the compiler would reload them for every channel.
-  const sc_core::sc_time at = arrival, by = settled;
-  sc_core::sc_time latest = at;  // not the returned object, which lives in the caller's memory
-  // Channel by channel in index order, each with its share from the table:
-  // a loop of fixed length with no branch on the share (walking from the
-  // access's first channel, the wrap round to channel 0 came at a different
-  // step each access, and the processor mispredicted it).
-  const sc_core::sc_time* const time = &shape_.time_by_first[size_t((address >> interleave_shift_) % n) * n];
-  if (!tails_.valid) find_tails();
-  if (tails_.valid && shape_.extends_all && at.value() >= tails_.latest_start_ps &&
-      at.value() <= tails_.earliest_end_ps && tails_.earliest_end_ps > by.value()) {
-    // Every channel's reservation would extend its last interval.
-    sc_core::sc_time::value_type earliest = ~sc_core::sc_time::value_type(0);
-    for (unsigned c = 0; c < n; ++c) {
-      sc_core::sc_time& end = *tails_.end[c];
-      end += time[c];
-      latest = std::max(latest, end);
-      earliest = std::min(earliest, end.value());
-    }
-    tails_.earliest_end_ps = earliest;
-  } else {
-    // A channel the access does not touch has no time: its "reservation"
-    // returns the arrival and changes nothing. A reservation may move the
-    // channel's intervals, so its tail is found again after it.
-    Occupancy* const channel = schedules_.data();  // channel c's schedule is schedules_[c] here
-    bool all_live = true;
-    sc_core::sc_time::value_type latest_start = 0, earliest_end = ~sc_core::sc_time::value_type(0);
-    for (unsigned c = 0; c < n; ++c) {
-      latest = std::max(latest, channel[c].reserve_unrecorded(at, time[c], by));
-      all_live = all_live && note_tail(c, latest_start, earliest_end);
-    }
-    tails_.latest_start_ps = latest_start;
-    tails_.earliest_end_ps = earliest_end;
-    tails_.valid = all_live;
+sc_core::sc_time Dram::extend_tails(const sc_core::sc_time* time, const sc_core::sc_time& arrival) {
+  sc_core::sc_time latest = arrival;  // not the returned object, which lives in the caller's memory
+  sc_core::sc_time::value_type earliest = ~sc_core::sc_time::value_type(0);
+  sc_core::sc_time* const* end = tails_.end.data();
+  for (unsigned c = 0; c < config_.channels; ++c) {
+    *end[c] += time[c];
+    latest = std::max(latest, *end[c]);
+    earliest = std::min(earliest, end[c]->value());
   }
+  tails_.earliest_end_ps = earliest;
   busy_ps_ += shape_.uneven_busy_ps;
   const sc_core::sc_time done = latest;
   return done;
 }
 
-bool Dram::note_tail(unsigned c, sc_core::sc_time::value_type& latest_start, sc_core::sc_time::value_type& earliest_end) {
-  sc_core::sc_time start;
-  if (!schedules_[c].last_interval(start, tails_.end[c])) return false;
-  latest_start = std::max(latest_start, start.value());
-  earliest_end = std::min(earliest_end, tails_.end[c]->value());
-  return true;
-}
-
-void Dram::find_tails() {
+sc_core::sc_time Dram::occupy_one_by_one(const sc_core::sc_time* time, const sc_core::sc_time& arrival,
+                                         const sc_core::sc_time& settled) {
+  // Copies, kept in registers: the references could alias what the
+  // reservations store, so the compiler would reload them for every channel.
+  const sc_core::sc_time at = arrival, by = settled;
+  sc_core::sc_time latest = at;
+  // Channel by channel in index order, each with its time from the table: a
+  // loop of fixed length with no branch on the share (walking from the
+  // access's first channel, the wrap round to channel 0 came at a different
+  // step each access, and the processor mispredicted it). A channel the
+  // access does not touch has no time: its "reservation" returns the arrival
+  // and changes nothing.
+  Occupancy* const channel = schedules_.data();
+  bool all_live = true;
   sc_core::sc_time::value_type latest_start = 0, earliest_end = ~sc_core::sc_time::value_type(0);
-  for (unsigned c = 0; c < config_.channels; ++c)
-    if (!note_tail(c, latest_start, earliest_end)) return;
+  for (unsigned c = 0; c < config_.channels; ++c) {
+    latest = std::max(latest, channel[c].reserve_unrecorded(at, time[c], by));
+    sc_core::sc_time start;
+    all_live = all_live && channel[c].last_interval(start, tails_.end[c]);
+    if (all_live) {
+      latest_start = std::max(latest_start, start.value());
+      earliest_end = std::min(earliest_end, tails_.end[c]->value());
+    }
+  }
   tails_.latest_start_ps = latest_start;
   tails_.earliest_end_ps = earliest_end;
-  tails_.valid = true;
+  tails_.valid = all_live;
+  busy_ps_ += shape_.uneven_busy_ps;
+  const sc_core::sc_time done = latest;
+  return done;
 }
 
 void Dram::new_shape(uint64_t length, uint32_t granules) {

@@ -69,17 +69,28 @@ class Dram : public sc_core::sc_module {
   sc_core::sc_time occupy_schedules(uint64_t address, uint32_t granules, const sc_core::sc_time& arrival,
                                     const sc_core::sc_time& settled);
   // An uneven access while every channel is on a schedule of its own (a run
-  // of uneven accesses: 4 KiB over 5 channels): one reservation per channel
-  // it touches, straight from the address, with no shares to sort out.
-  // Channel c is then on schedule c (give_each_channel_its_index), so the
-  // channels are walked as an array, without schedule_of_.
+  // of uneven accesses: 4 KiB over 5 channels): one reservation per channel,
+  // straight from the address, with no shares to sort out. Channel c is then
+  // on schedule c (give_each_channel_its_index), so the channels are an
+  // array, and its time is time_by_first's row for the access's first
+  // channel. Inline up to the test of the tails (Tails), so that the common
+  // case of a saturating stream costs one call of a leaf function.
   sc_core::sc_time occupy_own_schedules(uint64_t address, const sc_core::sc_time& arrival,
-                                        const sc_core::sc_time& settled);
-  // Points tails_ at every channel's last interval, if each has a live one.
-  void find_tails();
-  // Channel c's last interval into tails_.end[c] and into the bounds over
-  // the channels so far; false if it has no live one.
-  bool note_tail(unsigned c, sc_core::sc_time::value_type& latest_start, sc_core::sc_time::value_type& earliest_end);
+                                        const sc_core::sc_time& settled) {
+    const unsigned n = config_.channels;
+    const sc_core::sc_time* time = &shape_.time_by_first[size_t((address >> interleave_shift_) % n) * n];
+    const auto at = arrival.value();
+    if (tails_.valid && shape_.extends_all && at >= tails_.latest_start_ps && at <= tails_.earliest_end_ps &&
+        tails_.earliest_end_ps > settled.value())
+      return extend_tails(time, arrival);
+    return occupy_one_by_one(time, arrival, settled);
+  }
+  // Every channel's reservation would extend its last interval: adds the
+  // times at the tails; returns when the last channel is done.
+  sc_core::sc_time extend_tails(const sc_core::sc_time* time, const sc_core::sc_time& arrival);
+  // Reserves on each channel in turn, and finds the tails again.
+  sc_core::sc_time occupy_one_by_one(const sc_core::sc_time* time, const sc_core::sc_time& arrival,
+                                     const sc_core::sc_time& settled);
   // Moves the channels whose share of an uneven access differs from that of
   // the first channel of their schedule onto copies of that schedule, one per
   // share; schedule_share_ is then the share of every schedule's channels.
@@ -146,9 +157,9 @@ class Dram : public sc_core::sc_module {
   // arrival at or after the latest of their starts and not after the
   // earliest of their ends, which is after `settled`, is in every one of
   // them: the access adds each channel's share at end[c] with no test per
-  // channel. Any other reservation may move the intervals (an append can
-  // reallocate, a gap search inserts), so it clears `valid`; the next
-  // own-schedule access finds the intervals again.
+  // channel. Reservations one by one may move the intervals (an append can
+  // reallocate, a gap search inserts), so they find them again after;
+  // occupy_schedules (splits, joins, swaps) clears `valid`.
   struct Tails {
     std::vector<sc_core::sc_time*> end;
     sc_core::sc_time::value_type latest_start_ps = 0, earliest_end_ps = 0;
