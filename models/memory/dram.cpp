@@ -50,18 +50,27 @@ sc_core::sc_time Dram::occupy_channels_uncommon(uint64_t address, uint64_t lengt
 }
 
 sc_core::sc_time Dram::extend_tails(const sc_core::sc_time* time, const sc_core::sc_time& arrival) {
-  sc_core::sc_time latest = arrival;  // not the returned object, which lives in the caller's memory
-  sc_core::sc_time::value_type earliest = ~sc_core::sc_time::value_type(0);
+  // The running maximum as a value and the end it came from: with
+  // `latest = std::max(latest, *end[c])` the compiler kept `latest` in memory
+  // (std::max picks a reference), a store and a load on the loop's critical
+  // path that took most of the time of a saturating 5-channel stream (perf).
+  sc_core::sc_time::value_type latest_ps = arrival.value(), earliest = ~sc_core::sc_time::value_type(0);
+  const sc_core::sc_time* latest = &arrival;
   sc_core::sc_time* const* end = tails_.end.data();
   for (unsigned c = 0; c < config_.channels; ++c) {
-    *end[c] += time[c];
-    latest = std::max(latest, *end[c]);
-    earliest = std::min(earliest, end[c]->value());
+    sc_core::sc_time& e = *end[c];
+    e += time[c];
+    const auto v = e.value();
+    // Selects, not a branch: which channel ends last goes round with the
+    // access's first channel, and a branch on it was mispredicted.
+    const bool later = v > latest_ps;
+    latest = later ? &e : latest;
+    latest_ps = later ? v : latest_ps;
+    earliest = std::min(earliest, v);
   }
   tails_.earliest_end_ps = earliest;
   busy_ps_ += shape_.uneven_busy_ps;
-  const sc_core::sc_time done = latest;
-  return done;
+  return *latest;
 }
 
 sc_core::sc_time Dram::occupy_one_by_one(const sc_core::sc_time* time, const sc_core::sc_time& arrival,
@@ -80,7 +89,8 @@ sc_core::sc_time Dram::occupy_one_by_one(const sc_core::sc_time* time, const sc_
   bool all_live = true;
   sc_core::sc_time::value_type latest_start = 0, earliest_end = ~sc_core::sc_time::value_type(0);
   for (unsigned c = 0; c < config_.channels; ++c) {
-    latest = std::max(latest, channel[c].reserve_unrecorded(at, time[c], by));
+    const sc_core::sc_time done = channel[c].reserve_unrecorded(at, time[c], by);
+    if (latest < done) latest = done;
     sc_core::sc_time start;
     all_live = all_live && channel[c].last_interval(start, tails_.end[c]);
     if (all_live) {
