@@ -488,9 +488,9 @@ int paced_stream_mismatches(unsigned channels) {
   return lockstep_mismatches(cfg, 5000, [&](int i) {
     const sc_time idle = i % 700 == 699 ? sc_time(5, sc_core::SC_US)
                                         : sc_time::from_value(granule_ps * 16 / channels * (80 + rng() % 40) / 100);
-    if (rng() % 10 == 0) return LockstepAccess{(rng() % 4096) * 256, 4096, sc_core::SC_ZERO_TIME, idle};
+    if (rng() % 10 == 0) return LockstepAccess{(rng() % 4096) * 256, 4096, sc_time::from_value(rng() % 2'000'000), idle};
     next_burst = (next_burst + 4096) % (64 * MiB);
-    return LockstepAccess{next_burst, 4096, sc_time(300, SC_NS), idle};
+    return LockstepAccess{next_burst, 4096, sc_time(2, sc_core::SC_US), idle};
   });
 }
 }  // namespace

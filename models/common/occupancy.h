@@ -69,9 +69,15 @@ class Occupancy {
         return reserve_in_gap(arrival, service, settled);
       }
     }
+    return append(arrival, service, settled);
+  }
+  // A reservation on a resource that is idle from `arrival` on (every
+  // interval ends before it): a new last interval, as reserve_unrecorded
+  // makes then. Returns its end, which an owner that knows this case may
+  // keep and extend (last_interval's terms).
+  Time& append(Time arrival, Time service, Time settled) {
     if (busy_.size() == busy_.capacity()) make_room(settled);
-    busy_.emplace_back(arrival, arrival + service);
-    return arrival + service;
+    return busy_.emplace_back(arrival, arrival + service).end;
   }
 
   // The live last interval's start and a pointer to its end; false if no

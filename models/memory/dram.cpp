@@ -69,6 +69,28 @@ sc_core::sc_time Dram::extend_tails(const sc_core::sc_time* time, const sc_core:
     earliest = std::min(earliest, v);
   }
   tails_.earliest_end_ps = earliest;
+  tails_.latest_end_ps = latest_ps;
+  busy_ps_ += shape_.uneven_busy_ps;
+  return *latest;
+}
+
+sc_core::sc_time Dram::append_tails(const sc_core::sc_time* time, const sc_core::sc_time& arrival,
+                                    const sc_core::sc_time& settled) {
+  const sc_core::sc_time at = arrival, by = settled;
+  sc_core::sc_time::value_type latest_ps = at.value(), earliest = ~sc_core::sc_time::value_type(0);
+  const sc_core::sc_time* latest = &arrival;
+  for (unsigned c = 0; c < config_.channels; ++c) {
+    sc_core::sc_time& e = schedules_[c].append(at, time[c], by);
+    tails_.end[c] = &e;
+    const auto v = e.value();
+    const bool later = v > latest_ps;  // a select, as in extend_tails
+    latest = later ? &e : latest;
+    latest_ps = later ? v : latest_ps;
+    earliest = std::min(earliest, v);
+  }
+  tails_.latest_start_ps = at.value();
+  tails_.earliest_end_ps = earliest;
+  tails_.latest_end_ps = latest_ps;
   busy_ps_ += shape_.uneven_busy_ps;
   return *latest;
 }
@@ -87,7 +109,7 @@ sc_core::sc_time Dram::occupy_one_by_one(const sc_core::sc_time* time, const sc_
   // and changes nothing.
   Occupancy* const channel = schedules_.data();
   bool all_live = true;
-  sc_core::sc_time::value_type latest_start = 0, earliest_end = ~sc_core::sc_time::value_type(0);
+  sc_core::sc_time::value_type latest_start = 0, earliest_end = ~sc_core::sc_time::value_type(0), latest_end = 0;
   for (unsigned c = 0; c < config_.channels; ++c) {
     const sc_core::sc_time done = channel[c].reserve_unrecorded(at, time[c], by);
     if (latest < done) latest = done;
@@ -96,10 +118,12 @@ sc_core::sc_time Dram::occupy_one_by_one(const sc_core::sc_time* time, const sc_
     if (all_live) {
       latest_start = std::max(latest_start, start.value());
       earliest_end = std::min(earliest_end, tails_.end[c]->value());
+      latest_end = std::max(latest_end, tails_.end[c]->value());
     }
   }
   tails_.latest_start_ps = latest_start;
   tails_.earliest_end_ps = earliest_end;
+  tails_.latest_end_ps = latest_end;
   tails_.valid = all_live;
   busy_ps_ += shape_.uneven_busy_ps;
   const sc_core::sc_time done = latest;

@@ -80,14 +80,20 @@ class Dram : public sc_core::sc_module {
     const unsigned n = config_.channels;
     const sc_core::sc_time* time = &shape_.time_by_first[size_t((address >> interleave_shift_) % n) * n];
     const auto at = arrival.value();
-    if (tails_.valid && shape_.extends_all && at >= tails_.latest_start_ps && at <= tails_.earliest_end_ps &&
-        tails_.earliest_end_ps > settled.value())
-      return extend_tails(time, arrival);
+    if (tails_.valid && shape_.extends_all) {
+      if (at >= tails_.latest_start_ps && at <= tails_.earliest_end_ps && tails_.earliest_end_ps > settled.value())
+        return extend_tails(time, arrival);
+      if (at > tails_.latest_end_ps) return append_tails(time, arrival, settled);
+    }
     return occupy_one_by_one(time, arrival, settled);
   }
   // Every channel's reservation would extend its last interval: adds the
   // times at the tails; returns when the last channel is done.
   sc_core::sc_time extend_tails(const sc_core::sc_time* time, const sc_core::sc_time& arrival);
+  // Every channel is idle from the arrival on (it comes after the latest of
+  // the tails' ends): each reservation appends an interval, the new tail.
+  sc_core::sc_time append_tails(const sc_core::sc_time* time, const sc_core::sc_time& arrival,
+                                const sc_core::sc_time& settled);
   // Reserves on each channel in turn, and finds the tails again.
   sc_core::sc_time occupy_one_by_one(const sc_core::sc_time* time, const sc_core::sc_time& arrival,
                                      const sc_core::sc_time& settled);
@@ -157,12 +163,14 @@ class Dram : public sc_core::sc_module {
   // arrival at or after the latest of their starts and not after the
   // earliest of their ends, which is after `settled`, is in every one of
   // them: the access adds each channel's share at end[c] with no test per
-  // channel. Reservations one by one may move the intervals (an append can
-  // reallocate, a gap search inserts), so they find them again after;
-  // occupy_schedules (splits, joins, swaps) clears `valid`.
+  // channel. An arrival after the latest end finds every channel idle: each
+  // appends an interval, and the new ones are the tails. Reservations one by
+  // one may move the intervals (an append can reallocate, a gap search
+  // inserts), so they find them again after; occupy_schedules (splits,
+  // joins, swaps) clears `valid`.
   struct Tails {
     std::vector<sc_core::sc_time*> end;
-    sc_core::sc_time::value_type latest_start_ps = 0, earliest_end_ps = 0;
+    sc_core::sc_time::value_type latest_start_ps = 0, earliest_end_ps = 0, latest_end_ps = 0;
     bool valid = false;
   } tails_;
   SparseStore store_;
