@@ -12,7 +12,10 @@ namespace {
 
 // The shipped scenarios simulate two batches, some 30 ms of wall time: too
 // short to time against the timer's and the machine's noise. Both run this
-// many batches instead (about 0.3 s each); tx/s does not depend on it.
+// many batches instead (0.1 to 0.2 s of simulation each). tx/s depends on it:
+// the first batches fetch experts into a cold GPU (long copies across the
+// hierarchy), later ones mostly read resident weights, and the switch
+// scenario's warm-up is the longer one (docs/performance.md, "Seventh round").
 constexpr unsigned kTopologyBatches = 20;
 
 // "No worse" with room for the noise left between two best-of-3 timings on

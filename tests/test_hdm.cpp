@@ -158,3 +158,33 @@ TEST_CASE("hdm decoders: a switch routes granules by its target list", "[cxl][hd
   CHECK((capability & 0xF) == 2);         // 4 decoders
   CHECK(((capability >> 4) & 0xF) == 4);  // 4 targets
 }
+
+// decode tries the last window it hit first: that must still refuse what
+// falls outside it or crosses a granule, find the other windows, and forget
+// the window when it is uncommitted or decoding is disabled.
+TEST_CASE("hdm decoders: decoding from the last window hit", "[cxl][hdm]") {
+  Block d(HdmDecoders::Kind::device, 2, 4 * GiB);
+  REQUIRE(d.program(0, {4 * GiB, 1 * GiB, {}, 0, {}}) == "");
+  REQUIRE(d.program(1, {16 * GiB, 8 * G, {4, 4096}, G, {}}) == "");
+  const uint64_t base = 16 * GiB, dpa0 = 1 * GiB + G;
+  CHECK(d.dpa(base + 2 * 4096 + 5) == std::optional<uint64_t>(dpa0 + 5));  // decoder 1 is the last hit
+  CHECK_FALSE(d.dpa(base + 2 * 4096 + 4000, 200).has_value());             // in it, but across a granule
+  CHECK_FALSE(d.dpa(base + 8 * G - 32, 64).has_value());                   // across its end
+  CHECK_FALSE(d.dpa(base - 64).has_value());                               // below it, in no window
+  CHECK(d.dpa(4 * GiB + 0x100) == std::optional<uint64_t>(0x100));         // decoder 0 now
+  CHECK_FALSE(d.dpa(4 * GiB + GiB - 32, 64).has_value());                  // across decoder 0's end
+  CHECK(d.dpa(base + 6 * 4096 + 100) == std::optional<uint64_t>(dpa0 + 4096 + 100));
+
+  // Uncommitting decoder 1 (COMMIT cleared) takes its window out of decode.
+  uint32_t control = 0;
+  REQUIRE(d.io(hdm_regs::control + hdm_regs::decoder_stride, &control, false));
+  control &= ~hdm_regs::commit;
+  REQUIRE(d.io(hdm_regs::control + hdm_regs::decoder_stride, &control, true));
+  CHECK_FALSE(d.dpa(base + 6 * 4096 + 100).has_value());
+  CHECK(d.dpa(4 * GiB) == std::optional<uint64_t>(0));
+
+  // So does clearing the global enable, for the window hit last.
+  uint32_t off = 0;
+  REQUIRE(d.io(hdm_regs::global_control, &off, true));
+  CHECK_FALSE(d.dpa(4 * GiB).has_value());
+}

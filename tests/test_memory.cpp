@@ -469,6 +469,42 @@ TEST_CASE("dram: uneven accesses over 5 channels match per-channel reservations"
   }) == 0);
 }
 
+// A stream of 4 KiB bursts paced near the channels' rate, where an arrival
+// often falls after some channels' last interval and within the others'
+// (the channels with an extra granule end later), now and then one from
+// another initiator at the kernel time, behind the stream's reservations,
+// and pauses after which every channel is idle: the cases around
+// Dram::Tails, whose shortcut must answer as the channels one by one.
+namespace {
+int paced_stream_mismatches(unsigned channels) {
+  set_quantum_ns(1000);
+  std::mt19937_64 rng(channels);
+  DramConfig cfg = small_dram();
+  cfg.channels = channels;
+  // One channel's time for one granule of 256 B, in ps: the pace is drawn
+  // around the time of 16 granules over the channels.
+  const uint64_t granule_ps = uint64_t(256 / (cfg.peak_GBps / channels) * 1000);
+  uint64_t next_burst = 0;
+  return lockstep_mismatches(cfg, 5000, [&](int i) {
+    const sc_time idle = i % 700 == 699 ? sc_time(5, sc_core::SC_US)
+                                        : sc_time::from_value(granule_ps * 16 / channels * (80 + rng() % 40) / 100);
+    if (rng() % 10 == 0) return LockstepAccess{(rng() % 4096) * 256, 4096, sc_time::from_value(rng() % 2'000'000), idle};
+    next_burst = (next_burst + 4096) % (64 * MiB);
+    return LockstepAccess{next_burst, 4096, sc_time(2, sc_core::SC_US), idle};
+  });
+}
+}  // namespace
+
+// 16 granules over 5 channels: one channel takes 4, the others 3.
+TEST_CASE("dram: a stream paced near 5 channels' rate matches per-channel reservations", "[memory]") {
+  CHECK(paced_stream_mismatches(5) == 0);
+}
+
+// 16 granules over 6 channels: four channels take 3, two take 2.
+TEST_CASE("dram: a stream paced near 6 channels' rate matches per-channel reservations", "[memory]") {
+  CHECK(paced_stream_mismatches(6) == 0);
+}
+
 // The burst engine skips a due quantum sync when no other process could run
 // before it (burst_initiator.h, BurstInitiator::pass) and brings the kernel
 // time to where the syncs would have left it before the stream returns. The
@@ -503,6 +539,25 @@ TEST_CASE("burst engine: a stream that skips its quantum syncs ends as one that 
   CHECK(skipped.local_ps == waited.local_ps);
   CHECK(waited.deltas >= 50);
   CHECK(skipped.deltas <= 2);
+}
+
+// A skipped sync moves the keeper's next sync point to the first multiple of
+// the quantum after the burst's time, as the sync would have: one quantum on
+// by an addition, several by the division (QuantumKeeper::skip_sync_at).
+TEST_CASE("burst engine: a skipped sync moves the keeper to the next multiple of the quantum", "[memory]") {
+  set_quantum_ns(1000);
+  const sc_time quantum(1000, SC_NS);
+  const auto at_ns = [](double ns) { return sc_time(ns, SC_NS); };
+  QuantumKeeper keeper;  // its next sync point starts at 0
+  keeper.skip_sync_at(at_ns(400), quantum);
+  CHECK(!keeper.due_at(at_ns(999)));
+  CHECK(keeper.due_at(at_ns(1000)));
+  keeper.skip_sync_at(at_ns(1000), quantum);  // exactly on the point: the next one
+  CHECK(!keeper.due_at(at_ns(1999)));
+  CHECK(keeper.due_at(at_ns(2000)));
+  keeper.skip_sync_at(at_ns(5300), quantum);  // several quanta past
+  CHECK(!keeper.due_at(at_ns(5999)));
+  CHECK(keeper.due_at(at_ns(6000)));
 }
 
 namespace {

@@ -38,7 +38,7 @@ void BurstInitiator::advance_to(const Time& t, Time& now) {
 void BurstInitiator::sync_or_skip(const Time& t, Time& now) {
   if (sc_core::sc_get_curr_simcontext()->sim_status() == sc_core::SC_SIM_OK &&
       !sc_core::sc_pending_activity_at_current_time() && !sc_core::sc_pending_activity_at_future_time()) {
-    keeper_.skip_sync_at(t);
+    keeper_.skip_sync_at(t, quantum_);
     synced_ = t;
   } else {
     keeper_.sync();
@@ -75,6 +75,7 @@ bool BurstInitiator::issue(const Target& target, tlm::tlm_command cmd, uint64_t 
 bool BurstInitiator::stream(Socket& socket, tlm::tlm_command cmd, uint64_t address, uint64_t bytes,
                             uint8_t* data, double pace_ps_per_byte) {
   Time now = synced_ = sc_core::sc_time_stamp();
+  quantum_ = keeper_.get_global_quantum();
   Time next_issue = now + keeper_.get_local_time();
   std::fill(in_flight_.begin(), in_flight_.end(), sc_core::SC_ZERO_TIME);
   Time last_done = next_issue;
@@ -117,6 +118,7 @@ bool BurstInitiator::copy(Socket& from, uint64_t src, Socket& to, uint64_t dst, 
   std::vector<uint8_t> buffer(functional ? burst_ : 0);
   uint8_t* data = functional ? buffer.data() : scratch_.data();
   Time now = synced_ = sc_core::sc_time_stamp();
+  quantum_ = keeper_.get_global_quantum();
   Time next_issue = now + keeper_.get_local_time();
   std::fill(in_flight_.begin(), in_flight_.end(), sc_core::SC_ZERO_TIME);
   Time last_done = next_issue;

@@ -37,13 +37,19 @@ class QuantumKeeper final : public tlm_utils::tlm_quantumkeeper {
  public:
   bool due_at(const sc_core::sc_time& absolute) const { return absolute >= m_next_sync_point; }
   // Moves the next synchronisation point on as a sync() that brought the
-  // kernel to `absolute` would (the next multiple of the global quantum),
-  // without waiting: for a caller that knows the wait could only have moved
-  // the kernel time (BurstInitiator::pass). The local time still counts from
-  // the kernel time, which stays where it is.
-  void skip_sync_at(const sc_core::sc_time& absolute) {
-    const uint64_t quantum = get_global_quantum().value();
-    m_next_sync_point = quantum ? sc_core::sc_time::from_value((absolute.value() / quantum + 1) * quantum) : absolute;
+  // kernel to `absolute` would (the next multiple of `quantum`, the global
+  // quantum), without waiting: for a caller that knows the wait could only
+  // have moved the kernel time (BurstInitiator::pass). The local time still
+  // counts from the kernel time, which stays where it is. The point is a
+  // multiple of the quantum already (reset() and this function set no other),
+  // and a stream passes it by less than a quantum almost always (a burst takes
+  // less), so one addition finds the next one; the division and the library
+  // call of from_value, 40 instructions a skip, only when it does not.
+  void skip_sync_at(const sc_core::sc_time& absolute, const sc_core::sc_time& quantum) {
+    m_next_sync_point += quantum;
+    if (m_next_sync_point > absolute) return;
+    const uint64_t q = quantum.value();
+    m_next_sync_point = q ? sc_core::sc_time::from_value((absolute.value() / q + 1) * q) : absolute;
   }
 };
 
@@ -132,6 +138,7 @@ class BurstInitiator {
   QuantumKeeper& keeper_;
   uint64_t burst_;
   Time synced_;  // the kernel time had no synchronisation been skipped (pass)
+  Time quantum_;  // the global quantum, read per stream or copy for sync_or_skip (a library call)
   std::vector<Time> in_flight_;  // completion times, ring of `window` entries
   std::vector<uint8_t> scratch_;      // stands in for data in timing-only bursts
   tlm::tlm_generic_payload payload_;

@@ -49,6 +49,12 @@ class Occupancy {
   Time reserve(Time arrival, Time service, uint64_t payload_bytes, Time settled) {
     busy_ps_ += service.value();
     payload_bytes_ += payload_bytes;
+    return reserve_unrecorded(arrival, service, settled);
+  }
+  // The same without the statistics, for owners that keep their own (Dram:
+  // its channels' schedules are copied and joined, so per-schedule counts
+  // would mean nothing, and it reserves up to one per channel per access).
+  Time reserve_unrecorded(Time arrival, Time service, Time settled) {
     if (service.value() == 0) return arrival;  // not SC_ZERO_TIME: a library global, loaded through the GOT
     // Common cases: the arrival falls in the last busy interval (a saturated
     // stream queues behind it), or the resource is idle from the arrival on.
@@ -63,9 +69,28 @@ class Occupancy {
         return reserve_in_gap(arrival, service, settled);
       }
     }
+    return append(arrival, service, settled);
+  }
+  // A reservation on a resource that is idle from `arrival` on (every
+  // interval ends before it): a new last interval, as reserve_unrecorded
+  // makes then. Returns its end, which an owner that knows this case may
+  // keep and extend (last_interval's terms).
+  Time& append(Time arrival, Time service, Time settled) {
     if (busy_.size() == busy_.capacity()) make_room(settled);
-    busy_.emplace_back(arrival, arrival + service);
-    return arrival + service;
+    return busy_.emplace_back(arrival, arrival + service).end;
+  }
+
+  // The live last interval's start and a pointer to its end; false if no
+  // interval is live. For an owner that reserves on several resources at
+  // once: when the arrival falls in every one's last interval, each
+  // reservation would extend it (the first case above), and the owner adds
+  // the services at these ends itself (Dram, see Dram::Tails). The pointer
+  // is valid until anything else is called on this Occupancy.
+  bool last_interval(Time& start, Time*& end) {
+    if (head_ >= busy_.size()) return false;
+    start = busy_.back().start;
+    end = &busy_.back().end;
+    return true;
   }
 
   // A transfer that goes out between the packets of queued traffic (link

@@ -76,7 +76,10 @@ HdmDecoders::HdmDecoders(Kind kind, unsigned count, uint64_t device_capacity, un
     Decoder& d = *decoders_.back();
     d.control.on_write = [this, i](uint64_t v, const sc_core::sc_time&) { on_control(i, v); };
   }
-  global_control_.on_write = [this](uint64_t v, const sc_core::sc_time&) { enabled_ = v & hdm_regs::decoder_enable; };
+  global_control_.on_write = [this](uint64_t v, const sc_core::sc_time&) {
+    enabled_ = v & hdm_regs::decoder_enable;
+    last_hit_ = nullptr;
+  };
 }
 
 void HdmDecoders::add_to(RegisterBank& bank) {
@@ -116,6 +119,7 @@ void HdmDecoders::on_control(unsigned i, uint64_t value) {
   Decoder& d = *decoders_[i];
   const uint32_t fields = uint32_t(value) & 0xFF;  // IG, IW as written; status bits are the decoder's
   d.control.value = fields | (value & hdm_regs::commit);
+  last_hit_ = nullptr;
   if (!(value & hdm_regs::commit)) {  // uncommit: this decoder and every one after it
     while (active_.size() > i) active_.pop_back();
     return;
@@ -137,6 +141,13 @@ void HdmDecoders::on_control(unsigned i, uint64_t value) {
   }
   active_.push_back(a);
   d.control.value |= hdm_regs::committed;
+}
+
+const HdmDecoders::Active* HdmDecoders::find(uint64_t hpa) const {
+  if (!enabled_) return nullptr;
+  for (const Active& a : active_)
+    if (hpa >= a.base && hpa - a.base < a.size) return last_hit_ = &a;
+  return nullptr;
 }
 
 const Interleave* HdmDecoders::interleave_at(uint64_t hpa, uint64_t* window_base) const {

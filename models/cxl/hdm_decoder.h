@@ -68,17 +68,18 @@ class HdmDecoders {
   };
   // The committed decoder whose window holds [hpa, hpa + length), if the
   // access stays inside one granule of it. Inline: every CXL.mem access asks.
+  // Streams stay in one window, so the last window hit is tried first: windows
+  // do not overlap (can_commit), so the window holding hpa answers alone.
   std::optional<Hit> decode(uint64_t hpa, uint64_t length) const {
-    if (!enabled_) return std::nullopt;
-    for (const Active& a : active_) {
-      if (hpa < a.base || hpa - a.base >= a.size) continue;
-      const uint64_t offset = hpa - a.base;
-      if (length > a.size - offset || length > a.interleave.to_granule_end(offset)) return std::nullopt;
-      const unsigned position = a.interleave.position(offset);
-      if (kind_ == Kind::device) return Hit{a.dpa_base + a.interleave.target_offset(offset), 0};
-      return Hit{0, a.targets[position]};
+    const Active* a = last_hit_;
+    if (!a || hpa < a->base || hpa - a->base >= a->size) {
+      a = find(hpa);
+      if (!a) return std::nullopt;
     }
-    return std::nullopt;
+    const uint64_t offset = hpa - a->base;
+    if (length > a->size - offset || length > a->interleave.to_granule_end(offset)) return std::nullopt;
+    if (kind_ == Kind::device) return Hit{a->dpa_base + a->interleave.target_offset(offset), 0};
+    return Hit{0, a->targets[a->interleave.position(offset)]};
   }
   // The committed interleave of the window holding `hpa` (for splitting accesses).
   const Interleave* interleave_at(uint64_t hpa, uint64_t* window_base) const;
@@ -101,6 +102,9 @@ class HdmDecoders {
     std::array<uint8_t, 8> targets;
   };
 
+  // The committed window holding `hpa` while decoding is enabled, kept as the
+  // last hit; out of line, as decode's first try usually answers.
+  const Active* find(uint64_t hpa) const;
   void on_control(unsigned i, uint64_t value);
   bool can_commit(unsigned i, const Interleave& il) const;
 
@@ -111,6 +115,9 @@ class HdmDecoders {
   std::vector<std::unique_ptr<Decoder>> decoders_;
   std::vector<Active> active_;
   bool enabled_ = false;
+  // decode's last window: null while decoding is disabled, reset whenever
+  // active_ changes (a commit may move its elements).
+  mutable const Active* last_hit_ = nullptr;
 };
 
 }  // namespace cxlvp

@@ -38,6 +38,7 @@ Dram::Dram(sc_core::sc_module_name name, const DramConfig& config)
   members_[0] = n;
   schedule_share_.assign(n, 0);
   moved_.assign(3 * size_t(n), 0);
+  tails_.end.assign(n, nullptr);
 }
 
 sc_core::sc_time Dram::occupy_channels_uncommon(uint64_t address, uint64_t length, uint32_t granules,
@@ -48,22 +49,82 @@ sc_core::sc_time Dram::occupy_channels_uncommon(uint64_t address, uint64_t lengt
   return occupy_schedules(address, granules, arrival, settled);
 }
 
-sc_core::sc_time Dram::occupy_own_schedules(uint64_t address, const sc_core::sc_time& arrival,
-                                            const sc_core::sc_time& settled) {
-  const unsigned n = config_.channels;
+sc_core::sc_time Dram::extend_tails(const sc_core::sc_time* time, const sc_core::sc_time& arrival) {
+  // The running maximum as a value and the end it came from: with
+  // `latest = std::max(latest, *end[c])` the compiler kept `latest` in memory
+  // (std::max picks a reference), a store and a load on the loop's critical
+  // path that took most of the time of a saturating 5-channel stream (perf).
+  sc_core::sc_time::value_type latest_ps = arrival.value(), earliest = ~sc_core::sc_time::value_type(0);
+  const sc_core::sc_time* latest = &arrival;
+  sc_core::sc_time* const* end = tails_.end.data();
+  for (unsigned c = 0; c < config_.channels; ++c) {
+    sc_core::sc_time& e = *end[c];
+    e += time[c];
+    const auto v = e.value();
+    // Selects, not a branch: which channel ends last goes round with the
+    // access's first channel, and a branch on it was mispredicted.
+    const bool later = v > latest_ps;
+    latest = later ? &e : latest;
+    latest_ps = later ? v : latest_ps;
+    earliest = std::min(earliest, v);
+  }
+  tails_.earliest_end_ps = earliest;
+  tails_.latest_end_ps = latest_ps;
+  busy_ps_ += shape_.uneven_busy_ps;
+  return *latest;
+}
+
+sc_core::sc_time Dram::append_tails(const sc_core::sc_time* time, const sc_core::sc_time& arrival,
+                                    const sc_core::sc_time& settled) {
+  const sc_core::sc_time at = arrival, by = settled;
+  sc_core::sc_time::value_type latest_ps = at.value(), earliest = ~sc_core::sc_time::value_type(0);
+  const sc_core::sc_time* latest = &arrival;
+  for (unsigned c = 0; c < config_.channels; ++c) {
+    sc_core::sc_time& e = schedules_[c].append(at, time[c], by);
+    tails_.end[c] = &e;
+    const auto v = e.value();
+    const bool later = v > latest_ps;  // a select, as in extend_tails
+    latest = later ? &e : latest;
+    latest_ps = later ? v : latest_ps;
+    earliest = std::min(earliest, v);
+  }
+  tails_.latest_start_ps = at.value();
+  tails_.earliest_end_ps = earliest;
+  tails_.latest_end_ps = latest_ps;
+  busy_ps_ += shape_.uneven_busy_ps;
+  return *latest;
+}
+
+sc_core::sc_time Dram::occupy_one_by_one(const sc_core::sc_time* time, const sc_core::sc_time& arrival,
+                                         const sc_core::sc_time& settled) {
   // Copies, kept in registers: the references could alias what the
   // reservations store, so the compiler would reload them for every channel.
   const sc_core::sc_time at = arrival, by = settled;
-  const sc_core::sc_time time[3] = {{}, shape_.share_time[1], shape_.share_time[2]};
-  const uint64_t payload[3] = {0, shape_.share_payload[1], shape_.share_payload[2]};
-  const uint32_t touched = shape_.touched, extra = shape_.extra;
-  sc_core::sc_time latest = at;  // not the returned object, which lives in the caller's memory
-  unsigned c = unsigned((address >> interleave_shift_) % n);  // the k-th channel from the first
-  for (uint32_t k = 0; k < touched; ++k) {
-    const unsigned share = share_of_kth(k, touched, extra);
-    latest = std::max(latest, schedules_[schedule_of_[c]].reserve(at, time[share], payload[share], by));
-    if (++c == n) c = 0;
+  sc_core::sc_time latest = at;
+  // Channel by channel in index order, each with its time from the table: a
+  // loop of fixed length with no branch on the share (walking from the
+  // access's first channel, the wrap round to channel 0 came at a different
+  // step each access, and the processor mispredicted it). A channel the
+  // access does not touch has no time: its "reservation" returns the arrival
+  // and changes nothing.
+  Occupancy* const channel = schedules_.data();
+  bool all_live = true;
+  sc_core::sc_time::value_type latest_start = 0, earliest_end = ~sc_core::sc_time::value_type(0), latest_end = 0;
+  for (unsigned c = 0; c < config_.channels; ++c) {
+    const sc_core::sc_time done = channel[c].reserve_unrecorded(at, time[c], by);
+    if (latest < done) latest = done;
+    sc_core::sc_time start;
+    all_live = all_live && channel[c].last_interval(start, tails_.end[c]);
+    if (all_live) {
+      latest_start = std::max(latest_start, start.value());
+      earliest_end = std::min(earliest_end, tails_.end[c]->value());
+      latest_end = std::max(latest_end, tails_.end[c]->value());
+    }
   }
+  tails_.latest_start_ps = latest_start;
+  tails_.earliest_end_ps = earliest_end;
+  tails_.latest_end_ps = latest_end;
+  tails_.valid = all_live;
   busy_ps_ += shape_.uneven_busy_ps;
   const sc_core::sc_time done = latest;
   return done;
@@ -76,12 +137,21 @@ void Dram::new_shape(uint64_t length, uint32_t granules) {
   shape_.even = granules % n == 0;
   for (unsigned share = 1; share <= 2; ++share) {
     const double bytes = double(length) * double(granules / n + share - 1) / double(granules);
-    shape_.share_payload[share] = uint64_t(bytes);
     shape_.share_time[share] = schedules_[0].time_for(bytes);
   }
   shape_.all_channels_ps = shape_.share_time[1].value() * n;
   shape_.touched = std::min<uint32_t>(granules, n);
   shape_.extra = granules % n;
+  if (!shape_.even) {  // occupy_own_schedules' table
+    shape_.time_by_first.resize(size_t(n) * n);
+    for (unsigned first = 0; first < n; ++first)
+      for (unsigned c = 0; c < n; ++c) {
+        const unsigned k = c >= first ? c - first : c + n - first;
+        shape_.time_by_first[first * n + c] = shape_.share_time[share_of_kth(k, shape_.touched, shape_.extra)];
+      }
+  }
+  // A reservation of no time returns its arrival and extends nothing.
+  shape_.extends_all = granules >= n && shape_.share_time[1].value() > 0 && shape_.share_time[2].value() > 0;
   shape_.uneven_busy_ps = shape_.share_time[2].value() * shape_.extra +
                           shape_.share_time[1].value() * (shape_.touched - shape_.extra);
 }
@@ -89,6 +159,7 @@ void Dram::new_shape(uint64_t length, uint32_t granules) {
 sc_core::sc_time Dram::occupy_schedules(uint64_t address, uint32_t granules, const sc_core::sc_time& arrival,
                                         const sc_core::sc_time& settled) {
   const unsigned n = config_.channels;
+  tails_.valid = false;  // reservations, splits, joins and swaps move the intervals
   // Schedules join again on an even access only: that is when one schedule
   // for all channels pays off, and a run of uneven accesses (interleaved
   // expanders) would otherwise copy and compare schedules on every access.
@@ -99,8 +170,11 @@ sc_core::sc_time Dram::occupy_schedules(uint64_t address, uint32_t granules, con
     const unsigned share = shape_.even ? 1 : schedule_share_[s];
     if (members_[s] == 0 || share == 0) continue;
     busy_ps_ += shape_.share_time[share].value() * members_[s];
-    done = std::max(done, schedules_[s].reserve(arrival, shape_.share_time[share], shape_.share_payload[share], settled));
+    done = std::max(done, schedules_[s].reserve_unrecorded(arrival, shape_.share_time[share], settled));
   }
+  // After the shares (schedule_share_ is by schedule index): the next uneven
+  // access takes occupy_own_schedules.
+  if (schedules_in_use_ == n) give_each_channel_its_index();
   return done;
 }
 
@@ -128,6 +202,19 @@ void Dram::split_by_share(uint64_t address, uint32_t granules) {
     --members_[s];
     ++members_[to];
     schedule_of_[c] = to;
+  }
+}
+
+void Dram::give_each_channel_its_index() {
+  const unsigned n = config_.channels;
+  for (unsigned c = 0; c < n; ++c) {
+    const unsigned s = schedule_of_[c];
+    if (s == c) continue;
+    // Whichever channel is on schedule c takes schedule s's place.
+    const unsigned other = unsigned(std::find(schedule_of_.begin(), schedule_of_.end(), c) - schedule_of_.begin());
+    std::swap(schedules_[c], schedules_[s]);
+    schedule_of_[other] = s;
+    schedule_of_[c] = c;
   }
 }
 

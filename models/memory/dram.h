@@ -43,20 +43,23 @@ class Dram : public sc_core::sc_module {
  private:
   unsigned transport_dbg(tlm::tlm_generic_payload& p);
   // The channels' reservation for an access; returns when its last byte is
-  // done. Inline for the common case, the last shape again with the channels
-  // in lockstep (shifts only: divisions were a third of the old function).
+  // done. Inline for the common cases, the last shape again with the channels
+  // in lockstep (shifts only: divisions were a third of the old function) or
+  // each on its own schedule.
   sc_core::sc_time occupy_channels(uint64_t address, uint64_t length, const sc_core::sc_time& arrival,
                                    const sc_core::sc_time& settled) {
     const uint64_t first = address >> interleave_shift_;
     const auto granules = uint32_t(((address + length - 1) >> interleave_shift_) - first + 1);
-    if (schedules_in_use_ == 1 && shape_.even && length == shape_.length && granules == shape_.granules)
-      return occupy_in_lockstep(arrival, settled);
+    if (length == shape_.length && granules == shape_.granules) {
+      if (schedules_in_use_ == 1 && shape_.even) return occupy_in_lockstep(arrival, settled);
+      if (schedules_in_use_ == config_.channels && !shape_.even) return occupy_own_schedules(address, arrival, settled);
+    }
     return occupy_channels_uncommon(address, length, granules, arrival, settled);
   }
   // All channels on schedule 0: one reservation of each channel's share.
   sc_core::sc_time occupy_in_lockstep(const sc_core::sc_time& arrival, const sc_core::sc_time& settled) {
     busy_ps_ += shape_.all_channels_ps;
-    return schedules_[0].reserve(arrival, shape_.share_time[1], shape_.share_payload[1], settled);
+    return schedules_[0].reserve_unrecorded(arrival, shape_.share_time[1], settled);
   }
   // Out of line, so that the common path stays short: a new access shape,
   // and accesses while the channels are on more than one schedule.
@@ -66,14 +69,40 @@ class Dram : public sc_core::sc_module {
   sc_core::sc_time occupy_schedules(uint64_t address, uint32_t granules, const sc_core::sc_time& arrival,
                                     const sc_core::sc_time& settled);
   // An uneven access while every channel is on a schedule of its own (a run
-  // of uneven accesses: 4 KiB over 5 channels): one reservation per channel
-  // it touches, straight from the address, with no shares to sort out.
+  // of uneven accesses: 4 KiB over 5 channels): one reservation per channel,
+  // straight from the address, with no shares to sort out. Channel c is then
+  // on schedule c (give_each_channel_its_index), so the channels are an
+  // array, and its time is time_by_first's row for the access's first
+  // channel. Inline up to the test of the tails (Tails), so that the common
+  // case of a saturating stream costs one call of a leaf function.
   sc_core::sc_time occupy_own_schedules(uint64_t address, const sc_core::sc_time& arrival,
-                                        const sc_core::sc_time& settled);
+                                        const sc_core::sc_time& settled) {
+    const unsigned n = config_.channels;
+    const sc_core::sc_time* time = &shape_.time_by_first[size_t((address >> interleave_shift_) % n) * n];
+    const auto at = arrival.value();
+    if (tails_.valid && shape_.extends_all) {
+      if (at >= tails_.latest_start_ps && at <= tails_.earliest_end_ps && tails_.earliest_end_ps > settled.value())
+        return extend_tails(time, arrival);
+      if (at > tails_.latest_end_ps) return append_tails(time, arrival, settled);
+    }
+    return occupy_one_by_one(time, arrival, settled);
+  }
+  // Every channel's reservation would extend its last interval: adds the
+  // times at the tails; returns when the last channel is done.
+  sc_core::sc_time extend_tails(const sc_core::sc_time* time, const sc_core::sc_time& arrival);
+  // Every channel is idle from the arrival on (it comes after the latest of
+  // the tails' ends): each reservation appends an interval, the new tail.
+  sc_core::sc_time append_tails(const sc_core::sc_time* time, const sc_core::sc_time& arrival,
+                                const sc_core::sc_time& settled);
+  // Reserves on each channel in turn, and finds the tails again.
+  sc_core::sc_time occupy_one_by_one(const sc_core::sc_time* time, const sc_core::sc_time& arrival,
+                                     const sc_core::sc_time& settled);
   // Moves the channels whose share of an uneven access differs from that of
   // the first channel of their schedule onto copies of that schedule, one per
   // share; schedule_share_ is then the share of every schedule's channels.
   void split_by_share(uint64_t address, uint32_t granules);
+  // Once every channel has a schedule of its own: puts channel c's on index c.
+  void give_each_channel_its_index();
   // Joins schedules whose futures have become identical again.
   void merge_equal_schedules(const sc_core::sc_time& settled);
 
@@ -107,21 +136,43 @@ class Dram : public sc_core::sc_module {
   std::vector<unsigned> moved_;          // [schedule * 3 + share]: the copy its channels of that share moved to
   // The last access shape and what follows from it (divisions and floating
   // point are costly, and streams repeat one shape): whether it spreads
-  // evenly, what each channel's share is in bytes and in time ([1]: channels
-  // with granules / channels granules, [2]: with one more), and the time of
-  // all channels' shares of an even access together.
+  // evenly, what each channel's share takes ([1]: channels with granules /
+  // channels granules, [2]: with one more), and the time of all channels'
+  // shares of an even access together.
   struct Shape {
     uint64_t length = 0;
     uint32_t granules = 0;
     bool even = false;
-    uint64_t share_payload[3] = {};
     sc_core::sc_time share_time[3];
     uint64_t all_channels_ps = 0;
     // Of an uneven access: the channels it touches, how many of them take
     // one granule more, and the busy time of all its shares together.
     uint32_t touched = 0, extra = 0;
     uint64_t uneven_busy_ps = 0;
+    // It touches every channel, each for some time (Tails).
+    bool extends_all = false;
+    // [first * channels + c]: channel c's time when the access starts on
+    // channel `first` (none if it does not touch c).
+    std::vector<sc_core::sc_time> time_by_first;
   } shape_;
+  // A saturating stream of uneven accesses (a GPU reading weights from 5
+  // HBM stacks) arrives, on every channel, within the channel's last busy
+  // interval, and each reservation extends that interval: the first case of
+  // Occupancy::reserve_unrecorded. While the channels are on schedules of
+  // their own, end[c] points at channel c's last interval's end, and an
+  // arrival at or after the latest of their starts and not after the
+  // earliest of their ends, which is after `settled`, is in every one of
+  // them: the access adds each channel's share at end[c] with no test per
+  // channel. An arrival after the latest end finds every channel idle: each
+  // appends an interval, and the new ones are the tails. Reservations one by
+  // one may move the intervals (an append can reallocate, a gap search
+  // inserts), so they find them again after; occupy_schedules (splits,
+  // joins, swaps) clears `valid`.
+  struct Tails {
+    std::vector<sc_core::sc_time*> end;
+    sc_core::sc_time::value_type latest_start_ps = 0, earliest_end_ps = 0, latest_end_ps = 0;
+    bool valid = false;
+  } tails_;
   SparseStore store_;
   uint64_t bytes_read_ = 0;
   uint64_t bytes_written_ = 0;
