@@ -1,5 +1,6 @@
 #include "cxl_switch.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "../common/hop_trace.h"
@@ -63,10 +64,14 @@ void CxlSwitch::attach(unsigned port, const AddressRange& device_bar, unsigned s
   if (port >= ports.size() || !ports[port])
     throw std::invalid_argument(std::string(name()) + ": port " + std::to_string(port) + " was not built for a device");
   bridges_.push_back({device_bar, port});
+  bridges_low_ = std::min(bridges_low_, device_bar.base);
+  bridges_high_ = std::max(bridges_high_, device_bar.size > ~uint64_t(0) - device_bar.base ? ~uint64_t(0)
+                                                                                        : device_bar.end());
   port_slots_.at(port)->value = slot;
 }
 
 int CxlSwitch::bridge_port(uint64_t address, uint64_t length) const {
+  if (address < bridges_low_ || address >= bridges_high_) return -1;
   for (const Bridge& b : bridges_)
     if (b.window.holds(address, length)) return int(b.port);
   return -1;

@@ -107,6 +107,9 @@ class CxlSwitch : public sc_core::sc_module {
     unsigned port;
   };
   std::vector<Bridge> bridges_;
+  // The span from the lowest bridge window's base to the highest one's end:
+  // CXL.mem traffic falls outside it and skips the loop over the bridges.
+  uint64_t bridges_low_ = ~uint64_t(0), bridges_high_ = 0;
 };
 
 }  // namespace cxlvp
