@@ -505,6 +505,30 @@ TEST_CASE("dram: a stream paced near 6 channels' rate matches per-channel reserv
   CHECK(paced_stream_mismatches(6) == 0);
 }
 
+// Two streams over 5 channels, as a GPU's compute reads run microseconds
+// ahead while its DMA writes come in runs at the kernel time: every 9th
+// access is one ahead by 3 us, which leaves an interval on each channel
+// every 1.5 to 2.5 us; the 8 between come together, each 100 ns after the
+// one before, so each falls in the interval the one before reserved in and
+// extends it on every channel (Dram::Recent) while its share fits before the
+// interval ahead, and searches again when it does not.
+TEST_CASE("dram: runs in the gaps of a stream ahead of them over 5 channels match per-channel reservations", "[memory]") {
+  set_quantum_ns(1000);
+  std::mt19937_64 rng(29);
+  DramConfig cfg = small_dram();
+  cfg.channels = 5;
+  uint64_t ahead_burst = 0, run_burst = 32 * MiB;
+  CHECK(lockstep_mismatches(cfg, 9000, [&](int i) {
+    if (i % 9 == 0) {
+      ahead_burst = (ahead_burst + 4096) % (32 * MiB);
+      return LockstepAccess{ahead_burst, 4096, sc_time(3, sc_core::SC_US), sc_core::SC_ZERO_TIME};
+    }
+    const sc_time idle = i % 9 == 8 ? sc_time::from_value(1'500'000 + rng() % 1'000'000) : sc_core::SC_ZERO_TIME;
+    run_burst = 32 * MiB + (run_burst + 4096) % (32 * MiB);
+    return LockstepAccess{run_burst, 4096, sc_time::from_value(uint64_t(i % 9 - 1) * 100'000), idle};
+  }) == 0);
+}
+
 // The burst engine skips a due quantum sync when no other process could run
 // before it (burst_initiator.h, BurstInitiator::pass) and brings the kernel
 // time to where the syncs would have left it before the stream returns. The

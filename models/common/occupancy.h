@@ -71,6 +71,17 @@ class Occupancy {
     }
     return append(arrival, service, settled);
   }
+  // The interval the last gap search reserved in, if recent_fit may use it:
+  // its start, a pointer to its end and the next interval's start; false if
+  // none. For the same owners as last_interval, on its terms: a reservation
+  // that falls in it and fits before the next extends it.
+  bool recent_interval(Time& start, Time*& end, Time& next_start) {
+    if (recent_ < head_ || recent_ >= busy_.size() - 1) return false;
+    start = busy_[recent_].start;
+    end = &busy_[recent_].end;
+    next_start = busy_[recent_ + 1].start;
+    return true;
+  }
   // A reservation on a resource that is idle from `arrival` on (every
   // interval ends before it): a new last interval, as reserve_unrecorded
   // makes then. Returns its end, which an owner that knows this case may

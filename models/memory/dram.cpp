@@ -39,6 +39,8 @@ Dram::Dram(sc_core::sc_module_name name, const DramConfig& config)
   schedule_share_.assign(n, 0);
   moved_.assign(3 * size_t(n), 0);
   tails_.end.assign(n, nullptr);
+  recent_.end.assign(n, nullptr);
+  recent_.next_start_ps.assign(n, 0);
 }
 
 sc_core::sc_time Dram::occupy_channels_uncommon(uint64_t address, uint64_t length, uint32_t granules,
@@ -88,9 +90,30 @@ sc_core::sc_time Dram::append_tails(const sc_core::sc_time* time, const sc_core:
     latest_ps = later ? v : latest_ps;
     earliest = std::min(earliest, v);
   }
-  tails_.latest_start_ps = at.value();
+  tails_.latest_start_ps = tails_.earliest_start_ps = at.value();
   tails_.earliest_end_ps = earliest;
+  recent_.valid = false;  // an append may move or forget intervals
   tails_.latest_end_ps = latest_ps;
+  busy_ps_ += shape_.uneven_busy_ps;
+  return *latest;
+}
+
+sc_core::sc_time Dram::extend_recent(const sc_core::sc_time* time, const sc_core::sc_time& arrival) {
+  sc_core::sc_time::value_type latest_ps = arrival.value(), earliest = ~sc_core::sc_time::value_type(0),
+                               least_room = ~sc_core::sc_time::value_type(0);
+  const sc_core::sc_time* latest = &arrival;
+  for (unsigned c = 0; c < config_.channels; ++c) {
+    sc_core::sc_time& e = *recent_.end[c];
+    e += time[c];
+    const auto v = e.value();
+    const bool later = v > latest_ps;  // a select, as in extend_tails
+    latest = later ? &e : latest;
+    latest_ps = later ? v : latest_ps;
+    earliest = std::min(earliest, v);
+    least_room = std::min(least_room, recent_.next_start_ps[c] - v);
+  }
+  recent_.earliest_end_ps = earliest;
+  recent_.least_room_ps = least_room;
   busy_ps_ += shape_.uneven_busy_ps;
   return *latest;
 }
@@ -109,22 +132,38 @@ sc_core::sc_time Dram::occupy_one_by_one(const sc_core::sc_time* time, const sc_
   // and changes nothing.
   Occupancy* const channel = schedules_.data();
   bool all_live = true;
-  sc_core::sc_time::value_type latest_start = 0, earliest_end = ~sc_core::sc_time::value_type(0), latest_end = 0;
+  constexpr auto none = ~sc_core::sc_time::value_type(0);
+  sc_core::sc_time::value_type latest_start = 0, earliest_start = none, earliest_end = none, latest_end = 0;
+  bool all_recent = true;
+  sc_core::sc_time::value_type recent_latest_start = 0, recent_earliest_end = none, least_room = none;
   for (unsigned c = 0; c < config_.channels; ++c) {
     const sc_core::sc_time done = channel[c].reserve_unrecorded(at, time[c], by);
     if (latest < done) latest = done;
-    sc_core::sc_time start;
+    sc_core::sc_time start, next_start;
     all_live = all_live && channel[c].last_interval(start, tails_.end[c]);
     if (all_live) {
       latest_start = std::max(latest_start, start.value());
+      earliest_start = std::min(earliest_start, start.value());
       earliest_end = std::min(earliest_end, tails_.end[c]->value());
       latest_end = std::max(latest_end, tails_.end[c]->value());
     }
+    all_recent = all_recent && channel[c].recent_interval(start, recent_.end[c], next_start);
+    if (all_recent) {
+      recent_.next_start_ps[c] = next_start.value();
+      recent_latest_start = std::max(recent_latest_start, start.value());
+      recent_earliest_end = std::min(recent_earliest_end, recent_.end[c]->value());
+      least_room = std::min(least_room, next_start.value() - recent_.end[c]->value());
+    }
   }
   tails_.latest_start_ps = latest_start;
+  tails_.earliest_start_ps = earliest_start;
   tails_.earliest_end_ps = earliest_end;
   tails_.latest_end_ps = latest_end;
   tails_.valid = all_live;
+  recent_.latest_start_ps = recent_latest_start;
+  recent_.earliest_end_ps = recent_earliest_end;
+  recent_.least_room_ps = least_room;
+  recent_.valid = all_recent;
   busy_ps_ += shape_.uneven_busy_ps;
   const sc_core::sc_time done = latest;
   return done;
@@ -159,7 +198,7 @@ void Dram::new_shape(uint64_t length, uint32_t granules) {
 sc_core::sc_time Dram::occupy_schedules(uint64_t address, uint32_t granules, const sc_core::sc_time& arrival,
                                         const sc_core::sc_time& settled) {
   const unsigned n = config_.channels;
-  tails_.valid = false;  // reservations, splits, joins and swaps move the intervals
+  tails_.valid = recent_.valid = false;  // reservations, splits, joins and swaps move the intervals
   // Schedules join again on an even access only: that is when one schedule
   // for all channels pays off, and a run of uneven accesses (interleaved
   // expanders) would otherwise copy and compare schedules on every access.

@@ -84,6 +84,10 @@ class Dram : public sc_core::sc_module {
       if (at >= tails_.latest_start_ps && at <= tails_.earliest_end_ps && tails_.earliest_end_ps > settled.value())
         return extend_tails(time, arrival);
       if (at > tails_.latest_end_ps) return append_tails(time, arrival, settled);
+      if (recent_.valid && at < tails_.earliest_start_ps && at <= tails_.earliest_end_ps &&
+          tails_.earliest_end_ps > settled.value() && at >= recent_.latest_start_ps && at <= recent_.earliest_end_ps &&
+          shape_.share_time[2].value() < recent_.least_room_ps)
+        return extend_recent(time, arrival);
     }
     return occupy_one_by_one(time, arrival, settled);
   }
@@ -94,7 +98,11 @@ class Dram : public sc_core::sc_module {
   // the tails' ends): each reservation appends an interval, the new tail.
   sc_core::sc_time append_tails(const sc_core::sc_time* time, const sc_core::sc_time& arrival,
                                 const sc_core::sc_time& settled);
-  // Reserves on each channel in turn, and finds the tails again.
+  // Every channel's reservation would extend the interval its last gap
+  // search reserved in (Recent).
+  sc_core::sc_time extend_recent(const sc_core::sc_time* time, const sc_core::sc_time& arrival);
+  // Reserves on each channel in turn, and finds the tails (and the recent
+  // intervals) again.
   sc_core::sc_time occupy_one_by_one(const sc_core::sc_time* time, const sc_core::sc_time& arrival,
                                      const sc_core::sc_time& settled);
   // Moves the channels whose share of an uneven access differs from that of
@@ -170,9 +178,27 @@ class Dram : public sc_core::sc_module {
   // joins, swaps) clears `valid`.
   struct Tails {
     std::vector<sc_core::sc_time*> end;
-    sc_core::sc_time::value_type latest_start_ps = 0, earliest_end_ps = 0, latest_end_ps = 0;
+    sc_core::sc_time::value_type latest_start_ps = 0, earliest_start_ps = 0, earliest_end_ps = 0, latest_end_ps = 0;
     bool valid = false;
   } tails_;
+  // A second stream behind the first (a GPU's DMA writing fetched weights at
+  // the kernel time while its compute reads run ahead) arrives before every
+  // channel's tail, and each channel's reservation extends the interval its
+  // last gap search reserved in (Occupancy's recent_fit), while it falls in
+  // that interval and fits before the next. end[c] points at that interval's
+  // end on channel c, next_start_ps[c] is the next one's start; an arrival
+  // before the earliest tail start (so every reservation looks for a gap),
+  // within the latest recent start and the earliest recent end, with the
+  // longest share shorter than the least room before a next interval, is
+  // such a case on every channel. Found again by reservations one by one;
+  // an append (which may move or forget intervals) and occupy_schedules
+  // clear `valid`.
+  struct Recent {
+    std::vector<sc_core::sc_time*> end;
+    std::vector<sc_core::sc_time::value_type> next_start_ps;
+    sc_core::sc_time::value_type latest_start_ps = 0, earliest_end_ps = 0, least_room_ps = 0;
+    bool valid = false;
+  } recent_;
   SparseStore store_;
   uint64_t bytes_read_ = 0;
   uint64_t bytes_written_ = 0;
