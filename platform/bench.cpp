@@ -64,8 +64,9 @@ const char* const kBenchUsage = R"(usage:
       (at the first burst size); wall-time factor per doubling (linear => ~2x); and
       (e) the cheapest scenario at 10, 100 and 1000 batches with each run's peak memory
   (f) --checks topology: scenarios/topologies/four_behind_switch.yaml against
-      scenarios/default.yaml, 20 batches each: the switch scenario's transactions per
-      second of simulation must be no worse (>= 95 %, the timing noise) than the default's
+      scenarios/default.yaml, 20 batches each, their repeats taken in turn: the switch
+      scenario's transactions per second of simulation must be no worse (>= 95 %, the
+      timing noise) than the default's
   (g) --checks models: scenarios/models/{mixtral_8x7b,qwen3_235b_a22b,deepseek_v3}.yaml
       at 4 KiB and 64 KiB bursts, one run each: simulated time within 1 % (about a minute)
       --checks defaults to topology,models; to topology with --quick; to none when

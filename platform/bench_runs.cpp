@@ -78,28 +78,44 @@ void run_child(RunResult& r, const std::filesystem::path& tmp, unsigned index) {
   fs::remove(timing, ec);
 }
 
-void run_best(RunResult& r, const std::filesystem::path& tmp, unsigned& index, unsigned repeats) {
-  const RunResult spec = r;  // what to run, nothing measured yet
-  for (unsigned k = 0; k < repeats; ++k) {
-    RunResult again = spec;
-    run_child(again, tmp, index++);
-    if (!again.ok) {
-      r = again;
-      return;
-    }
-    if (k == 0) {
-      r = again;
-      continue;
-    }
-    if (again.transactions != r.transactions || again.simulated_s != r.simulated_s) {
-      r.ok = false;
-      r.error = "repeated runs differ (transactions or simulated time): not deterministic";
-      return;
-    }
-    r.wall_s = std::min(r.wall_s, again.wall_s);
-    r.simulation_s = std::min(r.simulation_s, again.simulation_s);
-    r.peak_rss_MiB = std::max(r.peak_rss_MiB, again.peak_rss_MiB);
+namespace {
+
+// Folds repeat k of a run into r (the run's best so far); false once the
+// run has failed or differs from its first repeat (r says why).
+bool fold_repeat(RunResult& r, const RunResult& again, unsigned k) {
+  if (!again.ok || k == 0) {
+    r = again;
+    return again.ok;
   }
+  if (again.transactions != r.transactions || again.simulated_s != r.simulated_s) {
+    r.ok = false;
+    r.error = "repeated runs differ (transactions or simulated time): not deterministic";
+    return false;
+  }
+  r.wall_s = std::min(r.wall_s, again.wall_s);
+  r.simulation_s = std::min(r.simulation_s, again.simulation_s);
+  r.peak_rss_MiB = std::max(r.peak_rss_MiB, again.peak_rss_MiB);
+  return true;
+}
+
+}  // namespace
+
+void run_best(RunResult& r, const std::filesystem::path& tmp, unsigned& index, unsigned repeats) {
+  run_best_in_turn({&r}, tmp, index, repeats);
+}
+
+void run_best_in_turn(const std::vector<RunResult*>& runs, const std::filesystem::path& tmp, unsigned& index,
+                      unsigned repeats) {
+  std::vector<RunResult> specs;  // what to run, nothing measured yet
+  for (const RunResult* r : runs) specs.push_back(*r);
+  std::vector<bool> going(runs.size(), true);
+  for (unsigned k = 0; k < repeats; ++k)
+    for (size_t i = 0; i < runs.size(); ++i) {
+      if (!going[i]) continue;
+      RunResult again = specs[i];
+      run_child(again, tmp, index++);
+      going[i] = fold_repeat(*runs[i], again, k);
+    }
 }
 
 }  // namespace cxlvp

@@ -36,4 +36,10 @@ void run_child(RunResult& r, const std::filesystem::path& tmp, unsigned index);
 // differ between repeats, or the platform is not deterministic.
 void run_best(RunResult& r, const std::filesystem::path& tmp, unsigned& index, unsigned repeats);
 
+// The same for runs to be compared with each other, their repeats taken in
+// turn (a, b, a, b, ...): on this shared machine slow spells last seconds,
+// and back-to-back blocks of repeats could put one run's every repeat in one.
+void run_best_in_turn(const std::vector<RunResult*>& runs, const std::filesystem::path& tmp, unsigned& index,
+                      unsigned repeats);
+
 }  // namespace cxlvp
