@@ -61,7 +61,7 @@ class Occupancy {
     // Forgetting changes no answer (no arrival comes before `settled`), so it
     // waits for a gap search, or for an append that finds the vector full
     // (make_room); the last interval is live when it ends after `settled`.
-    if (head_ < busy_.size()) {
+    if (!busy_.empty()) {  // then the last interval is live (forget_before)
       Interval& last = busy_.back();
       if (last.end > settled && arrival <= last.end) {
         if (arrival >= last.start) return last.end += service;
@@ -98,7 +98,7 @@ class Occupancy {
   // the services at these ends itself (Dram, see Dram::Tails). The pointer
   // is valid until anything else is called on this Occupancy.
   bool last_interval(Time& start, Time*& end) {
-    if (head_ >= busy_.size()) return false;
+    if (busy_.empty()) return false;
     start = busy_.back().start;
     end = &busy_.back().end;
     return true;
@@ -139,7 +139,10 @@ class Occupancy {
   // Drops intervals that ended by `t` (inline: called on every reservation).
   void forget_before(Time t) {
     while (head_ < busy_.size() && busy_[head_].end <= t) ++head_;
-    if (head_ >= 64 && 2 * head_ >= busy_.size()) erase_forgotten();
+    // With every interval forgotten the vector is emptied, so that "is one
+    // live" is "is the vector not empty": one comparison on the path of
+    // every reservation (make_room does the same).
+    if (head_ == busy_.size() || (head_ >= 64 && 2 * head_ >= busy_.size())) erase_forgotten();
   }
   void erase_forgotten();
   // Before an append into a full vector: forgets up to `settled` and erases
@@ -171,13 +174,14 @@ class Occupancy {
   }
   // The last interval, if it ends after `t` (else none does: ends are sorted).
   const Interval* last_ending_after(const Time& t) const {
-    return head_ < busy_.size() && busy_.back().end > t ? &busy_.back() : nullptr;
+    return !busy_.empty() && busy_.back().end > t ? &busy_.back() : nullptr;
   }
 
   static constexpr size_t kNone = ~size_t(0);
 
   double ps_per_byte_;
-  // busy_[head_..] are the live intervals: sorted, disjoint, never touching.
+  // busy_[head_..] are the live intervals: sorted, disjoint, never touching;
+  // the vector is empty when none is.
   // Few (old ones are forgotten) and most reservations append at the end, so
   // a vector beats a tree here. Dead ones before head_ are erased in bulk
   // once they are the majority, so forgetting costs O(1) per interval.
