@@ -17,6 +17,31 @@ namespace {
 // granule more than the others (0: not touched, see Dram::schedule_share_).
 uint8_t share_of_kth(unsigned k, uint32_t touched, uint32_t extra) { return k >= touched ? 0 : k < extra ? 2 : 1; }
 
+// The latest and the earliest of the channels' ends as an access sets them
+// (at least its arrival). The latest as a value and the end it came from:
+// with `latest = std::max(latest, end)` the compiler kept `latest` in memory
+// (std::max picks a reference), a store and a load on the loop's critical
+// path that took most of the time of a saturating 5-channel stream (perf).
+class EndSpan {
+ public:
+  explicit EndSpan(const sc_core::sc_time& arrival) : latest_(&arrival), latest_ps_(arrival.value()) {}
+  void add(const sc_core::sc_time& end) {
+    const auto v = end.value();
+    // Selects, not a branch: which channel ends last goes round with the
+    // access's first channel, and a branch on it was mispredicted.
+    const bool later = v > latest_ps_;
+    latest_ = later ? &end : latest_;
+    latest_ps_ = later ? v : latest_ps_;
+    earliest_ps_ = std::min(earliest_ps_, v);
+  }
+  const sc_core::sc_time& latest() const { return *latest_; }
+  sc_core::sc_time::value_type earliest_ps() const { return earliest_ps_; }
+
+ private:
+  const sc_core::sc_time* latest_;
+  sc_core::sc_time::value_type latest_ps_, earliest_ps_ = ~sc_core::sc_time::value_type(0);
+};
+
 }  // namespace
 
 Dram::Dram(sc_core::sc_module_name name, const DramConfig& config)
@@ -52,70 +77,47 @@ sc_core::sc_time Dram::occupy_channels_uncommon(uint64_t address, uint64_t lengt
 }
 
 sc_core::sc_time Dram::extend_tails(const sc_core::sc_time* time, const sc_core::sc_time& arrival) {
-  // The running maximum as a value and the end it came from: with
-  // `latest = std::max(latest, *end[c])` the compiler kept `latest` in memory
-  // (std::max picks a reference), a store and a load on the loop's critical
-  // path that took most of the time of a saturating 5-channel stream (perf).
-  sc_core::sc_time::value_type latest_ps = arrival.value(), earliest = ~sc_core::sc_time::value_type(0);
-  const sc_core::sc_time* latest = &arrival;
-  sc_core::sc_time* const* end = tails_.end.data();
+  EndSpan span(arrival);
   for (unsigned c = 0; c < config_.channels; ++c) {
-    sc_core::sc_time& e = *end[c];
-    e += time[c];
-    const auto v = e.value();
-    // Selects, not a branch: which channel ends last goes round with the
-    // access's first channel, and a branch on it was mispredicted.
-    const bool later = v > latest_ps;
-    latest = later ? &e : latest;
-    latest_ps = later ? v : latest_ps;
-    earliest = std::min(earliest, v);
+    sc_core::sc_time& end = *tails_.end[c];
+    end += time[c];
+    span.add(end);
   }
-  tails_.earliest_end_ps = earliest;
-  tails_.latest_end_ps = latest_ps;
+  tails_.earliest_end_ps = span.earliest_ps();
+  tails_.latest_end_ps = span.latest().value();
   busy_ps_ += shape_.uneven_busy_ps;
-  return *latest;
+  return span.latest();
 }
 
 sc_core::sc_time Dram::append_tails(const sc_core::sc_time* time, const sc_core::sc_time& arrival,
                                     const sc_core::sc_time& settled) {
   const sc_core::sc_time at = arrival, by = settled;
-  sc_core::sc_time::value_type latest_ps = at.value(), earliest = ~sc_core::sc_time::value_type(0);
-  const sc_core::sc_time* latest = &arrival;
+  EndSpan span(arrival);
   for (unsigned c = 0; c < config_.channels; ++c) {
-    sc_core::sc_time& e = schedules_[c].append(at, time[c], by);
-    tails_.end[c] = &e;
-    const auto v = e.value();
-    const bool later = v > latest_ps;  // a select, as in extend_tails
-    latest = later ? &e : latest;
-    latest_ps = later ? v : latest_ps;
-    earliest = std::min(earliest, v);
+    tails_.end[c] = &schedules_[c].append(at, time[c], by);
+    span.add(*tails_.end[c]);
   }
   tails_.latest_start_ps = tails_.earliest_start_ps = at.value();
-  tails_.earliest_end_ps = earliest;
+  tails_.earliest_end_ps = span.earliest_ps();
+  tails_.latest_end_ps = span.latest().value();
   recent_.valid = false;  // an append may move or forget intervals
-  tails_.latest_end_ps = latest_ps;
   busy_ps_ += shape_.uneven_busy_ps;
-  return *latest;
+  return span.latest();
 }
 
 sc_core::sc_time Dram::extend_recent(const sc_core::sc_time* time, const sc_core::sc_time& arrival) {
-  sc_core::sc_time::value_type latest_ps = arrival.value(), earliest = ~sc_core::sc_time::value_type(0),
-                               least_room = ~sc_core::sc_time::value_type(0);
-  const sc_core::sc_time* latest = &arrival;
+  EndSpan span(arrival);
+  sc_core::sc_time::value_type least_room = ~sc_core::sc_time::value_type(0);
   for (unsigned c = 0; c < config_.channels; ++c) {
-    sc_core::sc_time& e = *recent_.end[c];
-    e += time[c];
-    const auto v = e.value();
-    const bool later = v > latest_ps;  // a select, as in extend_tails
-    latest = later ? &e : latest;
-    latest_ps = later ? v : latest_ps;
-    earliest = std::min(earliest, v);
-    least_room = std::min(least_room, recent_.next_start_ps[c] - v);
+    sc_core::sc_time& end = *recent_.end[c];
+    end += time[c];
+    span.add(end);
+    least_room = std::min(least_room, recent_.next_start_ps[c] - end.value());
   }
-  recent_.earliest_end_ps = earliest;
+  recent_.earliest_end_ps = span.earliest_ps();
   recent_.least_room_ps = least_room;
   busy_ps_ += shape_.uneven_busy_ps;
-  return *latest;
+  return span.latest();
 }
 
 sc_core::sc_time Dram::occupy_one_by_one(const sc_core::sc_time* time, const sc_core::sc_time& arrival,
