@@ -143,20 +143,24 @@ void HdmDecoders::on_control(unsigned i, uint64_t value) {
   d.control.value |= hdm_regs::committed;
 }
 
-const HdmDecoders::Active* HdmDecoders::find(uint64_t hpa) const {
-  if (!enabled_) return nullptr;
+const HdmDecoders::Active* HdmDecoders::window_of(uint64_t hpa) const {
   for (const Active& a : active_)
-    if (hpa >= a.base && hpa - a.base < a.size) return last_hit_ = &a;
+    if (hpa >= a.base && hpa - a.base < a.size) return &a;
   return nullptr;
 }
 
+const HdmDecoders::Active* HdmDecoders::find(uint64_t hpa) const {
+  if (!enabled_) return nullptr;
+  const Active* a = window_of(hpa);
+  if (a) last_hit_ = a;
+  return a;
+}
+
 const Interleave* HdmDecoders::interleave_at(uint64_t hpa, uint64_t* window_base) const {
-  for (const Active& a : active_)
-    if (hpa >= a.base && hpa - a.base < a.size) {
-      if (window_base) *window_base = a.base;
-      return &a.interleave;
-    }
-  return nullptr;
+  const Active* a = window_of(hpa);
+  if (!a) return nullptr;
+  if (window_base) *window_base = a->base;
+  return &a->interleave;
 }
 
 }  // namespace cxlvp

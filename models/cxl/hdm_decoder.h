@@ -105,6 +105,8 @@ class HdmDecoders {
   // The committed window holding `hpa` while decoding is enabled, kept as the
   // last hit; out of line, as decode's first try usually answers.
   const Active* find(uint64_t hpa) const;
+  // The committed window holding `hpa`, enabled or not.
+  const Active* window_of(uint64_t hpa) const;
   void on_control(unsigned i, uint64_t value);
   bool can_commit(unsigned i, const Interleave& il) const;
 
