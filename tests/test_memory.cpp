@@ -632,6 +632,36 @@ TEST_CASE("burst engine: skipped syncs move the settled time on, not the kernel 
   CHECK(last_settled > 250'000'000);        // the 64th burst issues at 258 us
 }
 
+// A paced stream issues each burst at its consumer's clock cut to whole
+// picoseconds. The burst engine builds that time inline below 2^52 ps and with
+// sc_time::from_value above (where the inline scaling would round odd
+// picoseconds up); this stream starts 20 bursts before 2^52 ps and crosses it,
+// at a pace with a fraction (1000.3 ps per byte), against the same arithmetic
+// done here.
+TEST_CASE("burst engine: a paced stream issues at its consumer's clock, on both sides of 2^52 ps", "[memory][time]") {
+  set_quantum_ns(1000);
+  HintsProbe probe("probe");
+  constexpr double kPace = 1000.3;  // ps per byte: 4.097 us per 4 KiB burst, far above the probe's 100 ns
+  constexpr uint64_t kBursts = 64;
+  const uint64_t start_ps = (uint64_t(1) << 52) - 20 * 4'097'229;
+  TestInitiator t("t", [&](TestInitiator& i) {
+    sc_core::wait(sc_core::sc_time::from_value(start_ps));
+    REQUIRE(i.stream(tlm::TLM_READ_COMMAND, 0, kBursts * 4096, nullptr, kPace));
+  }, 4096, 4);
+  t.socket.bind(probe.in);
+  sc_core::sc_start();
+  REQUIRE(probe.seen.size() == kBursts);
+  double consumer = static_cast<double>(start_ps);
+  unsigned odd_above = 0;
+  for (uint64_t k = 0; k < kBursts; ++k) {
+    const auto expected = static_cast<uint64_t>(consumer);
+    CHECK(probe.seen[k].arrival_ps == expected);
+    odd_above += expected >= (uint64_t(1) << 52) && expected % 2 == 1;
+    consumer = std::max(consumer, static_cast<double>(expected)) + kPace * 4096;
+  }
+  CHECK(odd_above > 0);  // the case the fallback is there for did occur
+}
+
 // The models count picoseconds: a platform that sets another SystemC time
 // resolution is refused when a model is built, not silently scaled.
 TEST_CASE("the models refuse a time resolution other than 1 ps", "[memory][time]") {
