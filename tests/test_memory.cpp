@@ -532,37 +532,62 @@ TEST_CASE("dram: runs in the gaps of a stream ahead of them over 5 channels matc
 // The burst engine skips a due quantum sync when no other process could run
 // before it (burst_initiator.h, BurstInitiator::pass) and brings the kernel
 // time to where the syncs would have left it before the stream returns. The
-// same stream twice on two equal memories: first while another thread's
-// timed wait is pending (every sync waits), then alone, 10 ms later (a
-// multiple of the quantum). Both end at the same kernel and local time; the
-// lone one went through far fewer delta cycles.
+// same stream three times on three equal memories: first while another
+// thread wakes every quantum (every sync waits); then alone, 10 ms later (a
+// multiple of the quantum); then at 20 ms, while another thread's one timed
+// wait ends 20 us into it. All end at the same kernel and local time; the
+// lone one went through far fewer delta cycles, and the third syncs only
+// where the other thread wakes, which it does at its own time.
 TEST_CASE("burst engine: a stream that skips its quantum syncs ends as one that waits at each", "[memory]") {
   set_quantum_ns(1000);
-  Dram first("first", small_dram()), second("second", small_dram());
-  const uint64_t start = 10'000'000'000;  // 10 ms, in ps
+  Dram first("first", small_dram()), second("second", small_dram()), third("third", small_dram());
+  const uint64_t start = 10'000'000'000, crossed_start = 20'000'000'000;  // 10 and 20 ms, in ps
+  const uint64_t wake = crossed_start + 20'000'000;                       // 20 us into the third stream
   struct Ends {
     uint64_t kernel_ps, local_ps, deltas;
-  } waited{}, skipped{};
+  } waited{}, skipped{}, crossed{};
   const auto stream = [](TestInitiator& t, uint64_t begin, Ends& e) {
     const uint64_t deltas = sc_core::sc_delta_count();
     REQUIRE(t.stream(tlm::TLM_READ_COMMAND, 0, 1 * MiB, nullptr, 50));  // paced at 20 GB/s: 52 us
     e = {now_ps() - begin, t.local_ps() - begin, sc_core::sc_delta_count() - deltas};
   };
   TestInitiator a("a", [&](TestInitiator& t) { stream(t, 0, waited); });
+  TestInitiator ticker("ticker", [&](TestInitiator&) {
+    for (int i = 0; i < 100; ++i) sc_core::wait(sc_time(1, sc_core::SC_US));  // past the first stream's 52 us
+  });
   TestInitiator b("b", [&](TestInitiator& t) {
     t.wait_until_ps(start);
     stream(t, start, skipped);
   });
-  TestInitiator blocker("blocker", [&](TestInitiator&) { sc_core::wait(sc_time(5, sc_core::SC_MS)); });
+  TestInitiator c("c", [&](TestInitiator& t) {
+    t.wait_until_ps(crossed_start);
+    stream(t, crossed_start, crossed);
+  });
+  uint64_t woke_ps = 0, read_at_wake = 0;
+  TestInitiator sleeper("sleeper", [&](TestInitiator& t) {
+    t.wait_until_ps(wake);
+    woke_ps = now_ps();
+    read_at_wake = third.bytes_read();
+  });
   a.socket.bind(first.in);
+  ticker.socket.bind(first.in);
   b.socket.bind(second.in);
-  blocker.socket.bind(second.in);
+  c.socket.bind(third.in);
+  sleeper.socket.bind(third.in);
   sc_core::sc_start();
   CHECK(waited.local_ps > 50'000'000);  // some 50 quanta
   CHECK(skipped.kernel_ps == waited.kernel_ps);
   CHECK(skipped.local_ps == waited.local_ps);
+  CHECK(crossed.kernel_ps == waited.kernel_ps);
+  CHECK(crossed.local_ps == waited.local_ps);
   CHECK(waited.deltas >= 50);
   CHECK(skipped.deltas <= 2);
+  CHECK(crossed.deltas <= 4);
+  CHECK(woke_ps == wake);
+  // It ran when the stream had issued its first 20 us at 20 GB/s, give or take
+  // the quantum it was in, not after the whole stream.
+  CHECK(read_at_wake >= 400'000);
+  CHECK(read_at_wake <= 440'000);
 }
 
 // A skipped sync moves the keeper's next sync point to the first multiple of

@@ -36,8 +36,11 @@ void BurstInitiator::advance_to(const Time& t, Time& now) {
 }
 
 void BurstInitiator::sync_or_skip(const Time& t, Time& now) {
-  if (sc_core::sc_get_curr_simcontext()->sim_status() == sc_core::SC_SIM_OK &&
-      !sc_core::sc_pending_activity_at_current_time() && !sc_core::sc_pending_activity_at_future_time()) {
+  // The next activity of any other process, from the kernel time (zero when
+  // one is runnable now, up to the end of time when none is pending): if it
+  // lies after `t`, a wait for `t` would only move the kernel time.
+  const sc_core::sc_simcontext* kernel = sc_core::sc_get_curr_simcontext();
+  if (kernel->sim_status() == sc_core::SC_SIM_OK && sc_core::sc_time_to_pending_activity(kernel) > t - now) {
     keeper_.skip_sync_at(t, quantum_);
     synced_ = t;
   } else {

@@ -112,11 +112,12 @@ class BurstInitiator {
   void advance_to(const Time& t, Time& now);
   // The same between the bursts of a stream or copy, where a due
   // synchronisation is skipped when no other process could run before the
-  // kernel would reach `t`: nothing runnable now, no timed notification
-  // pending and no sc_stop. Such a wait would only move the kernel time; a
+  // kernel would reach `t`: nothing runnable now, no timed notification due
+  // by `t` and no sc_stop. Such a wait would only move the kernel time; a
   // wait is a context switch into the kernel and back, and a thread that
   // streams alone (a GPU fetching weights) did one every quantum, a fifth of
-  // the run. The kernel then stands behind synced_, where it would be, and
+  // the run, as did the lanes of a cxl_expert run while the others waited
+  // for later times. The kernel then stands behind synced_, where it would be, and
   // catch_up brings it there before the stream or copy returns, so callers
   // see the kernel time and keeper they would have seen. Models are not
   // affected: a transaction's issue time travels in TransferHints and its
