@@ -19,21 +19,16 @@
 #include <stdexcept>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
-#include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "bench_checks.h"
+#include "bench_raw_kernel.h"
 #include "bench_runs.h"
 #include "cli.h"
 #include "json_writer.h"
 #include "machine_load.h"
-#include "models/common/initiator_socket.h"
-#include "models/common/target_socket.h"
 #include "scenario_loader.h"
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 namespace cxlvp {
 
@@ -84,118 +79,6 @@ namespace {
 // Larger bursts may move a scenario's simulated time by at most this much
 // against its smallest burst size (docs/performance.md).
 constexpr double kBurstAccuracyTolerancePercent = 1.0;
-
-// ---- (a) raw kernel rate ----------------------------------------------------
-// The reference is the loop a SystemC user would write: tlm_utils' simple
-// sockets. The same loop through the platform's own sockets (InitiatorSocket,
-// TargetSocket: one virtual call per b_transport) is measured as well, for
-// information: they make a trivial loop faster too.
-
-// Adds 10 ns to every call, behind both kinds of socket.
-struct BenchTarget : sc_core::sc_module {
-  const sc_core::sc_time latency{10, sc_core::SC_NS};  // built once: sc_time(double, unit) is not free
-  void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
-    delay += latency;
-    p.set_response_status(tlm::TLM_OK_RESPONSE);
-  }
-  tlm_utils::simple_target_socket<BenchTarget> socket{"socket"};
-  TargetSocket<BenchTarget, &BenchTarget::b_transport> platform_socket{"platform_socket", this};
-  explicit BenchTarget(sc_core::sc_module_name name) : sc_module(name) {
-    socket.register_b_transport(this, &BenchTarget::b_transport);
-  }
-};
-
-// Runs `rounds` rounds of `calls` calls through the simple socket, then as
-// many through the platform's socket, each time it is released, and keeps
-// each round's wall time: the best round is the rate (the least disturbed by
-// the rest of the machine).
-struct BenchInitiator : sc_core::sc_module {
-  SC_HAS_PROCESS(BenchInitiator);
-  tlm_utils::simple_initiator_socket<BenchInitiator> socket{"socket"};
-  InitiatorSocket platform_socket{"platform_socket"};
-  sc_core::sc_event again;  // notified between sc_start calls: one more set of rounds
-  uint64_t calls;
-  unsigned rounds;
-  std::vector<double> round_wall_s, platform_round_wall_s;
-  BenchInitiator(sc_core::sc_module_name name, uint64_t n, unsigned r) : sc_module(name), calls(n), rounds(r) {
-    SC_THREAD(run);
-  }
-  void run() {
-    for (;;) {
-      loop([this](tlm::tlm_generic_payload& p, sc_core::sc_time& d) { socket->b_transport(p, d); }, round_wall_s);
-      loop([this](tlm::tlm_generic_payload& p, sc_core::sc_time& d) { platform_socket.b_transport(p, d); },
-           platform_round_wall_s);
-      wait(again);
-    }
-  }
-  template <class Call>
-  void loop(Call call, std::vector<double>& wall_s) {
-    tlm_utils::tlm_quantumkeeper qk;
-    qk.reset();
-    unsigned char data[64] = {};
-    tlm::tlm_generic_payload p;
-    p.set_command(tlm::TLM_READ_COMMAND);
-    p.set_data_ptr(data);
-    p.set_data_length(sizeof data);
-    p.set_streaming_width(sizeof data);
-    for (unsigned round = 0; round < rounds; ++round) {
-      const auto start = Clock::now();
-      for (uint64_t i = 0; i < calls; ++i) {
-        p.set_address(i * sizeof data);
-        p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-        sc_core::sc_time delay = qk.get_local_time();
-        call(p, delay);
-        qk.set(delay);
-        if (qk.need_sync()) qk.sync();
-      }
-      qk.sync();
-      wall_s.push_back(std::chrono::duration<double>(Clock::now() - start).count());
-    }
-  }
-};
-
-struct KernelResult {
-  uint64_t calls = 0;  // per round
-  unsigned rounds = 0;         // of each loop, so far
-  double wall_s = 0;           // the best round's, simple sockets (the reference)
-  double platform_wall_s = 0;  // the best round's, the platform's sockets
-  double rate() const { return wall_s > 0 ? calls / wall_s : 0; }
-  double platform_rate() const { return platform_wall_s > 0 ? calls / platform_wall_s : 0; }
-};
-
-// The raw kernel loop, elaborated once (the bench process's only
-// elaboration) and measured twice: before the scenario runs and after them,
-// so that a disturbed moment of the machine does not set the reference.
-class RawKernel {
- public:
-  RawKernel(uint64_t calls, unsigned rounds) {
-    tlm::tlm_global_quantum::instance().set(sc_core::sc_time(1, sc_core::SC_US));
-    target_ = std::make_unique<BenchTarget>("bench_target");
-    initiator_ = std::make_unique<BenchInitiator>("bench_initiator", calls, rounds);
-    initiator_->socket.bind(target_->socket);
-    initiator_->platform_socket.bind(target_->platform_socket);
-  }
-  // Runs one more set of rounds; the result is the best of all rounds so far.
-  KernelResult measure() {
-    if (started_) initiator_->again.notify(sc_core::SC_ZERO_TIME);
-    started_ = true;
-    sc_core::sc_start();
-    const auto best = [](const std::vector<double>& v) {
-      return v.empty() ? 0.0 : *std::min_element(v.begin(), v.end());
-    };
-    KernelResult r;
-    r.calls = initiator_->calls;
-    r.rounds = unsigned(initiator_->round_wall_s.size());
-    r.wall_s = best(initiator_->round_wall_s);
-    r.platform_wall_s = best(initiator_->platform_round_wall_s);
-    return r;
-  }
-
- private:
-  std::unique_ptr<BenchTarget> target_;
-  std::unique_ptr<BenchInitiator> initiator_;
-  bool started_ = false;
-};
 
 // ---- options ------------------------------------------------------------------
 
@@ -294,7 +177,8 @@ int run_bench(const CommandLine& line) {
   const KernelResult before = raw.measure();
   std::cout << "raw kernel rate, before the runs: " << sci(before.rate()) << " calls/s (best of " << before.rounds
             << " rounds; measured again after them)\n"
-            << "runs: each the best of " << o.repeats << " (shortest times; results identical across repeats)\n\n"
+            << "runs: each the best of " << o.repeats
+            << " (shortest times; repeats taken in turn over all runs; results identical across repeats)\n\n"
             << std::flush;
 
   char pattern[] = "/tmp/cxlvp-bench-XXXXXX";
@@ -302,7 +186,9 @@ int run_bench(const CommandLine& line) {
   const fs::path tmp = pattern;
   unsigned index = 0;
 
-  // (b)
+  // (b), every run's repeats taken in turn: a slow spell of this shared
+  // machine lasts seconds, long enough to hold all repeats of one run when
+  // they come back to back.
   std::vector<RunResult> runs;
   for (const auto& scenario : o.scenarios)
     for (const uint64_t burst : o.bursts) {
@@ -311,10 +197,15 @@ int run_bench(const CommandLine& line) {
       r.burst = burst;
       r.label = std::to_string(burst);
       r.sets = {"simulation.burst_bytes=" + std::to_string(burst)};
-      run_best(r, tmp, index, o.repeats);
-      if (!r.ok) std::cerr << "cxlvp: bench: " << scenario << " at " << burst << " B failed: " << r.error << "\n";
       runs.push_back(r);
     }
+  std::vector<RunResult*> in_turn;
+  for (auto& r : runs) in_turn.push_back(&r);
+  run_best_in_turn(in_turn, tmp, index, o.repeats);
+  for (const auto& r : runs) {
+    if (!r.ok) std::cerr << "cxlvp: bench: " << r.scenario << " at " << r.burst << " B failed: " << r.error << "\n";
+    else machine.note_repeats(r.simulation_s, r.slowest_simulation_s);
+  }
 
   // (a), again: the reference is the best round of both measurements.
   const KernelResult kernel = raw.measure();
@@ -524,7 +415,8 @@ int run_bench(const CommandLine& line) {
       j.begin_object(key);
       j.value("scenario", r.scenario).value("label", r.label).value("burst_bytes", r.burst).value("ok", r.ok);
       if (!r.ok) j.value("error", r.error);
-      j.value("wall_s", r.wall_s).value("simulation_s", r.simulation_s).value("transactions", r.transactions);
+      j.value("wall_s", r.wall_s).value("simulation_s", r.simulation_s);
+      j.value("slowest_simulation_s", r.slowest_simulation_s).value("transactions", r.transactions);
       j.value("tx_per_s", r.tx_per_s());
       j.value("ratio_to_raw", kernel.rate() > 0 ? r.tx_per_s() / kernel.rate() : 0.0);
       j.value("simulated_s_per_wall_s", r.wall_s > 0 ? r.simulated_s / r.wall_s : 0.0);
@@ -553,7 +445,7 @@ int run_bench(const CommandLine& line) {
     j.begin_object("machine").value("cores", machine.cores());
     j.value("load_average_start", machine.load_average_start()).value("load_average_end", machine.load_average_end());
     j.value("cpu_s", machine.cpu_s()).value("wall_s", machine.wall_s()).value("cpu_share", machine.cpu_share());
-    j.value("busy", machine.busy());
+    j.value("widest_repeat_spread", machine.widest_spread()).value("busy", machine.busy());
     j.end_object();
     if (o.topology_check) {
       j.begin_object("topology_check");

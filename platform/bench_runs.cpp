@@ -85,6 +85,7 @@ namespace {
 bool fold_repeat(RunResult& r, const RunResult& again, unsigned k) {
   if (!again.ok || k == 0) {
     r = again;
+    r.slowest_simulation_s = again.simulation_s;
     return again.ok;
   }
   if (again.transactions != r.transactions || again.simulated_s != r.simulated_s) {
@@ -94,6 +95,7 @@ bool fold_repeat(RunResult& r, const RunResult& again, unsigned k) {
   }
   r.wall_s = std::min(r.wall_s, again.wall_s);
   r.simulation_s = std::min(r.simulation_s, again.simulation_s);
+  r.slowest_simulation_s = std::max(r.slowest_simulation_s, again.simulation_s);
   r.peak_rss_MiB = std::max(r.peak_rss_MiB, again.peak_rss_MiB);
   return true;
 }

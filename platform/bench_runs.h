@@ -16,6 +16,7 @@ struct RunResult {
   uint64_t burst = 0;
   double wall_s = 0;        // the whole child process, around fork/exec/wait
   double simulation_s = 0;  // its sc_start alone (its --timing file), as the raw rate is timed
+  double slowest_simulation_s = 0;  // its slowest repeat's: far above the best, the machine slowed meanwhile
   int status = 0;  // raw waitpid status
   bool ok = false;
   std::string error;

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <iomanip>
@@ -16,6 +17,10 @@ double wall_now_s() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 constexpr double kLeastShareOfIdle = 0.9;
+// Repeats of one run on an idle machine differ by a few per cent; slow spells
+// of the host made them differ by 1.3x to 2x.
+constexpr double kWidestSteadySpread = 1.25;
+constexpr double kShortestTimedRun_s = 0.02;
 }  // namespace
 
 MachineLoad::MachineLoad()
@@ -44,8 +49,13 @@ double MachineLoad::load_average() {
   return getloadavg(&one_minute, 1) == 1 ? one_minute : 0;
 }
 
+void MachineLoad::note_repeats(double fastest_s, double slowest_s) {
+  if (fastest_s >= kShortestTimedRun_s) spread_ = std::max(spread_, slowest_s / fastest_s);
+}
+
 bool MachineLoad::busy() const {
-  return cpu_share() < kLeastShareOfIdle || std::max(load_start_, load_end_) > double(cores_);
+  return cpu_share() < kLeastShareOfIdle || std::max(load_start_, load_end_) > double(cores_) ||
+         spread_ > kWidestSteadySpread;
 }
 
 std::string MachineLoad::describe() const {
@@ -53,8 +63,12 @@ std::string MachineLoad::describe() const {
   s << std::fixed << std::setprecision(2) << "machine: load average " << load_start_ << " at the start, "
     << load_end_ << " at the end, on " << cores_ << " cores; the bench got " << std::setprecision(0)
     << 100 * cpu_share() << " % of a core (" << std::setprecision(1) << cpu_s_ << " s CPU in " << wall_s_
-    << " s wall): ";
-  if (busy())
+    << " s wall); the repeats of one run differed by up to x" << std::setprecision(2) << spread_ << ": ";
+  if (spread_ > kWidestSteadySpread && cpu_share() >= kLeastShareOfIdle &&
+      std::max(load_start_, load_end_) <= double(cores_))
+    s << "UNSTEADY, the host slowed the bench down for a while (no load shows here), so the best repeats "
+         "may still be low; measure again before reading a miss";
+  else if (busy())
     s << "BUSY, other work competed for the cores, so the rates above are low by about as much; "
          "measure again on an idle machine before reading a miss";
   else

@@ -6,7 +6,11 @@
 // processes, 1-minute mean) against the cores, and the CPU time this process
 // and its waited-for children got against the wall time that passed (the
 // bench runs one thing at a time, so an idle machine gives it close to one
-// core's worth).
+// core's worth). A third sign catches what neither sees: this shared host
+// slows a process down for seconds at a time (another tenant on the same
+// physical cores) while the load average stays low and the bench still gets
+// its whole core. Then the repeats of one run, taken in turn with the others,
+// differ by far more than their noise: the bench reports the widest spread.
 #include <string>
 
 namespace cxlvp {
@@ -25,9 +29,14 @@ class MachineLoad {
   double wall_s() const { return wall_s_; }
   // CPU time over wall time: about 1 when one busy process had a core to itself.
   double cpu_share() const { return wall_s_ > 0 ? cpu_s_ / wall_s_ : 0; }
+  // A run's repeats: its slowest and fastest simulation times (runs shorter
+  // than 20 ms are left out: their noise is the timer's, not the machine's).
+  void note_repeats(double fastest_s, double slowest_s);
+  double widest_spread() const { return spread_; }  // slowest over fastest, 1 when steady
   // Busier than an idle machine running only the bench could be: the
-  // process got under 90 % of a core, or more processes were runnable than
-  // there are cores (the bench itself counts as one).
+  // process got under 90 % of a core, more processes were runnable than
+  // there are cores (the bench itself counts as one), or one run's repeats
+  // differed by more than 25 % (slow spells).
   bool busy() const;
   // One line for the console: the figures and the verdict.
   std::string describe() const;
@@ -40,6 +49,7 @@ class MachineLoad {
   double load_start_, load_end_ = 0;
   double cpu_start_s_, cpu_s_ = 0, wall_s_ = 0;
   double wall_start_s_;
+  double spread_ = 1;
 };
 
 }  // namespace cxlvp

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "command_runner.h"
+#include "platform/machine_load.h"
 
 using cxlvp_test::Outcome;
 using cxlvp_test::run_cxlvp;
@@ -96,6 +97,24 @@ TEST_CASE("bench says the machine was busy when other processes hold the cores",
   REQUIRE(r.status == 0);
   CHECK(r.out.find("machine: load average ") != std::string::npos);
   CHECK(r.out.find("BUSY") != std::string::npos);
+}
+
+// Slow spells of a shared host show in no load average: the repeats of one
+// run then differ widely, and the machine line must say so. Runs under 20 ms
+// are left out (their noise is the timer's).
+TEST_CASE("machine load: repeats of one run far apart mark the measurement unsteady", "[bench]") {
+  cxlvp::MachineLoad machine;
+  machine.note_repeats(0.010, 0.030);  // 10 ms: too short to count
+  CHECK(machine.widest_spread() == 1.0);
+  machine.note_repeats(0.100, 0.110);
+  CHECK(machine.widest_spread() == Approx(1.1));
+  machine.note_repeats(0.200, 0.320);
+  machine.stop();
+  CHECK(machine.widest_spread() == Approx(1.6));
+  CHECK(machine.busy());
+  const std::string line = machine.describe();
+  CHECK(line.find("differed by up to x1.60") != std::string::npos);
+  CHECK((line.find("UNSTEADY") != std::string::npos || line.find("BUSY") != std::string::npos));
 }
 
 // The topology check's verdict is timing, so only its lines and its record are
