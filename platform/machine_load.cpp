@@ -53,10 +53,13 @@ void MachineLoad::note_repeats(double fastest_s, double slowest_s) {
   if (fastest_s >= kShortestTimedRun_s) spread_ = std::max(spread_, slowest_s / fastest_s);
 }
 
-bool MachineLoad::busy() const {
-  return cpu_share() < kLeastShareOfIdle || std::max(load_start_, load_end_) > double(cores_) ||
-         spread_ > kWidestSteadySpread;
+bool MachineLoad::loaded() const {
+  return cpu_share() < kLeastShareOfIdle || std::max(load_start_, load_end_) > double(cores_);
 }
+
+bool MachineLoad::unsteady() const { return spread_ > kWidestSteadySpread; }
+
+bool MachineLoad::busy() const { return loaded() || unsteady(); }
 
 std::string MachineLoad::describe() const {
   std::ostringstream s;
@@ -64,13 +67,12 @@ std::string MachineLoad::describe() const {
     << load_end_ << " at the end, on " << cores_ << " cores; the bench got " << std::setprecision(0)
     << 100 * cpu_share() << " % of a core (" << std::setprecision(1) << cpu_s_ << " s CPU in " << wall_s_
     << " s wall); the repeats of one run differed by up to x" << std::setprecision(2) << spread_ << ": ";
-  if (spread_ > kWidestSteadySpread && cpu_share() >= kLeastShareOfIdle &&
-      std::max(load_start_, load_end_) <= double(cores_))
-    s << "UNSTEADY, the host slowed the bench down for a while (no load shows here), so the best repeats "
-         "may still be low; measure again before reading a miss";
-  else if (busy())
+  if (loaded())
     s << "BUSY, other work competed for the cores, so the rates above are low by about as much; "
          "measure again on an idle machine before reading a miss";
+  else if (unsteady())
+    s << "UNSTEADY, the host slowed the bench down for a while (no load shows here), so the best repeats "
+         "may still be low; measure again before reading a miss";
   else
     s << "idle enough, the rates stand";
   return s.str();

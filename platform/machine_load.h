@@ -42,6 +42,8 @@ class MachineLoad {
   std::string describe() const;
 
  private:
+  bool loaded() const;    // the load average or the CPU share says so
+  bool unsteady() const;  // the repeats' spread says so
   static double cpu_now_s();  // this process and its waited-for children, user + system
   static double load_average();
 
