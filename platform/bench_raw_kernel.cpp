@@ -103,6 +103,9 @@ KernelResult RawKernel::measure() {
   r.calls = initiator_->calls;
   r.rounds = unsigned(initiator_->round_wall_s.size());
   r.wall_s = best(initiator_->round_wall_s);
+  r.slowest_wall_s = initiator_->round_wall_s.empty()
+                         ? 0.0
+                         : *std::max_element(initiator_->round_wall_s.begin(), initiator_->round_wall_s.end());
   r.platform_wall_s = best(initiator_->platform_round_wall_s);
   return r;
 }

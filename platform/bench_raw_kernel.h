@@ -16,6 +16,7 @@ struct KernelResult {
   uint64_t calls = 0;  // per round
   unsigned rounds = 0;         // of each loop, so far
   double wall_s = 0;           // the best round's, simple sockets (the reference)
+  double slowest_wall_s = 0;   // the slowest round's, simple sockets (how steady the machine was)
   double platform_wall_s = 0;  // the best round's, the platform's sockets
   double rate() const { return wall_s > 0 ? calls / wall_s : 0; }
   double platform_rate() const { return platform_wall_s > 0 ? calls / platform_wall_s : 0; }
@@ -31,7 +32,8 @@ class RawKernel {
  public:
   RawKernel(uint64_t calls, unsigned rounds);
   ~RawKernel();
-  // Runs one more set of rounds; the result is the best of all rounds so far.
+  // Runs `rounds` more rounds of each loop; the result is the best of all
+  // rounds so far.
   KernelResult measure();
 
  private:

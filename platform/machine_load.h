@@ -38,12 +38,12 @@ class MachineLoad {
   // there are cores (the bench itself counts as one), or one run's repeats
   // differed by more than 25 % (slow spells).
   bool busy() const;
+  bool loaded() const;    // the load average or the CPU share says so
+  bool unsteady() const;  // the repeats' spread says so: a rate may be off either way, the reference too
   // One line for the console: the figures and the verdict.
   std::string describe() const;
 
  private:
-  bool loaded() const;    // the load average or the CPU share says so
-  bool unsteady() const;  // the repeats' spread says so
   static double cpu_now_s();  // this process and its waited-for children, user + system
   static double load_average();
 
