@@ -36,11 +36,15 @@ void BurstInitiator::advance_to(const Time& t, Time& now) {
 }
 
 void BurstInitiator::sync_or_skip(const Time& t, Time& now) {
-  // The next activity of any other process, from the kernel time (zero when
-  // one is runnable now, up to the end of time when none is pending): if it
-  // lies after `t`, a wait for `t` would only move the kernel time.
+  // If the next activity of any other process lies after `t`, a wait for `t`
+  // would only move the kernel time. When nothing is pending at a future time
+  // (a thread streaming alone), two quick questions answer it; otherwise the
+  // time to that activity (zero when a process is runnable now).
   const sc_core::sc_simcontext* kernel = sc_core::sc_get_curr_simcontext();
-  if (kernel->sim_status() == sc_core::SC_SIM_OK && sc_core::sc_time_to_pending_activity(kernel) > t - now) {
+  const bool later = !sc_core::sc_pending_activity_at_future_time(kernel)
+                         ? !sc_core::sc_pending_activity_at_current_time(kernel)
+                         : sc_core::sc_time_to_pending_activity(kernel) > t - now;
+  if (kernel->sim_status() == sc_core::SC_SIM_OK && later) {
     keeper_.skip_sync_at(t, quantum_);
     synced_ = t;
   } else {
