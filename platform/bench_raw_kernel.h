@@ -32,8 +32,7 @@ class RawKernel {
  public:
   RawKernel(uint64_t calls, unsigned rounds);
   ~RawKernel();
-  // Runs `rounds` more rounds of each loop; the result is the best of all
-  // rounds so far.
+  // Runs one more set of rounds; the result is the best of all rounds so far.
   KernelResult measure();
 
  private:

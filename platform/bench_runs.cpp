@@ -107,19 +107,17 @@ void run_best(RunResult& r, const std::filesystem::path& tmp, unsigned& index, u
 }
 
 void run_best_in_turn(const std::vector<RunResult*>& runs, const std::filesystem::path& tmp, unsigned& index,
-                      unsigned repeats, const std::function<void()>& between) {
+                      unsigned repeats) {
   std::vector<RunResult> specs;  // what to run, nothing measured yet
   for (const RunResult* r : runs) specs.push_back(*r);
   std::vector<bool> going(runs.size(), true);
-  for (unsigned k = 0; k < repeats; ++k) {
+  for (unsigned k = 0; k < repeats; ++k)
     for (size_t i = 0; i < runs.size(); ++i) {
       if (!going[i]) continue;
       RunResult again = specs[i];
       run_child(again, tmp, index++);
       going[i] = fold_repeat(*runs[i], again, k);
     }
-    if (between) between();
-  }
 }
 
 }  // namespace cxlvp

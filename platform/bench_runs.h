@@ -5,7 +5,6 @@
 // time from its --timing file.
 #include <cstdint>
 #include <filesystem>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -41,9 +40,7 @@ void run_best(RunResult& r, const std::filesystem::path& tmp, unsigned& index, u
 // The same for runs to be compared with each other, their repeats taken in
 // turn (a, b, a, b, ...): on this shared machine slow spells last seconds,
 // and back-to-back blocks of repeats could put one run's every repeat in one.
-// `between` (if set) runs after each round of all runs: the bench measures its
-// raw kernel reference there, so that a slow spell weighs on both alike.
 void run_best_in_turn(const std::vector<RunResult*>& runs, const std::filesystem::path& tmp, unsigned& index,
-                      unsigned repeats, const std::function<void()>& between = {});
+                      unsigned repeats);
 
 }  // namespace cxlvp

@@ -45,9 +45,8 @@ TEST_CASE("bench --repeat runs each scenario again and requires identical result
                            "/scenarios/paper/monde_ideal.yaml --bursts 65536");
   INFO(r.out << r.err);
   REQUIRE(r.status == 0);
-  CHECK(r.out.find("(one round; measured again after each round of the runs)") != std::string::npos);
-  // one before the runs, one after each of their 2 rounds, one at the end
-  CHECK(r.out.find("(best of 4 rounds, before, between and after the runs)") != std::string::npos);
+  CHECK(r.out.find("(best of 2 rounds; measured again after them)") != std::string::npos);
+  CHECK(r.out.find("(best of 4 rounds, before and after the runs)") != std::string::npos);
   CHECK(r.out.find("each the best of 2") != std::string::npos);
   CHECK(r.out.find("FAILED") == std::string::npos);  // a difference between repeats would fail the run
 }
