@@ -11,6 +11,7 @@
 #include "models/common/occupancy.h"
 #include "models/memory/dram.h"
 #include "testbench.h"
+#include "models/common/hop_trace.h"
 #include "models/common/transfer_hints.h"
 
 using namespace cxlvp;
@@ -379,7 +380,11 @@ struct LockstepAccess {
 // made of one plain Occupancy per channel, where every touched channel
 // reserves its own share; the Dram's channels share reservations while their
 // futures are equal (dram.h), which must give the same completion times and
-// busy time. Returns the number of completion times that differ.
+// busy time. Returns the number of completion times that differ. Three reads
+// in four carry what the platform's initiators attach (timing-only
+// TransferHints and a HopTrace), which Dram::b_transport's shortcuts need;
+// the fourth is a foreign initiator's plain payload, which always takes the
+// general path: both paths on one state.
 int lockstep_mismatches(const DramConfig& cfg, int count, const std::function<LockstepAccess(int)>& next) {
   Dram mem("mem", cfg);
   std::vector<Occupancy> reference(cfg.channels, Occupancy(cfg.peak_GBps * 1e9 / cfg.channels));
@@ -392,8 +397,13 @@ int lockstep_mismatches(const DramConfig& cfg, int count, const std::function<Lo
       const LockstepAccess a = next(i);
       if (a.idle > sc_core::SC_ZERO_TIME) sc_core::wait(a.idle);
       const uint64_t now = now_ps();
-      const uint64_t got =
-          now + t.raw(tlm::TLM_READ_COMMAND, a.address, buf.data(), unsigned(a.length), a.ahead).delay.value();
+      TransferHints hints;
+      hints.set(true, false, sc_core::sc_time_stamp());
+      HopTrace trace;
+      const bool platform = i % 4 != 3;
+      const uint64_t got = now + t.raw(tlm::TLM_READ_COMMAND, a.address, buf.data(), unsigned(a.length), a.ahead,
+                                       nullptr, 0, 0, platform ? &hints : nullptr, platform ? &trace : nullptr)
+                                     .delay.value();
       const uint64_t first = a.address / interleave, granules = (a.address + a.length - 1) / interleave - first + 1;
       uint64_t done = now + a.ahead.value();
       for (uint64_t k = 0; k < std::min(granules, n); ++k) {

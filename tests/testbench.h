@@ -114,9 +114,11 @@ class TestInitiator : public sc_core::sc_module {
   };
   Raw raw(tlm::tlm_command cmd, uint64_t address, void* data, unsigned length,
           sc_core::sc_time delay = sc_core::SC_ZERO_TIME, unsigned char* byte_enable = nullptr,
-          unsigned byte_enable_length = 0, unsigned streaming_width = 0, TransferHints* hints = nullptr) {
+          unsigned byte_enable_length = 0, unsigned streaming_width = 0, TransferHints* hints = nullptr,
+          HopTrace* trace = nullptr) {
     tlm::tlm_generic_payload p;
     if (hints) p.set_extension(hints);
+    if (trace) p.set_extension(trace);
     p.set_command(cmd);
     p.set_address(address);
     p.set_data_ptr(static_cast<unsigned char*>(data));
@@ -128,6 +130,7 @@ class TestInitiator : public sc_core::sc_module {
     p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     socket->b_transport(p, delay);
     if (hints) p.clear_extension(hints);
+    if (trace) p.clear_extension(trace);
     return {p.get_response_status(), delay, p.get_address()};
   }
   // Debug transport; returns the byte count the target reported.

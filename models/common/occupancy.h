@@ -71,6 +71,31 @@ class Occupancy {
     }
     return append(arrival, service, settled);
   }
+  // reserve_unrecorded's two common cases and nothing else: the arrival falls
+  // in the live last interval (which the reservation extends), or the
+  // resource is idle from the arrival on and the vector has room for a new
+  // last interval. Sets `done` as reserve_unrecorded would return it and
+  // returns true; returns false, with nothing changed, where it would search
+  // a gap or make room. With no call on its path, an owner whose common case
+  // is this (Dram's lockstep access) stays a leaf function, which saves no
+  // registers on entry (perf: six pushes and pops per access).
+  bool reserve_without_call(Time arrival, Time service, Time settled, Time& done) {
+    if (service.value() == 0) {
+      done = arrival;
+      return true;
+    }
+    if (!busy_.empty()) {
+      Interval& last = busy_.back();
+      if (last.end > settled && arrival <= last.end) {
+        if (arrival < last.start) return false;
+        done = last.end += service;
+        return true;
+      }
+    }
+    if (busy_.size() == busy_.capacity()) return false;
+    done = busy_.emplace_back(arrival, arrival + service).end;
+    return true;
+  }
   // The interval the last gap search reserved in, if recent_fit may use it:
   // its start, a pointer to its end and the next interval's start; false if
   // none. For the same owners as last_interval, on its terms: a reservation

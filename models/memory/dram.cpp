@@ -76,7 +76,7 @@ sc_core::sc_time Dram::occupy_channels_uncommon(uint64_t address, uint64_t lengt
   return occupy_schedules(address, granules, arrival, settled);
 }
 
-sc_core::sc_time Dram::extend_tails(const sc_core::sc_time* time, const sc_core::sc_time& arrival) {
+[[gnu::always_inline]] inline sc_core::sc_time Dram::extend_tails(const sc_core::sc_time* time, const sc_core::sc_time& arrival) {
   EndSpan span(arrival);
   for (unsigned c = 0; c < config_.channels; ++c) {
     sc_core::sc_time& end = *tails_.end[c];
@@ -276,11 +276,68 @@ void Dram::merge_equal_schedules(const sc_core::sc_time& settled) {
 }
 
 void Dram::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+  if (shape_.even) return even_access(p, delay);
+  uneven_access(p, delay);
+}
+
+// The checks the common cases share: a timing-only access from a platform
+// initiator (its hints and trace), not traced hop by hop, in range, of the
+// last access shape. Sets the hints, the trace and the access's first
+// granule.
+inline bool Dram::of_last_shape(const tlm::tlm_generic_payload& p, const TransferHints*& hints, HopTrace*& trace,
+                                uint64_t& first) const {
+  hints = find_extension<TransferHints>(p);
+  trace = find_extension<HopTrace>(p);
+  const uint64_t addr = p.get_address();
+  const uint64_t len = p.get_data_length();
+  if (!hints || hints->carries_data || !trace || node_.stamps_hops() || !in_range(addr, len) ||
+      p.get_byte_enable_ptr() || len != shape_.length)
+    return false;
+  first = addr >> interleave_shift_;
+  return granules_from(first, addr, len) == shape_.granules;
+}
+
+// What every access that succeeds does after its reservation (`done`).
+inline void Dram::complete(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, const sc_core::sc_time& now,
+                           const sc_core::sc_time& done) {
+  delay = done + latency_ - now;
+  const uint64_t len = p.get_data_length();
+  if (p.is_write()) bytes_written_ += len;
+  else if (p.is_read()) bytes_read_ += len;
+  p.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+[[gnu::noinline]] void Dram::even_access(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+  const TransferHints* hints;
+  HopTrace* trace;
+  uint64_t first;
+  sc_core::sc_time done;
+  if (schedules_in_use_ != 1 || !of_last_shape(p, hints, trace, first) ||
+      !schedules_[0].reserve_without_call(hints->now + delay, shape_.share_time[1], hints->settled, done))
+    return access(p, delay);
+  busy_ps_ += shape_.all_channels_ps;
+  trace->target = node_.id();
+  complete(p, delay, hints->now, done);
+}
+
+[[gnu::noinline]] void Dram::uneven_access(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+  const unsigned n = config_.channels;
+  const TransferHints* hints;
+  HopTrace* trace;
+  uint64_t first;
+  if (schedules_in_use_ != n || !of_last_shape(p, hints, trace, first)) return access(p, delay);
+  const sc_core::sc_time arrival = hints->now + delay;
+  if (!tails_extend(arrival.value(), hints->settled.value())) return access(p, delay);
+  trace->target = node_.id();
+  complete(p, delay, hints->now, extend_tails(&shape_.time_by_first[size_t(first % n) * n], arrival));
+}
+
+[[gnu::noinline]] void Dram::access(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   arrive_at_target(p, node_, delay);
   const TransferHints* hints = find_extension<TransferHints>(p);
   const uint64_t addr = p.get_address();
   const uint64_t len = p.get_data_length();
-  if (addr >= config_.capacity_bytes || len - 1 >= config_.capacity_bytes - addr) {  // len 0 wraps round: refused
+  if (!in_range(addr, len)) {
     p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
@@ -289,16 +346,12 @@ void Dram::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
     return;
   }
   const sc_core::sc_time now = kernel_now(hints);
-  const bool copy = carries_data(hints);
-  delay = occupy_channels(addr, len, now + delay, settled_time(hints)) + latency_ - now;
-  if (p.is_write()) {
-    bytes_written_ += len;
-    if (copy) store_.write(addr, p.get_data_ptr(), len);
-  } else if (p.is_read()) {
-    bytes_read_ += len;
-    if (copy) store_.read(addr, p.get_data_ptr(), len);
+  const sc_core::sc_time done = occupy_channels(addr, len, now + delay, settled_time(hints));
+  if (carries_data(hints)) {
+    if (p.is_write()) store_.write(addr, p.get_data_ptr(), len);
+    else if (p.is_read()) store_.read(addr, p.get_data_ptr(), len);
   }
-  p.set_response_status(tlm::TLM_OK_RESPONSE);
+  complete(p, delay, now, done);
 }
 
 unsigned Dram::transport_dbg(tlm::tlm_generic_payload& p) {

@@ -16,6 +16,9 @@
 
 namespace cxlvp {
 
+class HopTrace;
+class TransferHints;
+
 struct DramConfig {
   uint64_t capacity_bytes = 1ull << 30;
   unsigned channels = 1;
@@ -42,6 +45,31 @@ class Dram : public sc_core::sc_module {
 
  private:
   unsigned transport_dbg(tlm::tlm_generic_payload& p);
+  // b_transport's common cases, whole, with no call on their path but the
+  // one to `access` for anything else (a leaf saves fewer registers on entry:
+  // perf): a timing-only access from a platform initiator, not traced hop by
+  // hop, in range, of the last access shape, that spreads evenly over
+  // channels in lockstep and extends or appends to their schedule
+  // (Occupancy::reserve_without_call), or is uneven while each channel is on
+  // its own schedule and extends every tail (extend_tails). Two functions,
+  // each with the registers of its own case.
+  void even_access(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  void uneven_access(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  bool of_last_shape(const tlm::tlm_generic_payload& p, const TransferHints*& hints, HopTrace*& trace,
+                     uint64_t& first) const;
+  void complete(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, const sc_core::sc_time& now,
+                const sc_core::sc_time& done);
+  // Whether [address, address + length) lies in the device (length 0 wraps
+  // round: refused).
+  bool in_range(uint64_t address, uint64_t length) const {
+    return address < config_.capacity_bytes && length - 1 < config_.capacity_bytes - address;
+  }
+  // How many granules [address, address + length) spans, `first` its first.
+  uint32_t granules_from(uint64_t first, uint64_t address, uint64_t length) const {
+    return uint32_t(((address + length - 1) >> interleave_shift_) - first + 1);
+  }
+  // Any access (out of line, so that b_transport's common case has no call).
+  void access(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   // The channels' reservation for an access; returns when its last byte is
   // done. Inline for the common cases, the last shape again with the channels
   // in lockstep (shifts only: divisions were a third of the old function) or
@@ -49,7 +77,7 @@ class Dram : public sc_core::sc_module {
   sc_core::sc_time occupy_channels(uint64_t address, uint64_t length, const sc_core::sc_time& arrival,
                                    const sc_core::sc_time& settled) {
     const uint64_t first = address >> interleave_shift_;
-    const auto granules = uint32_t(((address + length - 1) >> interleave_shift_) - first + 1);
+    const uint32_t granules = granules_from(first, address, length);
     if (length == shape_.length && granules == shape_.granules) {
       if (schedules_in_use_ == 1 && shape_.even) return occupy_in_lockstep(arrival, settled);
       if (schedules_in_use_ == config_.channels && !shape_.even) return occupy_own_schedules(address, arrival, settled);
@@ -73,16 +101,15 @@ class Dram : public sc_core::sc_module {
   // straight from the address, with no shares to sort out. Channel c is then
   // on schedule c (give_each_channel_its_index), so the channels are an
   // array, and its time is time_by_first's row for the access's first
-  // channel. Inline up to the test of the tails (Tails), so that the common
-  // case of a saturating stream costs one call of a leaf function.
+  // channel. The common case of a saturating stream, every tail extended,
+  // is also b_transport's own (access_without_call).
   sc_core::sc_time occupy_own_schedules(uint64_t address, const sc_core::sc_time& arrival,
                                         const sc_core::sc_time& settled) {
     const unsigned n = config_.channels;
     const sc_core::sc_time* time = &shape_.time_by_first[size_t((address >> interleave_shift_) % n) * n];
     const auto at = arrival.value();
+    if (tails_extend(at, settled.value())) return extend_tails(time, arrival);
     if (tails_.valid && shape_.extends_all) {
-      if (at >= tails_.latest_start_ps && at <= tails_.earliest_end_ps && tails_.earliest_end_ps > settled.value())
-        return extend_tails(time, arrival);
       if (at > tails_.latest_end_ps) return append_tails(time, arrival, settled);
       if (recent_.valid && at < tails_.earliest_start_ps && at <= tails_.earliest_end_ps &&
           tails_.earliest_end_ps > settled.value() && at >= recent_.latest_start_ps && at <= recent_.earliest_end_ps &&
@@ -90,6 +117,12 @@ class Dram : public sc_core::sc_module {
         return extend_recent(time, arrival);
     }
     return occupy_one_by_one(time, arrival, settled);
+  }
+  // Whether an uneven access arriving at `at` would extend every channel's
+  // last interval (Tails).
+  bool tails_extend(sc_core::sc_time::value_type at, sc_core::sc_time::value_type settled) const {
+    return tails_.valid && shape_.extends_all && at >= tails_.latest_start_ps && at <= tails_.earliest_end_ps &&
+           tails_.earliest_end_ps > settled;
   }
   // Every channel's reservation would extend its last interval: adds the
   // times at the tails; returns when the last channel is done.
