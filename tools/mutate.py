@@ -44,7 +44,7 @@ OCCUPANCY = ("test_memory", "occupancy")
 # (id, file, original text, mutated text, (targets, ctest -R regex), what it breaks)
 MUTATIONS = [
     ("router-latency", "models/interconnect/address_router.cpp",
-     "stamp_hop(p, node_, delay);\n  delay += latency_;", "stamp_hop(p, node_, delay);",
+     "delay += latency_;\n  const uint64_t address = p.get_address();", "const uint64_t address = p.get_address();",
      HOP, "the address router's latency is dropped"),
     ("root-complex-down-latency", "models/pcie/root_complex.cpp",
      "delay += latency_;\n  const uint64_t address", "const uint64_t address",
@@ -95,7 +95,7 @@ MUTATIONS = [
      "lines * (header + data_slots)", "lines * data_slots",
      HOP, "data messages stop paying for their header slot"),
     ("controller-latency", "models/cxl/cxl_device_controller.cpp",
-     "stamp_hop(p, node_, delay);\n  delay += latency_;", "stamp_hop(p, node_, delay);",
+     "delay += latency_;\n  const uint64_t hpa = p.get_address();", "const uint64_t hpa = p.get_address();",
      HOP, "the CXL device controller's latency is dropped"),
     ("dram-latency", "models/memory/dram.cpp",
      "+ latency_ - now;", "- now;",

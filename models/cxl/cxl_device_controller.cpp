@@ -43,7 +43,10 @@ void CxlDeviceController::to_registers(tlm::tlm_generic_payload& p, sc_core::sc_
 }
 
 void CxlDeviceController::from_link(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
-  stamp_hop(p, node_, delay);
+  stamped<&CxlDeviceController::pass_from_link>(*this, node_, p, delay);
+}
+
+inline void CxlDeviceController::pass_from_link(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   delay += latency_;
   const uint64_t hpa = p.get_address();
   if (hpa >= bar_.base && hpa - bar_.base < bar_.size) {
@@ -71,8 +74,7 @@ unsigned CxlDeviceController::from_link_dbg(tlm::tlm_generic_payload& p) {
 }
 
 void CxlDeviceController::from_ndp_msi(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
-  stamp_hop(p, node_, delay);
-  link_out.b_transport(p, delay);
+  stamped<&CxlDeviceController::pass_from_ndp_msi>(*this, node_, p, delay);
 }
 
 }  // namespace cxlvp

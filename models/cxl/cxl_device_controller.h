@@ -49,6 +49,9 @@ class CxlDeviceController : public sc_core::sc_module {
   const HdmDecoders& hdm() const { return hdm_; }
 
  private:
+  // The handlers' work, behind their stamp (hop_trace.h, stamped).
+  void pass_from_link(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  void pass_from_ndp_msi(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) { link_out.b_transport(p, delay); }
   unsigned from_link_dbg(tlm::tlm_generic_payload& p);
   unsigned from_ndp_mem_dbg(tlm::tlm_generic_payload& p) { return mem_out->transport_dbg(p); }
   void to_registers(tlm::tlm_generic_payload& p, sc_core::sc_time& delay, uint64_t offset);

@@ -22,7 +22,14 @@ bool CxlRootPort::claims(uint64_t a, uint64_t n) const {
 }
 
 void CxlRootPort::b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
-  stamp_hop(p, node_, delay);
+  stamped<&CxlRootPort::pass_down>(*this, node_, p, delay);
+}
+
+void CxlRootPort::b_transport_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+  stamped<&CxlRootPort::pass_up>(*this, node_, p, delay);
+}
+
+inline void CxlRootPort::pass_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   delay += latency_;
   if (!claims(p.get_address(), p.get_data_length())) {
     p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
@@ -31,8 +38,7 @@ void CxlRootPort::b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time
   link_out.b_transport(p, delay);
 }
 
-void CxlRootPort::b_transport_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
-  stamp_hop(p, node_, delay);
+inline void CxlRootPort::pass_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   delay += latency_;
   host_out.b_transport(p, delay);
 }

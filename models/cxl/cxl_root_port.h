@@ -33,6 +33,9 @@ class CxlRootPort : public sc_core::sc_module {
   CxlRootPort(sc_core::sc_module_name name, std::vector<AddressRange> claims, sc_core::sc_time latency);
 
  private:
+  // The handlers' work, behind their stamp (hop_trace.h, stamped).
+  void pass_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  void pass_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   bool claims(uint64_t address, uint64_t length) const;
   unsigned dbg_down(tlm::tlm_generic_payload& p);
   unsigned dbg_up(tlm::tlm_generic_payload& p) { return host_out->transport_dbg(p); }

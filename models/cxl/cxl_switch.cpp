@@ -15,13 +15,19 @@ CxlSwitchPort::CxlSwitchPort(sc_core::sc_module_name name, CxlSwitch& owner)
     : sc_module(name), down("down"), up("up", this), owner_(owner), node_(register_node(this->name())) {}
 
 void CxlSwitchPort::send_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
-  stamp_hop(p, node_, delay);
+  stamped<&CxlSwitchPort::pass_down>(*this, node_, p, delay);
+}
+
+void CxlSwitchPort::from_device(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+  stamped<&CxlSwitchPort::pass_up>(*this, node_, p, delay);
+}
+
+inline void CxlSwitchPort::pass_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   delay += owner_.crossing();
   down.b_transport(p, delay);
 }
 
-void CxlSwitchPort::from_device(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
-  stamp_hop(p, node_, delay);
+inline void CxlSwitchPort::pass_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   delay += owner_.crossing();
   owner_.send_up(p, delay);
 }
@@ -78,7 +84,10 @@ int CxlSwitch::bridge_port(uint64_t address, uint64_t length) const {
 }
 
 void CxlSwitch::from_upstream(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
-  stamp_hop(p, node_, delay);
+  stamped<&CxlSwitch::pass_from_upstream>(*this, node_, p, delay);
+}
+
+inline void CxlSwitch::pass_from_upstream(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   const uint64_t address = p.get_address();
   const unsigned length = p.get_data_length();
   if (bar_.holds(address, length)) {

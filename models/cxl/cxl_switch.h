@@ -62,6 +62,10 @@ class CxlSwitchPort : public sc_core::sc_module {
   unsigned send_down_dbg(tlm::tlm_generic_payload& p) { return down->transport_dbg(p); }
 
  private:
+  // The handlers' work, behind their stamp (hop_trace.h, stamped).
+  void pass_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  void pass_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+
   CxlSwitch& owner_;
   TraceNode node_;
 };
@@ -91,6 +95,8 @@ class CxlSwitch : public sc_core::sc_module {
   TargetSocket<CxlSwitch, &CxlSwitch::from_upstream> usp_in;  // from the upstream link
   InitiatorSocket usp_out;                                  // to the upstream link
 
+  // The handler's work, behind its stamp (hop_trace.h, stamped).
+  void pass_from_upstream(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned from_upstream_dbg(tlm::tlm_generic_payload& p);
   // The port for a CXL.io access, or -1.
   int bridge_port(uint64_t address, uint64_t length) const;

@@ -50,7 +50,10 @@ const AddressWindow* AddressRouter::search(uint64_t address) const {
 }
 
 void AddressRouter::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
-  stamp_hop(p, node_, delay);
+  stamped<&AddressRouter::pass>(*this, node_, p, delay);
+}
+
+inline void AddressRouter::pass(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   delay += latency_;
   const uint64_t address = p.get_address();
   const AddressWindow* w = decode(address);

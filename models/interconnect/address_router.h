@@ -58,6 +58,8 @@ class AddressRouter : public sc_core::sc_module {
   }
 
  private:
+  // The handler's work, behind its stamp (hop_trace.h, stamped).
+  void pass(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   const AddressWindow* search(uint64_t address) const;
   unsigned transport_dbg(tlm::tlm_generic_payload& p);
   void send_interleaved(const AddressWindow& w, tlm::tlm_generic_payload& p, sc_core::sc_time& delay);

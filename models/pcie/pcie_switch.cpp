@@ -32,7 +32,10 @@ unsigned PcieSwitchPort::send_down_dbg(tlm::tlm_generic_payload& p, const Addres
 }
 
 void PcieSwitchPort::from_device(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
-  stamp_hop(p, node_, delay);
+  stamped<&PcieSwitchPort::pass_up>(*this, node_, p, delay);
+}
+
+inline void PcieSwitchPort::pass_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   delay += owner_.crossing();
   owner_.send_up(p, delay);
 }
@@ -76,7 +79,10 @@ const PcieSwitch::Bridge* PcieSwitch::bridge(uint64_t address, uint64_t length) 
 }
 
 void PcieSwitch::from_upstream(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
-  stamp_hop(p, node_, delay);
+  stamped<&PcieSwitch::pass_from_upstream>(*this, node_, p, delay);
+}
+
+inline void PcieSwitch::pass_from_upstream(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   const Bridge* b = bridge(p.get_address(), p.get_data_length());
   if (!b) return p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);  // no bridge window claims it
   ports[b->port]->send_down(p, delay, b->window);

@@ -51,6 +51,8 @@ class PcieSwitchPort : public sc_core::sc_module {
   unsigned send_down_dbg(tlm::tlm_generic_payload& p, const AddressRange& window);
 
  private:
+  // The handler's work, behind its stamp (hop_trace.h, stamped).
+  void pass_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned up_dbg(tlm::tlm_generic_payload& p);
 
   PcieSwitch& owner_;
@@ -81,6 +83,8 @@ class PcieSwitch : public sc_core::sc_module {
   TargetSocket<PcieSwitch, &PcieSwitch::from_upstream> usp_in;  // from the upstream link
   InitiatorSocket usp_out;                                      // to the upstream link
 
+  // The handler's work, behind its stamp (hop_trace.h, stamped).
+  void pass_from_upstream(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned from_upstream_dbg(tlm::tlm_generic_payload& p);
   struct Bridge {
     AddressRange window;

@@ -32,7 +32,14 @@ const BarWindow* RootComplex::decode(uint64_t address, uint64_t length) const {
 }
 
 void RootComplex::b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
-  stamp_hop(p, node_, delay);
+  stamped<&RootComplex::pass_down>(*this, node_, p, delay);
+}
+
+void RootComplex::b_transport_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+  stamped<&RootComplex::pass_up>(*this, node_, p, delay);
+}
+
+inline void RootComplex::pass_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   delay += latency_;
   const uint64_t address = p.get_address();
   const BarWindow* bar = decode(address, p.get_data_length());
@@ -45,8 +52,7 @@ void RootComplex::b_transport_down(tlm::tlm_generic_payload& p, sc_core::sc_time
   p.set_address(address);
 }
 
-void RootComplex::b_transport_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
-  stamp_hop(p, node_, delay);
+inline void RootComplex::pass_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
   delay += latency_;
   host_out.b_transport(p, delay);
 }

@@ -43,6 +43,9 @@ class RootComplex : public sc_core::sc_module {
   void add_bar(const BarWindow& bar);
 
  private:
+  // The handlers' work, behind their stamp (hop_trace.h, stamped).
+  void pass_down(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
+  void pass_up(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
   unsigned dbg_down(tlm::tlm_generic_payload& p);
   unsigned dbg_up(tlm::tlm_generic_payload& p);
   const BarWindow* decode(uint64_t address, uint64_t length) const;
