@@ -130,12 +130,17 @@ TEST_CASE("bench --checks topology runs the switch scenario beside the default o
   INFO(r.out << r.err);
   REQUIRE(r.status == 0);
   CHECK(r.out.find("topology: four_behind_switch against default (20 batches each") != std::string::npos);
-  CHECK(r.out.find("four_behind_switch tx/s against default's: ") != std::string::npos);
+  CHECK(r.out.find("four_behind_switch tx/s: ") != std::string::npos);
+  CHECK(r.out.find("% for default when the topology issue was filed (target: no worse): ") != std::string::npos);
+  CHECK(r.out.find("four_behind_switch tx/s against default's today: ") != std::string::npos);
   CHECK(r.out.find("FAILED") == std::string::npos);
   CHECK(r.out.find("models: ") == std::string::npos);  // not asked for
   const std::string json = slurp(scratch() / "bench_topology" / "bench.json");
   CHECK(json.find("\"topology_check\"") != std::string::npos);
   CHECK(json.find("\"ratio_percent\"") != std::string::npos);
+  CHECK(json.find("\"topology_percent_of_raw\"") != std::string::npos);
+  CHECK(json.find("\"default_at_filing_percent_of_raw\": 8.5") != std::string::npos);
+  CHECK(json.find("\"aim_holds\"") != std::string::npos);
   CHECK(json.find("\"model_burst_check\"") == std::string::npos);
 }
 
