@@ -35,14 +35,18 @@ struct ExtensionArrayOf {
 };
 
 template struct ExtensionArrayOf<&tlm::tlm_generic_payload::m_extensions>;
+
+// A constant object, not the function: an inline function (find_extension)
+// may name an object of internal linkage with the same constant value in
+// every unit, but not a function of each unit's own ([basic.def.odr]).
+constexpr ArrayMember kExtensionArray = extension_array();
 }  // namespace
 }  // namespace payload_extension_detail
 
 // The extension of type T that `p` carries, or null (as p.get_extension<T>()).
 template <class T>
 T* find_extension(const tlm::tlm_generic_payload& p) {
-  constexpr payload_extension_detail::ArrayMember array = payload_extension_detail::extension_array();
-  const auto& extensions = p.*array;
+  const auto& extensions = p.*payload_extension_detail::kExtensionArray;
   return T::ID < extensions.size() ? static_cast<T*>(extensions[T::ID]) : nullptr;
 }
 
